@@ -1,0 +1,126 @@
+"""The ``benchmark`` command: a thin layer over the typed API.
+
+Only argparse is imported at start-up; every subcommand imports what it
+needs when it runs, so ``benchmark --help`` stays light.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_SYSTEM_FAILED = 0, 1, 2, 3
+LAYER_NAMES = ("entities", "coref", "quotes", "events", "timexes")
+
+
+def _layers(value: str) -> list[str]:
+    return [layer.strip() for layer in value.split(",") if layer.strip()]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_paths
+
+    checked, problems = validate_paths(args.paths)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(checked)} file(s)", file=sys.stderr)
+        return EXIT_INPUT
+    print(f"ok: {', '.join(checked)}")
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import EvaluationConfig, evaluate
+    from .results import atomic_write_text, format_markdown, format_table, to_json
+
+    config = EvaluationConfig(
+        system=args.system, predictions=args.predictions, gold=args.gold, layers=args.layers,
+        bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
+        cache=not args.no_cache, limit=args.limit, fail_fast=args.fail_fast, lenient=args.lenient,
+        progress=not args.quiet)
+    result = evaluate(config)
+    render = {"table": format_table, "markdown": format_markdown, "json": to_json}[args.format]
+    if args.output:
+        atomic_write_text(args.output, to_json(result) if args.output.suffix == ".json" else render(result))
+        print(f"wrote {args.output}", file=sys.stderr)
+    if not args.output or args.format != "json":
+        sys.stdout.write(render(result))
+    return EXIT_SYSTEM_FAILED if result["failures"] else EXIT_OK
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="benchmark",
+        description="Diplomacy-IE: score information-extraction systems on a gold-standard "
+                    "political news article (entities, coreference, quotes, CAMEO events, time expressions).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check gold YAML and prediction JSON Lines files",
+                                   description="Check gold YAML and prediction JSON Lines files against "
+                                               "the contract; with no PATH, the shipped gold.")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    validate.set_defaults(handler=cmd_validate)
+
+    evaluate = commands.add_parser("evaluate", help="score a system or a predictions file against the gold",
+                                   description="Score a system (--system) or a predictions file "
+                                               "(--predictions) against the gold.")
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--system", metavar="NAME",
+                        help="built-in (oracle, empty, rules), a name from benchmark.yaml or an entry point, "
+                             "or python:MOD:ATTR, cmd:COMMAND, http://URL, file:PATH")
+    source.add_argument("--predictions", type=Path, metavar="FILE", help="a JSON Lines predictions file")
+    evaluate.add_argument("--gold", type=Path, metavar="FILE",
+                          help="score against this JSON Lines corpus instead of the shipped gold")
+    evaluate.add_argument("--layers", type=_layers, metavar="LIST",
+                          help=f"comma-separated subset of {','.join(LAYER_NAMES)} (default: all the system declares)")
+    evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    evaluate.add_argument("--output", type=Path, metavar="FILE",
+                          help="write the result here (JSON when FILE ends in .json)")
+    evaluate.add_argument("--bootstrap", type=_positive, default=1000, metavar="N",
+                          help="bootstrap samples for confidence intervals (default 1000; 0 turns them off)")
+    evaluate.add_argument("--seed", type=int, default=13, help="bootstrap seed (default 13)")
+    evaluate.add_argument("--config", type=Path, metavar="FILE", help="systems file (default ./benchmark.yaml)")
+    evaluate.add_argument("--jobs", type=_positive, default=1, metavar="N",
+                          help="documents run concurrently (command and HTTP systems)")
+    evaluate.add_argument("--limit", type=_positive, metavar="N", help="score only the first N documents")
+    evaluate.add_argument("--no-cache", action="store_true", help="do not reuse cached predictions")
+    evaluate.add_argument("--fail-fast", action="store_true", help="stop at the first document a system fails on")
+    evaluate.add_argument("--lenient", action="store_true",
+                          help="drop invalid predicted items (counted in the result) instead of refusing the input")
+    evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+    evaluate.set_defaults(handler=cmd_evaluate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_INPUT
+    from .errors import InputError
+
+    try:
+        return args.handler(args)
+    except InputError as err:
+        print(f"benchmark {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""Label inventories of every layer: OntoNotes types, CAMEO codes, Rich ERE
+realis, TIMEX3 types, modifiers and value syntax."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+ENTITY_TYPES = (
+    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW",
+    "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
+)
+CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
+MENTION_KINDS = ("NOM", "PRO")
+SECTION_TYPES = ("title", "body", "heading", "boilerplate")
+QUOTE_KINDS = ("direct", "indirect", "mixed")
+ARGUMENT_ROLES = ("source", "target", "time", "place")
+REALIS = ("actual", "generic", "other")
+POLARITY = ("positive", "negative")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+TIMEX_MODS = (
+    "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS_THAN", "MORE_THAN",
+    "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID", "END", "APPROX",
+)
+QUAD_CLASSES = {
+    1: "verbal cooperation", 2: "material cooperation", 3: "verbal conflict", 4: "material conflict",
+}
+
+_N = r"(?:\d+(?:\.\d+)?|X+)"
+_DATE = (
+    r"(?:PRESENT_REF|PAST_REF|FUTURE_REF"
+    r"|[\dX]{1,4}(?:-(?:[\dX]{2}(?:-[\dX]{2})?|W[\dX]{2}(?:-(?:[1-7X]|WE))?|Q[1-4X]|H[12X]|SP|SU|FA|WI))?)"
+)
+_TIME = r"(?:T(?:\d{2}(?::\d{2}(?::\d{2})?)?|MO|AF|EV|NI|DT))"
+_DURATION = rf"(?:P(?:{_N}[YMWDLCE]|{_N}(?:DE|CE|ML|Q|H))*(?:T(?:{_N}[HMS])*)?)"
+TIMEX_VALUE = {
+    "DATE": re.compile(rf"{_DATE}"),
+    "TIME": re.compile(rf"(?:{_DATE})?{_TIME}|PRESENT_REF|PAST_REF|FUTURE_REF"),
+    "DURATION": re.compile(_DURATION),
+    "SET": re.compile(rf"{_DURATION}|{_DATE}(?:{_TIME})?|{_TIME}"),
+}
+
+
+def valid_timex_value(timex_type: str, value: str) -> bool:
+    pattern = TIMEX_VALUE.get(timex_type)
+    return bool(pattern and pattern.fullmatch(value)) and value not in ("P", "PT")
+
+
+@lru_cache(maxsize=1)
+def cameo_codes() -> dict[str, str]:
+    """CAMEO 1.1b3 event codes and their names, from the shipped code list."""
+    table = resources.files("benchmark").joinpath("data", "cameo.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t", 1) for line in table.splitlines()[1:] if line.strip())
+    return {code.strip(): name.strip() for code, name in rows}
+
+
+def cameo_root(code: str) -> str:
+    return code[:2]
+
+
+def quad_class(code: str) -> int:
+    """GDELT's QuadClass of a CAMEO code, from its root."""
+    root = int(code[:2])
+    if root <= 5:
+        return 1
+    if root <= 8:
+        return 2
+    if root <= 13:
+        return 3
+    return 4

@@ -1,0 +1,83 @@
+"""Shared result types of the metrics: precision/recall/F1 and a layer's score.
+
+Every metric is computed from four sums, ``num_p / den_p`` (precision) and
+``num_r / den_r`` (recall). Keeping the sums per bootstrap unit (a sentence)
+lets confidence intervals and paired tests resample without re-matching.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from ..records import DocRecords
+
+
+def safe_div(num: float, den: float) -> float:
+    return num / den if den else 0.0
+
+
+def f1_of(precision: float, recall: float) -> float:
+    return safe_div(2 * precision * recall, precision + recall)
+
+
+@dataclass(frozen=True)
+class PRF:
+    precision: float
+    recall: float
+    f1: float
+
+    @classmethod
+    def from_sums(cls, num_p: float, den_p: float, num_r: float, den_r: float) -> "PRF":
+        precision, recall = safe_div(num_p, den_p), safe_div(num_r, den_r)
+        return cls(precision, recall, f1_of(precision, recall))
+
+    def as_dict(self) -> dict[str, float]:
+        return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
+@dataclass
+class LayerScore:
+    """What a layer scorer returns; the result file is built from it.
+
+    ``metrics`` maps a stable metric name (DESIGN section 5) to a dict with at
+    least precision, recall and f1, plus the counts behind them.
+    ``unit_stats`` holds, per bootstrap unit, the sums behind the headline:
+    four columns ``num_p, den_p, num_r, den_r`` for ``stat_kind == "prf"``,
+    or three such groups (MUC, B3, CEAF-e) whose F1s are averaged for
+    ``stat_kind == "conll"``.
+    """
+
+    headline: str
+    metrics: dict[str, dict[str, float]]
+    per_label: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    accuracies: dict[str, float | None] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    unit_stats: list[list[float]] = field(default_factory=list)
+    stat_kind: str = "prf"
+
+
+class Units:
+    """Numbers the bootstrap units (sentences) of a list of gold documents.
+
+    Unit ids run over all documents in order, so that document ``d``'s
+    sentence ``s`` is unit ``offset[d] + s``. A document without sentences
+    is one unit.
+    """
+
+    def __init__(self, gold: Sequence[DocRecords]):
+        self.starts = [doc.sentence_starts or [0] for doc in gold]
+        self.offsets = []
+        total = 0
+        for starts in self.starts:
+            self.offsets.append(total)
+            total += len(starts)
+        self.count = total
+
+    def of(self, doc_index: int, char_offset: int) -> int:
+        starts = self.starts[doc_index]
+        return self.offsets[doc_index] + max(bisect_right(starts, char_offset) - 1, 0)
+
+    def zeros(self, width: int = 4) -> list[list[float]]:
+        return [[0.0] * width for _ in range(self.count)]

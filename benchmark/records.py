@@ -1,0 +1,144 @@
+"""The span-level view that metrics score: predictions and gold in one shape.
+
+A prediction (DESIGN section 4) names spans by offsets, not ids. The gold is
+turned into the same shape, enriched with what coreference-aware scoring
+needs: every span of the cluster a quote's speaker or an event argument
+belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .model import Document, Span
+
+Offsets = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    start: int
+    end: int
+    type: str
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    kind: str | None
+    cue: Offsets | None
+    content: tuple[Offsets, ...]
+    source: Offsets | None = None
+    source_name: str | None = None
+    addressee: Offsets | None = None
+    # Gold only: every span of the speaker's cluster (the source span itself when unclustered).
+    source_cluster: frozenset[Offsets] = frozenset()
+
+
+@dataclass(frozen=True)
+class ArgumentRecord:
+    role: str
+    start: int
+    end: int
+    # Gold only: every span of the argument's cluster (the span itself when unclustered).
+    cluster: frozenset[Offsets] = frozenset()
+
+    @property
+    def offsets(self) -> Offsets:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    trigger: Offsets
+    code: str
+    arguments: tuple[ArgumentRecord, ...] = ()
+    realis: str | None = None
+    polarity: str | None = None
+
+
+@dataclass(frozen=True)
+class TimexRecord:
+    start: int
+    end: int
+    type: str | None
+    value: str | None
+    mod: str | None = None
+
+
+@dataclass
+class DocRecords:
+    """One document's annotations as spans; the unit metrics consume."""
+
+    id: str
+    entities: list[EntityRecord] = field(default_factory=list)
+    clusters: list[list[Offsets]] = field(default_factory=list)
+    quotes: list[QuoteRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    timexes: list[TimexRecord] = field(default_factory=list)
+    # Gold only: start offsets of the sentences, the bootstrap units.
+    sentence_starts: list[int] = field(default_factory=list)
+    # Gold only: cluster name by each of its spans, for scoring ``source_name``.
+    cluster_names: dict[Offsets, str] = field(default_factory=dict)
+
+
+def _offsets(span: Span) -> Offsets:
+    return (span.start, span.end)
+
+
+def records_from_document(doc: Document) -> DocRecords:
+    """The gold of ``doc`` as span records, with cluster spans attached."""
+    spans = doc.referents()
+    cluster_spans: dict[str, frozenset[Offsets]] = {}
+    cluster_names: dict[Offsets, str] = {}
+    clusters = []
+    for cluster in doc.clusters:
+        members = sorted(_offsets(spans[m]) for m in cluster.members)
+        clusters.append(members)
+        for member in cluster.members:
+            cluster_spans[member] = frozenset(members)
+        for offsets in members:
+            cluster_names[offsets] = cluster.name
+
+    def cluster_of(ref: str | None) -> frozenset[Offsets]:
+        if ref is None:
+            return frozenset()
+        return cluster_spans.get(ref, frozenset({_offsets(spans[ref])}))
+
+    def offsets_of(ref: str | None) -> Offsets | None:
+        return None if ref is None else _offsets(spans[ref])
+
+    quotes = [
+        QuoteRecord(
+            kind=q.kind,
+            cue=_offsets(q.cue),
+            content=tuple(_offsets(s) for s in q.content),
+            source=offsets_of(q.source),
+            source_name=cluster_names.get(offsets_of(q.source)) if q.source else None,
+            addressee=offsets_of(q.addressee),
+            source_cluster=cluster_of(q.source),
+        )
+        for q in doc.quotes
+    ]
+    events = [
+        EventRecord(
+            trigger=_offsets(e.trigger),
+            code=e.code,
+            arguments=tuple(
+                ArgumentRecord(a.role, *_offsets(spans[a.ref]), cluster=cluster_of(a.ref))
+                for a in e.arguments
+            ),
+            realis=e.realis,
+            polarity=e.polarity,
+        )
+        for e in doc.events
+    ]
+    return DocRecords(
+        id=doc.id,
+        entities=[EntityRecord(e.span.start, e.span.end, e.type) for e in doc.entities],
+        clusters=clusters,
+        quotes=quotes,
+        events=events,
+        timexes=[TimexRecord(t.span.start, t.span.end, t.type, t.value, t.mod) for t in doc.timexes],
+        sentence_starts=[s.span.start for s in doc.sentences],
+        cluster_names=cluster_names,
+    )

@@ -1,0 +1,210 @@
+"""Checks of a gold document against the contract (DESIGN sections 2 and 3)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from . import inventory as inv
+from .errors import Problem
+from .model import Document, Span
+from .tokenize import token_edges
+
+
+class SpanChecker:
+    """Checks spans against one document text (and its token edges, for gold)."""
+
+    def __init__(self, text: str, on_tokens: bool):
+        self.text = text
+        self.on_tokens = on_tokens
+        self._edges = token_edges(text) if on_tokens else None
+
+    def problems(self, span: Span) -> Iterator[str]:
+        if not 0 <= span.start < span.end <= len(self.text):
+            yield (f"offsets [{span.start}, {span.end}) are not a non-empty range "
+                   f"inside the text (0..{len(self.text)})")
+            return
+        actual = self.text[span.start:span.end]
+        if span.text is not None and span.text != actual:
+            yield f"text {span.text!r} does not equal the document slice [{span.start}, {span.end}) {actual!r}"
+        if not self.on_tokens:
+            return
+        if actual[0].isspace() or actual[-1].isspace():
+            yield f"span [{span.start}, {span.end}) {actual!r} starts or ends on white space"
+            return
+        starts, ends = self._edges
+        if span.start not in starts:
+            yield f"span [{span.start}, {span.end}) {actual!r} starts inside a token"
+        if span.end not in ends:
+            yield f"span [{span.start}, {span.end}) {actual!r} ends inside a token"
+
+
+def _spans(doc: Document) -> Iterator[tuple[str, Span]]:
+    for s in doc.sections:
+        yield s.id, s.span
+    for s in doc.sentences:
+        yield s.id, s.span
+    for e in doc.entities:
+        yield e.id, e.span
+    for m in doc.mentions:
+        yield m.id, m.span
+    for q in doc.quotes:
+        yield f"{q.id} cue", q.cue
+        for i, part in enumerate(q.content):
+            yield f"{q.id} content[{i}]", part
+    for e in doc.events:
+        yield f"{e.id} trigger", e.trigger
+    for t in doc.timexes:
+        yield t.id, t.span
+
+
+def _labels(doc: Document) -> Iterator[tuple[str, str]]:
+    def check(item_id: str, what: str, value: object, allowed) -> Iterator[tuple[str, str]]:
+        if value not in allowed:
+            yield item_id, f"unknown {what} {value!r}"
+
+    for s in doc.sections:
+        yield from check(s.id, "section type", s.type, inv.SECTION_TYPES)
+    for e in doc.entities:
+        yield from check(e.id, "entity type", e.type, inv.ENTITY_TYPES)
+    for m in doc.mentions:
+        yield from check(m.id, "mention kind", m.kind, inv.MENTION_KINDS)
+    for c in doc.clusters:
+        yield from check(c.id, "cluster type", c.type, inv.CLUSTERED_TYPES)
+    for q in doc.quotes:
+        yield from check(q.id, "quote kind", q.kind, inv.QUOTE_KINDS)
+    cameo = inv.cameo_codes()
+    for e in doc.events:
+        yield from check(e.id, "CAMEO code", e.code, cameo)
+        yield from check(e.id, "realis", e.realis, inv.REALIS)
+        yield from check(e.id, "polarity", e.polarity, inv.POLARITY)
+        for a in e.arguments:
+            yield from check(e.id, "argument role", a.role, inv.ARGUMENT_ROLES)
+    for t in doc.timexes:
+        yield from check(t.id, "TIMEX3 type", t.type, inv.TIMEX_TYPES)
+        if t.type in inv.TIMEX_TYPES and not inv.valid_timex_value(t.type, t.value):
+            yield t.id, f"value {t.value!r} is not a valid TIMEX3 {t.type} value"
+        if t.mod is not None:
+            yield from check(t.id, "TIMEX3 mod", t.mod, inv.TIMEX_MODS)
+
+
+def _all_ids(doc: Document) -> list[str]:
+    layers = (doc.sections, doc.sentences, doc.entities, doc.mentions, doc.clusters,
+              doc.quotes, doc.events, doc.timexes)
+    return [item.id for layer in layers for item in layer]
+
+
+def _references(doc: Document) -> Iterator[tuple[str, str]]:
+    nameable = {e.id for e in doc.entities} | {m.id for m in doc.mentions}
+    timexes = {t.id for t in doc.timexes}
+    for c in doc.clusters:
+        for member in c.members:
+            if member not in nameable:
+                yield c.id, f"member {member!r} is not an entity or mention id"
+    for q in doc.quotes:
+        for role, ref in (("source", q.source), ("addressee", q.addressee)):
+            if ref is not None and ref not in nameable:
+                yield q.id, f"{role} {ref!r} is not an entity or mention id"
+    for e in doc.events:
+        for a in e.arguments:
+            allowed = timexes if a.role == "time" else nameable
+            if a.ref not in allowed:
+                kind = "timex" if a.role == "time" else "entity or mention"
+                yield e.id, f"{a.role} argument {a.ref!r} is not a {kind} id"
+
+
+def _overlaps(doc: Document) -> Iterator[tuple[str, str]]:
+    ordered = sorted(doc.entities, key=lambda e: (e.span.start, e.span.end))
+    for before, after in zip(ordered, ordered[1:]):
+        if after.span.start < before.span.end:
+            yield after.id, f"overlaps entity {before.id} ({before.span.text!r}); entities are flat"
+
+
+def _clustering(doc: Document) -> Iterator[tuple[str, str]]:
+    membership = Counter(m for c in doc.clusters for m in c.members)
+    for member, count in membership.items():
+        if count > 1:
+            yield member, f"belongs to {count} clusters"
+    for e in doc.entities:
+        if e.type in inv.CLUSTERED_TYPES and membership[e.id] == 0:
+            yield e.id, f"{e.type} entity {e.span.text!r} belongs to no cluster"
+        if e.type not in inv.CLUSTERED_TYPES and membership[e.id]:
+            yield e.id, f"{e.type} entities are not clustered"
+
+
+def check_document(doc: Document, file: str, gold: bool = True) -> list[Problem]:
+    """Every problem of ``doc``; gold spans must also sit on token edges."""
+    checker = SpanChecker(doc.text, on_tokens=gold)
+    found = [(item, reason) for item, span in _spans(doc) for reason in checker.problems(span)]
+    found += [(i, f"id used {n} times") for i, n in Counter(_all_ids(doc)).items() if n > 1]
+    found += list(_labels(doc))
+    found += list(_references(doc))
+    found += list(_overlaps(doc))
+    found += list(_clustering(doc))
+    return [Problem(file, item, reason) for item, reason in found]
+
+
+def _validate_yaml(path: Path) -> list[Problem]:
+    from .corpus import corpus_dir, list_metas, read_text
+    from .gold import parse_gold, read_yaml
+
+    data, problems = read_yaml(path)
+    if problems:
+        return problems
+    doc_id = data.get("document") if isinstance(data, dict) else None
+    metas = {m.id: m for m in list_metas()}
+    if doc_id not in metas:
+        return [Problem(str(path), "document", f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
+    doc, problems = parse_gold(data, read_text(metas[doc_id], corpus_dir()), str(path))
+    return problems + check_document(doc, str(path), gold=True)
+
+
+def _validate_jsonl(path: Path) -> list[Problem]:
+    from .corpus import load_shipped
+    from .jsonl import document_from_json, parse_prediction, read_jsonl
+
+    texts = None
+    problems: list[Problem] = []
+    for line, record in read_jsonl(path):
+        where = f"{path}:{line}"
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
+        elif isinstance(record.get("text"), str):
+            doc, found = document_from_json(record, str(path), line)
+            problems += found or check_document(doc, where, gold=False)
+        else:
+            texts = texts or {d.id: d.text for d in load_shipped()}
+            if record["id"] not in texts:
+                problems.append(Problem(where, record["id"], "unknown document id and no 'text' to check against"))
+            else:
+                problems += parse_prediction(record, texts[record["id"]], str(path), line)[1]
+    return problems
+
+
+def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
+    """Validate gold YAML and JSON Lines files (the shipped gold when no path is given).
+
+    Returns the names of what was checked and every problem found.
+    """
+    from .corpus import annotations_dir, load_shipped
+    from .errors import InvalidData
+
+    if not paths:
+        try:
+            documents = load_shipped()
+        except InvalidData as err:
+            return ["shipped gold"], err.problems
+        problems = [p for d in documents
+                    for p in check_document(d, str(annotations_dir() / f"{d.id}.yaml"), gold=True)]
+        return [f"{annotations_dir() / d.id}.yaml" for d in documents], problems
+    checked, problems = [], []
+    for path in paths:
+        if path.suffix in (".yaml", ".yml"):
+            problems += _validate_yaml(path)
+        elif path.suffix in (".jsonl", ".json"):
+            problems += _validate_jsonl(path)
+        else:
+            problems.append(Problem(str(path), "file", "expected a gold .yaml or a .jsonl file"))
+        checked.append(str(path))
+    return checked, problems
