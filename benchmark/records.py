@@ -75,6 +75,8 @@ class DocRecords:
     quotes: list[QuoteRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     timexes: list[TimexRecord] = field(default_factory=list)
+    # Gold only: the document text (quote overlap is counted in tokens).
+    text: str = ""
     # Gold only: start offsets of the sentences, the bootstrap units.
     sentence_starts: list[int] = field(default_factory=list)
     # Gold only: cluster name by each of its spans, for scoring ``source_name``.
@@ -139,6 +141,7 @@ def records_from_document(doc: Document) -> DocRecords:
         quotes=quotes,
         events=events,
         timexes=[TimexRecord(t.span.start, t.span.end, t.type, t.value, t.mod) for t in doc.timexes],
+        text=doc.text,
         sentence_starts=[s.span.start for s in doc.sentences],
         cluster_names=cluster_names,
     )

@@ -1,0 +1,145 @@
+"""Quotes: PARC-style scoring of reported speech (DESIGN sections 3.4 and 5).
+
+Predicted quotes are matched to gold quotes one-to-one by their content:
+
+- exact: the same set of content spans;
+- partial: overlap Dice of the content tokens >= 0.5 (``PARTIAL_DICE``),
+  Dice = 2 |G & P| / (|G| + |P|). A token is a maximal run of non-space code
+  points (as ``str.split`` sees white space, U+00A0 included) inside a content
+  span, identified by its character offsets, so a span cut mid-word yields a
+  token that matches nothing. Every matched pair earns 1: the threshold alone
+  decides. Pairs are taken by decreasing Dice, ties in document order.
+
+Metrics (precision over predicted quotes, recall over gold quotes):
+``content_exact``, ``content_partial``; ``cue``: exact cue offsets, one-to-one,
+over every quote that has a cue, matched or not; ``attribution`` (headline):
+a partial match whose source is right, which is any of
+
+- the predicted source span is a span of the gold speaker's cluster;
+- the predicted ``source_name`` equals the gold speaker's name, ignoring case
+  and runs of white space, or equals its last token (the surname);
+- the gold quote has no source and the prediction names none.
+
+Accuracies over partially matched pairs: ``source`` (right as above) and
+``kind``. Per label (quote kind: a pair counts under the gold kind for recall,
+the predicted kind for precision): ``content_partial`` and ``attribution``.
+
+Tokens need the document text: it is taken from the ``texts`` argument or a
+non-empty ``text`` of the gold records. Without either, the overlap is
+measured in code points instead and ``extra["overlap_unit"]`` says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Sequence
+
+from ..records import DocRecords, Offsets, QuoteRecord
+from .base import LayerScore, Units
+from .matching import (Candidate, Matching, Scoreboard, add_unit_stats, check_aligned, match_by_key,
+                       match_greedy, normalized)
+
+PARTIAL_DICE = 0.5
+ACCURACIES = ("source", "kind")
+METRICS = ("content_exact", "content_partial", "cue", "attribution")
+HEADLINE = "attribution"
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+def score_quotes(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
+                 texts: Sequence[str] | None = None) -> LayerScore:
+    check_aligned(gold, pred)
+    units = Units(gold)
+    rows = units.zeros()
+    board = Scoreboard()
+    doc_texts = list(texts) if texts is not None else [doc.text or None for doc in gold]
+    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
+        attribution = _score_document(board, gold_doc.quotes, pred_doc.quotes, doc_texts[index])
+        add_unit_stats(rows, units, index, attribution,
+                       [_position(q) for q in gold_doc.quotes], [_position(q) for q in pred_doc.quotes])
+    overlap_unit = "token" if all(t is not None for t in doc_texts) else "character"
+    return board.layer_score(HEADLINE, METRICS, ACCURACIES, rows, extra={"overlap_unit": overlap_unit})
+
+
+def _score_document(board: Scoreboard, gold: Sequence[QuoteRecord], pred: Sequence[QuoteRecord],
+                    text: str | None) -> Matching:
+    """Adds one document's quotes to ``board``; returns the headline matching."""
+    n_gold, n_pred = len(gold), len(pred)
+    exact = Matching.of(match_by_key([_content_key(q) for q in gold], [_content_key(q) for q in pred]),
+                        n_gold, n_pred)
+    partial = Matching.of(_partial_pairs([_tokens(q, text) for q in gold], [_tokens(q, text) for q in pred]),
+                          n_gold, n_pred)
+    cue = Matching.of(match_by_key([q.cue for q in gold], [q.cue for q in pred]),
+                      sum(q.cue is not None for q in gold), sum(q.cue is not None for q in pred))
+    attribution = partial.where(lambda g, p: source_is_right(gold[g], pred[p]))
+
+    gold_kinds = [normalized(q.kind) for q in gold]
+    pred_kinds = [normalized(q.kind) for q in pred]
+    for metric, matching in (("content_exact", exact), ("content_partial", partial),
+                             ("cue", cue), ("attribution", attribution)):
+        board.add(metric, matching)
+    for metric, matching in (("content_partial", partial), ("attribution", attribution)):
+        board.add_by_label(metric, matching, gold_kinds, pred_kinds)
+    for g, p in partial.pairs:
+        board.accuracies["source"].add(source_is_right(gold[g], pred[p]))
+        board.accuracies["kind"].add(gold_kinds[g] is not None and gold_kinds[g] == pred_kinds[p])
+    return attribution
+
+
+def _content_key(quote: QuoteRecord) -> frozenset[Offsets] | None:
+    return frozenset(quote.content) or None
+
+
+def _tokens(quote: QuoteRecord, text: str | None) -> frozenset[Offsets]:
+    """The content's tokens by offsets (its code points when the text is unknown)."""
+    if text is None:
+        return frozenset((i, i + 1) for start, end in quote.content for i in range(start, end))
+    return frozenset(match.span() for start, end in quote.content
+                     for match in _NON_SPACE.finditer(text, start, end))
+
+
+def _partial_pairs(gold_tokens: Sequence[frozenset[Offsets]],
+                   pred_tokens: Sequence[frozenset[Offsets]]) -> list[tuple[int, int]]:
+    holders: dict[Offsets, list[int]] = defaultdict(list)
+    for gold_index, tokens in enumerate(gold_tokens):
+        for token in tokens:
+            holders[token].append(gold_index)
+    candidates = []
+    for pred_index, tokens in enumerate(pred_tokens):
+        sharing = {gold_index for token in tokens for gold_index in holders.get(token, ())}
+        for gold_index in sharing:
+            shared = len(gold_tokens[gold_index] & tokens)
+            total = len(gold_tokens[gold_index]) + len(tokens)
+            # Dice = 2 * shared / total >= PARTIAL_DICE, compared without rounding.
+            if 2 * shared >= PARTIAL_DICE * total:
+                candidates.append(Candidate(gold_index, pred_index, (2 * shared / total,)))
+    return match_greedy(candidates)
+
+
+def source_is_right(gold: QuoteRecord, pred: QuoteRecord) -> bool:
+    gold_spans = set(gold.source_cluster) | ({gold.source} if gold.source is not None else set())
+    if not gold_spans and not gold.source_name:
+        return pred.source is None and not pred.source_name
+    if pred.source is not None and pred.source in gold_spans:
+        return True
+    return _name_matches(pred.source_name, gold.source_name)
+
+
+def _name_matches(predicted: str | None, gold: str | None) -> bool:
+    predicted_name, gold_name = _normal_name(predicted), _normal_name(gold)
+    if not predicted_name or not gold_name:
+        return False
+    return predicted_name in (gold_name, gold_name.split()[-1])
+
+
+def _normal_name(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+def _position(quote: QuoteRecord) -> int:
+    """Where a quote sits, for its bootstrap unit: its content's first offset, else its cue's."""
+    if quote.content:
+        return min(start for start, _ in quote.content)
+    return quote.cue[0] if quote.cue is not None else 0
