@@ -101,7 +101,39 @@ def build_parser() -> argparse.ArgumentParser:
                           help="drop invalid predicted items (counted in the result) instead of refusing the input")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(handler=cmd_evaluate)
+
+    stats = commands.add_parser("stats", help="count the gold items per layer and label (Markdown table)")
+    stats.set_defaults(handler=_lazy("benchmark.stats", "cmd_stats"))
+
+    agreement = commands.add_parser(
+        "agreement", help="inter-annotator agreement of two annotation passes (Markdown tables)",
+        description="Score pass B against pass A with the benchmark's metrics and compute Cohen's kappa "
+                    "on the categorical calls of items both passes annotated.")
+    agreement.add_argument("pass_a", type=Path, metavar="A.yaml", help="the first pass (the reference)")
+    agreement.add_argument("pass_b", type=Path, metavar="B.yaml", help="the second pass (scored against A)")
+    agreement.set_defaults(handler=_lazy("benchmark.agreement", "cmd_agreement"))
+
+    compare = commands.add_parser(
+        "compare", help="paired significance tests between two result files",
+        description="Paired bootstrap and approximate randomization on the headline of every layer "
+                    "scored in both result files (written by `benchmark evaluate --output X.json`).")
+    compare.add_argument("result_a", type=Path, metavar="A.json")
+    compare.add_argument("result_b", type=Path, metavar="B.json")
+    compare.add_argument("--samples", type=_positive, default=1000, metavar="N",
+                         help="bootstrap samples and randomization rounds (default 1000)")
+    compare.add_argument("--seed", type=int, default=13)
+    compare.add_argument("--format", choices=("table", "json"), default="table")
+    compare.set_defaults(handler=_lazy("benchmark.compare", "cmd_compare"))
     return parser
+
+
+def _lazy(module: str, function: str):
+    """A handler that imports its module only when the subcommand runs."""
+    def handler(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(module), function)(args)
+    return handler
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,9 @@ ENTITY_TYPES = (
     "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
 )
 CLUSTERED_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"})
+# A cluster of nominal and pronominal mentions only may refer to something no
+# entity type names (a letter, a crisis): its type is then OTHER.
+CLUSTER_TYPES = ENTITY_TYPES + ("OTHER",)
 MENTION_KINDS = ("NOM", "PRO")
 SECTION_TYPES = ("title", "body", "heading", "boilerplate")
 QUOTE_KINDS = ("direct", "indirect", "mixed")

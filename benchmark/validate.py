@@ -71,7 +71,7 @@ def _labels(doc: Document) -> Iterator[tuple[str, str]]:
     for m in doc.mentions:
         yield from check(m.id, "mention kind", m.kind, inv.MENTION_KINDS)
     for c in doc.clusters:
-        yield from check(c.id, "cluster type", c.type, inv.CLUSTERED_TYPES)
+        yield from check(c.id, "cluster type", c.type, inv.CLUSTER_TYPES)
     for q in doc.quotes:
         yield from check(q.id, "quote kind", q.kind, inv.QUOTE_KINDS)
     cameo = inv.cameo_codes()
