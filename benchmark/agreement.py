@@ -87,12 +87,14 @@ def kappa_rows(a: Document, b: Document) -> list[KappaRow]:
     return rows
 
 
-def metric_rows(a: Document, b: Document) -> list[tuple[str, str, dict]]:
+def metric_rows(a: Document, b: Document) -> tuple[list[tuple[str, str, dict]], float | None]:
+    """The reported metrics of B against A, and the timex value accuracy on relaxed matches."""
     from .evaluate import score_layer
 
     gold, pred = [records_from_document(a)], [records_from_document(b)]
     scored = {layer: score_layer(layer, gold, pred, bootstrap=0, seed=0) for layer in LAYERS}
-    return [(layer, metric, scored[layer]["metrics"][metric]) for layer, metric in REPORTED]
+    rows = [(layer, metric, scored[layer]["metrics"][metric]) for layer, metric in REPORTED]
+    return rows, scored["timexes"]["accuracies"].get("value")
 
 
 def _num(value: float | None) -> str:
@@ -102,14 +104,28 @@ def _num(value: float | None) -> str:
 def agreement_markdown(path_a: Path, path_b: Path) -> str:
     a, b = load_pass(path_a), load_pass(path_b)
     lines = ["| layer | metric (B scored against A) | P | R | F1 |", "|---|---|---|---|---|"]
+    rows, value_accuracy = metric_rows(a, b)
     lines += [f"| {layer} | {metric} | {_num(m['precision'])} | {_num(m['recall'])} | {_num(m['f1'])} |"
-              for layer, metric, m in metric_rows(a, b)]
+              for layer, metric, m in rows]
+    lines.append(f"| timexes | value accuracy (relaxed matches) | | | {_num(value_accuracy)} |")
     lines += ["", "| categorical call (items at the same offsets) | matched | observed agreement | Cohen's kappa |",
               "|---|---|---|---|"]
     lines += [f"| {r.call} | {r.matched} | {_num(r.observed)} | {_num(r.kappa)} |" for r in kappa_rows(a, b)]
     return "\n".join(lines) + "\n"
 
 
+def write_pass_jsonl(path: Path) -> Path:
+    """The pass as a JSON Lines file beside it: usable as --predictions and as --gold."""
+    from .jsonl import document_to_json, write_jsonl
+
+    target = path.with_suffix(".jsonl")
+    write_jsonl([document_to_json(load_pass(path))], target)
+    return target
+
+
 def cmd_agreement(args) -> int:
     sys.stdout.write(agreement_markdown(args.pass_a, args.pass_b))
+    if args.write_jsonl:
+        for path in (args.pass_a, args.pass_b):
+            print(f"wrote {write_pass_jsonl(path)}", file=sys.stderr)
     return 0

@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "on the categorical calls of items both passes annotated.")
     agreement.add_argument("pass_a", type=Path, metavar="A.yaml", help="the first pass (the reference)")
     agreement.add_argument("pass_b", type=Path, metavar="B.yaml", help="the second pass (scored against A)")
+    agreement.add_argument("--write-jsonl", action="store_true",
+                           help="also write each pass as JSON Lines beside it (A.jsonl, B.jsonl)")
     agreement.set_defaults(handler=_lazy("benchmark.agreement", "cmd_agreement"))
 
     compare = commands.add_parser(
