@@ -52,6 +52,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_SYSTEM_FAILED if result["failures"] else EXIT_OK
 
 
+def cmd_systems(args: argparse.Namespace) -> int:
+    from .systems.registry import list_systems
+
+    for spec in list_systems(args.config, Path.cwd()):
+        print(spec.describe())
+    return EXIT_OK
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 0:
@@ -101,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
                           help="drop invalid predicted items (counted in the result) instead of refusing the input")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     evaluate.set_defaults(handler=cmd_evaluate)
+
+    systems = commands.add_parser("systems", help="list every system --system NAME can resolve",
+                                  description="List the built-in systems, those in ./benchmark.yaml "
+                                              "(or --config FILE) and those registered as entry points.")
+    systems.add_argument("--config", type=Path, metavar="FILE", help="systems file (default ./benchmark.yaml)")
+    systems.set_defaults(handler=cmd_systems)
 
     stats = commands.add_parser("stats", help="count the gold items per layer and label (Markdown table)")
     stats.set_defaults(handler=_lazy("benchmark.stats", "cmd_stats"))

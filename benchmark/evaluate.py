@@ -139,7 +139,7 @@ def _run_system(config: EvaluationConfig, gold: GoldCorpus):
         documents = gold.system_inputs()
         run = run_system(system, documents, jobs=config.jobs,
                          cache_dir=_cache_dir() if config.cache else None,
-                         spec_key=spec.describe(), fail_fast=config.fail_fast,
+                         spec_key=spec.cache_key(), fail_fast=config.fail_fast,
                          progress=config.progress, limit=config.limit)
     finally:
         system.close()

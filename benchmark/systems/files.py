@@ -1,0 +1,135 @@
+"""Predictions made elsewhere: a JSON Lines file (DESIGN section 4) or a folder of
+BRAT standoff `.ann` files, served document by document like any other system."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Callable
+
+from ..errors import InputError
+from ..model import LAYERS
+from .base import SystemFailure
+
+# The key of each layer in a prediction.
+LAYER_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
+              "events": "events", "timexes": "timexes"}
+
+
+def read_jsonl_predictions(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
+    """Predictions by document id, and the line each came from."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read the predictions file {path}: {error.strerror or error}.") from None
+    predictions: dict[str, dict] = {}
+    line_of: dict[str, int] = {}
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        prediction = _parse_line(path, number, raw)
+        if prediction is None:
+            continue
+        doc_id = prediction["id"]
+        if doc_id in predictions:
+            raise InputError(f"{path}:{number}: document {doc_id!r} already has a prediction "
+                             f"on line {line_of[doc_id]}; each document may appear once.")
+        predictions[doc_id] = prediction
+        line_of[doc_id] = number
+    return predictions, line_of
+
+
+def _parse_line(path: Path, number: int, raw: bytes) -> dict | None:
+    try:
+        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}:{number}: not UTF-8 ({error.reason} at byte {error.start}).") from None
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise InputError(f"{path}:{number}: not valid JSON: {error}. Each line must be one "
+                         "JSON object, a prediction for one document.") from None
+    if not isinstance(value, dict):
+        raise InputError(f"{path}:{number}: expected a JSON object, got {type(value).__name__}.")
+    if not isinstance(value.get("id"), str):
+        raise InputError(f"{path}:{number}: the prediction has no \"id\" naming its document.")
+    return value
+
+
+def layers_present(predictions: dict[str, dict]) -> tuple[str, ...]:
+    """The layers that some prediction has a key for (an empty list counts)."""
+    return tuple(layer for layer in LAYERS
+                 if any(LAYER_KEYS[layer] in prediction for prediction in predictions.values()))
+
+
+class PredictionsFile:
+    """A JSON Lines predictions file. Unless the spec declares layers, the layers are
+    those the file has keys for, so a file of entities alone is not scored as zero
+    on the other four."""
+
+    cacheable = False
+    thread_safe = True
+
+    def __init__(self, name: str, path: Path, layers: tuple[str, ...] = LAYERS):
+        self.name = name
+        self.path = path
+        self.predictions, self.line_of = read_jsonl_predictions(path)
+        present = layers_present(self.predictions)
+        self.layers = present if layers == LAYERS and present else layers
+
+    def predict(self, document: dict) -> dict:
+        prediction = self.predictions.get(document["id"])
+        if prediction is None:
+            raise SystemFailure(f"{self.path} has no prediction for document {document['id']!r}")
+        return copy.deepcopy(prediction)
+
+    def unknown_ids(self, known_ids: set[str]) -> list[tuple[str, int]]:
+        """Document ids in the file that are not in the corpus, with their line numbers."""
+        return [(doc_id, line) for doc_id, line in self.line_of.items() if doc_id not in known_ids]
+
+    def close(self) -> None:
+        pass
+
+
+class BratFolder:
+    """A folder of BRAT `.ann` files, one per document, read by benchmark.formats.brat."""
+
+    cacheable = False
+    thread_safe = True
+
+    def __init__(self, name: str, folder: Path, layers: tuple[str, ...] = LAYERS):
+        self.name = name
+        self.folder = folder
+        self.layers = layers
+        self._read = _brat_reader(folder)
+
+    def predict(self, document: dict) -> dict:
+        found = self._read(self.folder, [document])
+        if isinstance(found, dict):
+            prediction = found.get(document["id"])
+        else:
+            prediction = next((p for p in found if p.get("id") == document["id"]), None)
+        if prediction is None:
+            raise SystemFailure(f"{self.folder} has no BRAT annotations for document {document['id']!r}")
+        return prediction
+
+    def close(self) -> None:
+        pass
+
+
+def _brat_reader(folder: Path) -> Callable:
+    try:
+        from ..formats.brat import read_brat_predictions
+    except ImportError:
+        raise InputError(f"{folder} is a folder of BRAT predictions, but this installation "
+                         "cannot read BRAT (benchmark.formats.brat.read_brat_predictions is missing).") from None
+    return read_brat_predictions
+
+
+def load_predictions(name: str, path: Path, layers: tuple[str, ...] = LAYERS):
+    if path.is_dir():
+        return BratFolder(name, path, layers)
+    if not path.exists():
+        raise InputError(f"no such predictions file or folder: {path}.")
+    return PredictionsFile(name, path, layers)
