@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .export import add_export_arguments, cmd_export
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_SYSTEM_FAILED = 0, 1, 2, 3
 LAYER_NAMES = ("entities", "coref", "quotes", "events", "timexes")
@@ -140,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=int, default=13)
     compare.add_argument("--format", choices=("table", "json"), default="table")
     compare.set_defaults(handler=_lazy("benchmark.compare", "cmd_compare"))
+
+    export = commands.add_parser("export", help="write the gold as BRAT, CoNLL, JSON Lines, Hugging Face or spaCy",
+                                 description="Write the gold in a standard format (--format FORMAT --out DIR), or "
+                                             "regenerate annotations/export/ and the README card header (--all).")
+    add_export_arguments(export)
+    export.set_defaults(handler=cmd_export)
     return parser
 
 

@@ -21,7 +21,8 @@ CONFIG_NAME = "benchmark.yaml"
 CONFIG_KINDS = {"python": "python", "command": "command", "http": "http", "predictions": "file"}
 ENTRY_KEYS = (*CONFIG_KINDS, "layers", "timeout")
 AD_HOC_FORMS = ("python:MODULE:ATTR, python:FILE.py:ATTR, cmd:COMMAND, http://URL "
-                "(or https://) and file:PREDICTIONS.jsonl (or file:FOLDER of BRAT .ann files)")
+                "(or https://), file:PREDICTIONS.jsonl (or file:FOLDER of BRAT .ann files) "
+                "and spacy:PIPELINE (a spaCy package name or folder)")
 
 
 def resolve(name: str, config: Path | None = None, cwd: Path | None = None) -> SystemSpec:
@@ -194,7 +195,7 @@ def entry_point_specs() -> dict[str, SystemSpec]:
 def ad_hoc_spec(name: str, cwd: Path) -> SystemSpec | None:
     prefix, _, rest = name.partition(":")
     rest = rest.strip()
-    if prefix in ("python", "cmd", "file") and not rest:
+    if prefix in ("python", "cmd", "file", "spacy") and not rest:
         raise InputError(f"system {name!r}: nothing follows {prefix + ':'!r}; the forms are {AD_HOC_FORMS}.")
     if prefix == "python":
         target = _python_target(rest, cwd.resolve(), f"system {name!r}")
@@ -208,6 +209,8 @@ def ad_hoc_spec(name: str, cwd: Path) -> SystemSpec | None:
         if not path.exists():
             raise InputError(f"system {name!r}: no such predictions file or folder: {path}.")
         return SystemSpec(name, "file", str(path), origin="ad hoc")
+    if prefix == "spacy":
+        return SystemSpec(name, "spacy", rest, ("entities",), origin="ad hoc")
     return None
 
 
@@ -246,6 +249,10 @@ def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None) -> 
         from .python_system import load_python_system
 
         return load_python_system(spec)
+    if spec.kind == "spacy":
+        from ..formats.spacy_io import load_spacy_system
+
+        return load_spacy_system(spec.target)
     if spec.kind == "entrypoint":
         from .python_system import load_entry_point_system
 

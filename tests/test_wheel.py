@@ -1,0 +1,90 @@
+"""The wheel carries its data: built from a copy of the checkout, installed in a fresh
+venv, and run from a folder outside the checkout."""
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from benchmark.corpus import list_metas
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+IGNORED = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks", "build",
+                                 "dist", "*.egg-info", "_data", ".venv", "venv", ".mypy_cache", ".ruff_cache")
+# Modules `benchmark evaluate --system oracle` needs; the oracle run is skipped until they exist.
+EVALUATE_MODULES = ("benchmark.metrics.entities", "benchmark.systems.registry", "benchmark.run")
+
+
+def run(command: list, cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
+    result = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"{' '.join(map(str, command))} exited {result.returncode}:\n" \
+                                   f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(venv folder, a working folder outside the checkout, environment) with the wheel installed."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env["DIPLOMACY_IE_CACHE"] = str(tmp / "cache")
+    source = tmp / "src"
+    shutil.copytree(ROOT, source, ignore=IGNORED)
+    isolation = [] if importlib.util.find_spec("hatchling") is None else ["--no-isolation"]
+    run([sys.executable, "-m", "build", "--wheel", *isolation, "--outdir", tmp / "dist", source], tmp, env)
+    (wheel,) = (tmp / "dist").glob("diplomacy_ie-*.whl")
+    venv = tmp / "venv"
+    run([sys.executable, "-m", "venv", "--system-site-packages", venv], tmp, env)
+    run([venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", wheel], tmp, env)
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    return wheel, venv, elsewhere, env
+
+
+def test_wheel_holds_corpus_gold_and_exports(installed):
+    wheel, *_ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for meta in list_metas():
+        assert f"benchmark/_data/corpus/{meta.id}.txt" in names
+        assert f"benchmark/_data/corpus/{meta.id}.meta.yaml" in names
+        assert f"benchmark/_data/annotations/{meta.id}.yaml" in names
+        assert f"benchmark/_data/annotations/export/brat/{meta.id}.ann" in names
+    assert "benchmark/_data/annotations/export/jsonl/gold.jsonl" in names
+    assert "benchmark/_data/annotations/export/conll/gold.conll" in names
+
+
+def test_installed_benchmark_validates_and_reads_its_own_data(installed):
+    _, venv, elsewhere, env = installed
+    result = run([venv / "bin" / "benchmark", "validate"], elsewhere, env)
+    assert "ok" in result.stdout
+    probe = ("import hashlib, benchmark.corpus as c; m = c.list_metas()[0]; print(c.data_root()); "
+             "print(hashlib.sha256((c.corpus_dir() / f'{m.id}.txt').read_bytes()).hexdigest()); print(m.sha256)")
+    data_root, text_sha, meta_sha = run([venv / "bin" / "python", "-c", probe], elsewhere, env).stdout.split()
+    data_root = Path(data_root)
+    assert data_root.name == "_data" and data_root.parent.name == "benchmark"
+    assert data_root.parent.parent.name == "site-packages" and venv in data_root.parents
+    expected = list_metas()[0].sha256
+    assert text_sha == meta_sha == expected
+
+
+def test_installed_oracle_scores_one(installed):
+    missing = [m for m in EVALUATE_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        pytest.skip(f"benchmark evaluate needs {', '.join(missing)}, not written yet")
+    _, venv, elsewhere, env = installed
+    result = run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0",
+                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+    scored = json.loads(result.stdout)
+    assert scored["dataset"]["sha256"]
+    for layer, outcome in scored["layers"].items():
+        if outcome.get("status") == "scored":
+            assert outcome["headline"]["value"] == 1.0, layer
