@@ -255,9 +255,9 @@ def _one_to_one(candidates: PairList, gold: Columns, pred: Columns) -> PairList:
     with both spans and types, so only identical spans tie and the choice does
     not depend on input order.
     """
-    shared_gold, shared_pred = _repeated(candidates.gold), _repeated(candidates.pred)
-    if not shared_gold and not shared_pred:
+    if len(set(candidates.gold)) == len(candidates) and len(set(candidates.pred)) == len(candidates):
         return candidates
+    shared_gold, shared_pred = _repeated(candidates.gold), _repeated(candidates.pred)
     lone = [g not in shared_gold and p not in shared_pred for g, p in zip(candidates.gold, candidates.pred)]
     ranked = sorted(
         (not candidates.same_span[i], not candidates.same_type[i],
@@ -314,12 +314,12 @@ class DocMatch:
 
         across_same_span = _one_to_one(same_span, gold, pred)
         taken = set(across_same_span.gold)
-        across_overlaps = overlaps.select(g not in taken for g in overlaps.gold)
+        across_overlaps = overlaps.select([g not in taken for g in overlaps.gold])
         # Within a type, a gold span whose equal prediction has another type is still free.
         within_same_span = _one_to_one(same_span.select(same_span.same_type), gold, pred)
         taken = set(within_same_span.gold)
         within_overlaps = overlaps.select(
-            same_type and g not in taken for g, same_type in zip(overlaps.gold, overlaps.same_type))
+            [same_type and g not in taken for g, same_type in zip(overlaps.gold, overlaps.same_type)])
         return cls(gold, pred,
                    across_same_span + _one_to_one(across_overlaps, gold, pred),
                    within_same_span + _one_to_one(within_overlaps, gold, pred))
