@@ -71,6 +71,10 @@ def _rows(result: dict) -> list[list[str]]:
             rows.append([layer, name + (" *" if is_headline else ""), _fmt(values.get("precision")),
                          _fmt(values.get("recall")), _fmt(values.get("f1")), "",
                          f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""])
+        for mode, scores in block.get("extra", {}).get("iob2", {}).items():
+            micro = scores["micro"]
+            rows.append([layer, f"iob2 {mode}", _fmt(micro["precision"]), _fmt(micro["recall"]),
+                         _fmt(micro["f1"]), "", ""])
         for name, value in block.get("accuracies", {}).items():
             rows.append([layer, f"{name} acc.", "", "", _fmt(value), "", ""])
     return rows

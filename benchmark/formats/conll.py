@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..model import Document, Entity
+from ..metrics.iob import to_iob2
+from ..records import EntityRecord
 from ..tokenize import Token, split_sentences, tokenize
 
 DOCSTART = "-DOCSTART- -X- O O"
@@ -41,13 +43,9 @@ def sentence_tokens(doc: Document) -> list[list[Token]]:
 
 
 def iob2_tags(tokens: list[Token], entities: list[Entity]) -> list[str]:
-    """IOB2 tags of ``tokens``: a token inside an entity is B- at the entity's first token, I- after."""
-    tags = ["O"] * len(tokens)
-    for entity in sorted(entities, key=lambda e: e.span.start):
-        inside = [i for i, t in enumerate(tokens) if t.start < entity.span.end and entity.span.start < t.end]
-        for position, i in enumerate(inside):
-            tags[i] = f"{'B' if position == 0 else 'I'}-{entity.type}"
-    return tags
+    """IOB2 tags of ``tokens``: B- at an entity's first token, I- on the tokens after it."""
+    return to_iob2([(t.start, t.end) for t in tokens],
+                   [EntityRecord(e.span.start, e.span.end, e.type) for e in entities])
 
 
 def tagged_sentences(doc: Document) -> list[tuple[list[Token], list[str]]]:

@@ -36,6 +36,7 @@ from typing import Iterable, Sequence
 
 from ..records import DocRecords, EntityRecord
 from .base import PRF, LayerScore, Units
+from .iob import iob2_view
 
 SCHEMES = ("strict", "exact", "partial", "ent_type")
 HEADLINE = "strict"
@@ -436,4 +437,7 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> La
     overall = sums.overall()
     metrics = {scheme: {**scheme_result(overall, scheme), **_macro(per_label, scheme)}
                for scheme in SCHEMES}
-    return LayerScore(headline=HEADLINE, metrics=metrics, per_label=per_label, unit_stats=unit_stats)
+    # The token view needs the text, which gold records read from the corpus carry.
+    extra = {"iob2": iob2_view(gold, pred)} if gold and all(doc.text for doc in gold) else {}
+    return LayerScore(headline=HEADLINE, metrics=metrics, per_label=per_label, extra=extra,
+                      unit_stats=unit_stats)

@@ -20,7 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..records import EntityRecord
+from ..records import DocRecords, EntityRecord
+from ..tokenize import tokenize
 from .base import PRF
 
 MODES = ("default", "strict")
@@ -138,3 +139,22 @@ def _mean(scores: list[PRF]) -> PRF:
         return PRF(0.0, 0.0, 0.0)
     n = len(scores)
     return PRF(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n)
+
+
+def sentence_token_offsets(text: str, sentence_starts: Sequence[int]) -> list[list[tuple[int, int]]]:
+    """The (start, end) offsets of the tokens of each sentence, in order."""
+    starts = list(sentence_starts) or [0]
+    sentences: list[list[tuple[int, int]]] = [[] for _ in starts]
+    for token in tokenize(text):
+        sentences[max(bisect_right(starts, token.start) - 1, 0)].append((token.start, token.end))
+    return [tokens for tokens in sentences if tokens]
+
+
+def iob2_view(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> dict[str, dict[str, dict[str, float]]]:
+    """The entity layer read as IOB2 tags per gold sentence and scored in both modes."""
+    gold_seqs, pred_seqs = [], []
+    for gold_doc, pred_doc in zip(gold, pred):
+        for tokens in sentence_token_offsets(gold_doc.text, gold_doc.sentence_starts):
+            gold_seqs.append(to_iob2(tokens, gold_doc.entities))
+            pred_seqs.append(to_iob2(tokens, pred_doc.entities))
+    return {mode: score_iob2(gold_seqs, pred_seqs, mode).as_dict() for mode in MODES}
