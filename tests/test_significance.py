@@ -62,3 +62,16 @@ def test_compare_reads_result_files(tmp_path):
     assert entities["delta"] == pytest.approx(1.0)
     assert next(r for r in rows if r["layer"] == "coref")["status"] == "not scored in both"
     json.dumps(rows)
+
+
+def test_chunked_resampling_draws_what_one_block_would():
+    from benchmark.metrics import bootstrap
+
+    stats = np.random.default_rng(1).integers(0, 5, size=(40, 4)).astype(float)
+    chunked = bootstrap_ci(stats, "prf", 250, 9)
+    size = bootstrap.SAMPLES_PER_CHUNK
+    try:
+        bootstrap.SAMPLES_PER_CHUNK = 10_000
+        assert bootstrap_ci(stats, "prf", 250, 9) == chunked
+    finally:
+        bootstrap.SAMPLES_PER_CHUNK = size

@@ -6,6 +6,8 @@ from the summed per-unit statistics, so one matrix product serves all samples.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import numpy as np
 
 
@@ -23,10 +25,28 @@ def headline_values(sums: np.ndarray, stat_kind: str) -> np.ndarray:
     return f1[:, 0]
 
 
-def resample_weights(n_units: int, n_samples: int, seed: int) -> np.ndarray:
-    """How often each unit is drawn in each sample: shape (n_samples, n_units)."""
+SAMPLES_PER_CHUNK = 100
+
+
+def resample_weights(n_units: int, n_samples: int, seed: int) -> Iterator[np.ndarray]:
+    """How often each unit is drawn in each sample, in blocks of at most
+    ``SAMPLES_PER_CHUNK`` rows (shape (rows, n_units)) so memory stays bounded.
+
+    The blocks come from one seeded stream: chunking does not change the draws.
+    """
     rng = np.random.default_rng(seed)
-    return rng.multinomial(n_units, np.full(n_units, 1.0 / n_units), size=n_samples).astype(np.float64)
+    for first in range(0, n_samples, SAMPLES_PER_CHUNK):
+        rows = min(SAMPLES_PER_CHUNK, n_samples - first)
+        # Draw unit indices with replacement and count them: faster than a multinomial draw.
+        drawn = rng.integers(0, n_units, size=(rows, n_units))
+        drawn += np.arange(rows)[:, None] * n_units
+        yield np.bincount(drawn.ravel(), minlength=rows * n_units).reshape(rows, n_units).astype(np.float64)
+
+
+def resampled_sums(stats: np.ndarray, n_samples: int, seed: int) -> Iterator[np.ndarray]:
+    """The summed statistics of each resample, block by block."""
+    for weights in resample_weights(stats.shape[0], n_samples, seed):
+        yield weights @ stats
 
 
 def bootstrap_ci(unit_stats, stat_kind: str = "prf", n_samples: int = 1000,
@@ -35,7 +55,8 @@ def bootstrap_ci(unit_stats, stat_kind: str = "prf", n_samples: int = 1000,
     stats = np.asarray(unit_stats, dtype=np.float64)
     if stats.ndim != 2 or stats.shape[0] == 0 or n_samples <= 0:
         return None
-    values = headline_values(resample_weights(stats.shape[0], n_samples, seed) @ stats, stat_kind)
+    values = np.concatenate([headline_values(sums, stat_kind)
+                             for sums in resampled_sums(stats, n_samples, seed)])
     alpha = (1.0 - level) / 2
     low, high = np.quantile(values, [alpha, 1.0 - alpha])
     return float(low), float(high)

@@ -32,8 +32,8 @@ def _headline(stats: np.ndarray, stat_kind: str) -> float:
 def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray, stat_kind: str,
                      n_samples: int, seed: int) -> tuple[np.ndarray, float]:
     """Resampled deltas (B - A) and the two-sided p-value of "no difference"."""
-    weights = resample_weights(stats_a.shape[0], n_samples, seed)
-    deltas = headline_values(weights @ stats_b, stat_kind) - headline_values(weights @ stats_a, stat_kind)
+    deltas = np.concatenate([headline_values(weights @ stats_b, stat_kind) - headline_values(weights @ stats_a, stat_kind)
+                             for weights in resample_weights(stats_a.shape[0], n_samples, seed)])
     observed = _headline(stats_b, stat_kind) - _headline(stats_a, stat_kind)
     # Under the null the deltas centre on zero: shift them by the observed delta.
     p = float(np.mean(np.abs(deltas - observed) >= abs(observed) - 1e-12))
