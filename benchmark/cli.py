@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--system", metavar="NAME",
                         help="built-in (oracle, empty, rules), a name from benchmark.yaml or an entry point, "
                              "or python:MOD:ATTR, cmd:COMMAND, http://URL, file:PATH")
-    source.add_argument("--predictions", type=Path, metavar="FILE", help="a JSON Lines predictions file")
+    source.add_argument("--predictions", type=Path, metavar="FILE", help="a JSON Lines predictions file, or a folder of BRAT .ann files")
     evaluate.add_argument("--gold", type=Path, metavar="FILE",
                           help="score against this JSON Lines corpus instead of the shipped gold")
     evaluate.add_argument("--layers", type=_layers, metavar="LIST",

@@ -81,8 +81,35 @@ def load_gold(path: Path | None) -> GoldCorpus:
     return GoldCorpus(documents, path.stem, "custom", sha256_of(Path(path).read_bytes()))
 
 
+def _add_prediction(result: Predictions, problems: list[Problem], record: dict, text: str,
+                    where: str, line: int, lenient: bool) -> None:
+    records, found = parse_prediction(record, text, where, line)
+    result.records[record["id"]] = records
+    if lenient:
+        result.dropped += len(found)
+    else:
+        problems += found
+
+
+def _read_brat_folder(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
+    from .formats.brat import read_brat_predictions, unknown_documents
+
+    texts = {d.id: d.text for d in gold.documents}
+    result = Predictions()
+    problems = [Problem(str(path / name), "document", f"unknown document id; the gold has {', '.join(texts)}")
+                for name in unknown_documents(path, set(texts))]
+    for doc_id, record in read_brat_predictions(path, gold.system_inputs()).items():
+        _add_prediction(result, problems, {**record, "id": doc_id}, texts[doc_id], str(path / f"{doc_id}.ann"), 1,
+                        lenient)
+    if problems:
+        raise InvalidData(problems)
+    return result
+
+
 def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
-    """Parse a predictions file; any bad item is an input error unless ``lenient``."""
+    """Parse a predictions file (or BRAT folder); a bad item is an input error unless ``lenient``."""
+    if Path(path).is_dir():
+        return _read_brat_folder(Path(path), gold, lenient)
     texts = {d.id: d.text for d in gold.documents}
     result, problems, seen = Predictions(), [], {}
     for line, record in read_jsonl(path):
@@ -97,12 +124,7 @@ def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predic
             problems.append(Problem(where, doc_id, f"duplicate document (first on line {seen[doc_id]})"))
         else:
             seen[doc_id] = line
-            records, found = parse_prediction(record, texts[doc_id], str(path), line)
-            result.records[doc_id] = records
-            if lenient:
-                result.dropped += len(found)
-            else:
-                problems += found
+            _add_prediction(result, problems, record, texts[doc_id], str(path), line, lenient)
     if problems:
         raise InvalidData(problems)
     return result

@@ -146,3 +146,17 @@ def test_nothing_is_written_on_bad_input(tmp_path):
     out = tmp_path / "out.json"
     run_cli("evaluate", "--predictions", str(preds), "--output", str(out))
     assert not out.exists()
+
+
+def test_brat_folder_as_predictions(tmp_path):
+    from benchmark.formats.brat import write_brat
+
+    folder = tmp_path / "brat"
+    write_brat(load_shipped()[0], folder)
+    result, record = evaluate(tmp_path, "--predictions", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert all(block["headline"]["value"] == pytest.approx(1.0) for block in record["layers"].values())
+
+    (folder / "stray.ann").write_text("", encoding="utf-8")
+    result, _ = evaluate(tmp_path, "--predictions", str(folder))
+    assert result.returncode == 2 and "stray.ann: document: unknown document id" in result.stderr

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import types
 import uuid
 import zipfile
 from collections import Counter
@@ -551,24 +550,18 @@ def test_malformed_predictions_file_names_the_line(tmp_path, content, expected):
     assert f"{tmp_path / 'preds.jsonl'}{expected}" in str(caught.value)
 
 
-def test_brat_folder_goes_through_the_brat_reader(tmp_path, monkeypatch):
-    (tmp_path / "brat").mkdir()
-    seen = []
+def test_brat_folder_is_read_as_predictions(tmp_path):
+    from benchmark.corpus import load_shipped
+    from benchmark.formats.brat import write_brat
 
-    def read_brat_predictions(folder, documents):
-        seen.append((folder, [d["id"] for d in documents]))
-        return {d["id"]: {"id": d["id"], "entities": []} for d in documents}
-
-    fake = types.ModuleType("benchmark.formats.brat")
-    fake.read_brat_predictions = read_brat_predictions
-    monkeypatch.setitem(sys.modules, "benchmark.formats.brat", fake)
+    (gold,) = load_shipped()
+    write_brat(gold, tmp_path / "brat")
     system = load_system(resolve("file:brat", cwd=tmp_path))
-    assert system.predict(make_docs("x")[0]) == {"id": "d0", "entities": []}
-    assert seen == [(tmp_path / "brat", ["d0"])]
-
-    monkeypatch.setitem(sys.modules, "benchmark.formats.brat", None)  # as if it did not exist
-    with pytest.raises(InputError, match="cannot read BRAT"):
-        load_system(resolve("file:brat", cwd=tmp_path))
+    document = {"id": gold.id, "text": gold.text, "date": gold.date, "language": "en"}
+    prediction = system.predict(document)
+    assert len(prediction["entities"]) == len(gold.entities)
+    with pytest.raises(SystemFailure, match="no BRAT annotations"):
+        system.predict({**document, "id": "elsewhere"})
 
 
 # --- built-ins ------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError
 from ..model import LAYERS
@@ -102,29 +101,17 @@ class BratFolder:
         self.name = name
         self.folder = folder
         self.layers = layers
-        self._read = _brat_reader(folder)
 
     def predict(self, document: dict) -> dict:
-        found = self._read(self.folder, [document])
-        if isinstance(found, dict):
-            prediction = found.get(document["id"])
-        else:
-            prediction = next((p for p in found if p.get("id") == document["id"]), None)
+        from ..formats.brat import read_brat_predictions
+
+        prediction = read_brat_predictions(self.folder, [document]).get(document["id"])
         if prediction is None:
             raise SystemFailure(f"{self.folder} has no BRAT annotations for document {document['id']!r}")
         return prediction
 
     def close(self) -> None:
         pass
-
-
-def _brat_reader(folder: Path) -> Callable:
-    try:
-        from ..formats.brat import read_brat_predictions
-    except ImportError:
-        raise InputError(f"{folder} is a folder of BRAT predictions, but this installation "
-                         "cannot read BRAT (benchmark.formats.brat.read_brat_predictions is missing).") from None
-    return read_brat_predictions
 
 
 def load_predictions(name: str, path: Path, layers: tuple[str, ...] = LAYERS):
