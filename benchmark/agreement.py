@@ -14,6 +14,7 @@ from pathlib import Path
 from .corpus import corpus_dir, list_metas, load_shipped, read_text
 from .errors import InvalidData
 from .gold import parse_gold, read_yaml
+from .inventory import cameo_root
 from .model import LAYERS, Document
 from .records import records_from_document
 from .validate import check_document
@@ -62,7 +63,7 @@ def _paired_labels(a: Document, b: Document) -> dict[str, tuple[list[str], list[
     return {
         "entity type": pairs(a.entities, b.entities, lambda e: e.span.key, lambda e: e.type),
         "quote kind": pairs(a.quotes, b.quotes, content, lambda q: q.kind),
-        "CAMEO root": pairs(a.events, b.events, trigger, lambda e: e.code[:2]),
+        "CAMEO root": pairs(a.events, b.events, trigger, lambda e: cameo_root(e.code)),
         "CAMEO code": pairs(a.events, b.events, trigger, lambda e: e.code),
         "realis": pairs(a.events, b.events, trigger, lambda e: e.realis),
         "polarity": pairs(a.events, b.events, trigger, lambda e: e.polarity),

@@ -58,17 +58,21 @@ def cameo_codes() -> dict[str, str]:
     return {code.strip(): name.strip() for code, name in rows}
 
 
-def cameo_root(code: str) -> str:
-    return code[:2]
+# GDELT QuadClass by the last CAMEO root of each class.
+_QUAD_BOUNDS = ((5, 1), (8, 2), (13, 3), (20, 4))
 
 
-def quad_class(code: str) -> int:
-    """GDELT's QuadClass of a CAMEO code, from its root."""
-    root = int(code[:2])
-    if root <= 5:
-        return 1
-    if root <= 8:
-        return 2
-    if root <= 13:
-        return 3
-    return 4
+def cameo_root(code: str | None) -> str | None:
+    """The two-digit root of a CAMEO code ("046" -> "04"), or None when it has none."""
+    code = (code or "").strip()
+    root = code[:2]
+    return root if len(root) == 2 and root.isascii() and root.isdigit() else None
+
+
+def quad_class(code: str | None) -> int | None:
+    """GDELT QuadClass: 1 verbal cooperation (roots 01-05), 2 material cooperation (06-08),
+    3 verbal conflict (09-13), 4 material conflict (14-20); None outside CAMEO."""
+    root = cameo_root(code)
+    if root is None or not 1 <= int(root) <= 20:
+        return None
+    return next(quad for last_root, quad in _QUAD_BOUNDS if int(root) <= last_root)

@@ -6,6 +6,7 @@ import sys
 from collections import Counter
 
 from .corpus import load_shipped
+from .inventory import cameo_root
 from .model import Document
 
 
@@ -22,7 +23,7 @@ def label_counts(documents: list[Document]) -> dict[str, Counter]:
         counts["mentions"].update(m.kind for m in doc.mentions)
         counts["clusters"].update("singleton" if len(c.members) == 1 else "multi-member" for c in doc.clusters)
         counts["quotes"].update(q.kind for q in doc.quotes)
-        counts["events"].update(f"root {e.code[:2]}" for e in doc.events)
+        counts["events"].update(f"root {cameo_root(e.code)}" for e in doc.events)
         counts["event arguments"].update(a.role for e in doc.events for a in e.arguments)
         counts["timexes"].update(t.type for t in doc.timexes)
     return counts

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..records import ArgumentRecord, DocRecords, EventRecord
+from ..inventory import cameo_root, quad_class
 from .base import LayerScore, Units
 from .matching import (Candidate, Matching, Scoreboard, add_unit_stats, check_aligned, match_by_key,
                        match_greedy, normalized)
@@ -35,26 +36,6 @@ ACCURACIES = ("realis", "polarity")
 METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
            "arg_i", "arg_c", "arg_i_coref", "arg_c_coref")
 HEADLINE = "trigger_c"
-
-# GDELT QuadClass by the last CAMEO root of each class.
-_QUAD_BOUNDS = ((5, 1), (8, 2), (13, 3), (20, 4))
-
-
-def cameo_root(code: str | None) -> str | None:
-    """The two-digit root of a CAMEO code ("046" -> "04"), or None when it has none."""
-    code = (code or "").strip()
-    root = code[:2]
-    return root if len(root) == 2 and root.isascii() and root.isdigit() else None
-
-
-def quad_class(code: str | None) -> int | None:
-    """GDELT QuadClass: 1 verbal cooperation (roots 01-05), 2 material cooperation (06-08),
-    3 verbal conflict (09-13), 4 material conflict (14-20); None outside CAMEO."""
-    root = cameo_root(code)
-    if root is None or not 1 <= int(root) <= 20:
-        return None
-    return next(quad for last_root, quad in _QUAD_BOUNDS if int(root) <= last_root)
-
 
 def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
     check_aligned(gold, pred)
