@@ -11,10 +11,10 @@ from typing import Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
-from .jsonl import document_from_json, document_to_json, parse_prediction, read_jsonl
+from .jsonl import document_from_json, document_to_json, layers_present, parse_prediction, read_jsonl
 from .model import LAYERS, Document
 from .records import DocRecords, records_from_document
-from .results import HEADLINES, Signature
+from .results import Signature
 from .validate import check_document
 
 SCORERS = {
@@ -59,6 +59,8 @@ class Predictions:
     records: dict[str, DocRecords] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
     dropped: int = 0
+    # For a predictions file: the layers it has keys for (all when it has none).
+    layers: tuple[str, ...] = LAYERS
 
 
 def load_gold(path: Path | None) -> GoldCorpus:
@@ -112,7 +114,9 @@ def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predic
         return _read_brat_folder(Path(path), gold, lenient)
     texts = {d.id: d.text for d in gold.documents}
     result, problems, seen = Predictions(), [], {}
-    for line, record in read_jsonl(path):
+    lines = list(read_jsonl(path))
+    result.layers = layers_present(r for _, r in lines if isinstance(r, dict)) or LAYERS
+    for line, record in lines:
         where = f"{path}:{line}"
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
@@ -150,28 +154,20 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
     return result
 
 
-def _run_system(config: EvaluationConfig, gold: GoldCorpus):
-    from .run import run_system
-    from .systems.registry import load_system, resolve
+def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions]:
+    from .run import default_cache_dir, run_system
+    from .systems.registry import load_system
 
-    spec = resolve(config.system, config.config, Path.cwd())
     oracle_gold = {d.id: document_to_json(d) for d in gold.documents}
     system = load_system(spec, gold_by_id=oracle_gold)
     try:
-        documents = gold.system_inputs()
-        run = run_system(system, documents, jobs=config.jobs,
-                         cache_dir=_cache_dir() if config.cache else None,
+        run = run_system(system, gold.system_inputs(), jobs=config.jobs,
+                         cache_dir=default_cache_dir() if config.cache else None,
                          spec_key=spec.cache_key(), fail_fast=config.fail_fast,
                          progress=config.progress, limit=config.limit)
     finally:
         system.close()
-    return spec, tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient)
-
-
-def _cache_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("DIPLOMACY_IE_CACHE", Path.home() / ".cache" / "diplomacy-ie" / "predictions"))
+    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient)
 
 
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
@@ -201,14 +197,22 @@ def evaluate(config: EvaluationConfig) -> dict:
     if (config.system is None) == (config.predictions is None):
         raise InputError("give exactly one of --system NAME or --predictions FILE")
     gold = load_gold(config.gold)
+    spec = None
+    if config.system is not None:
+        from .systems.registry import resolve
+
+        spec = resolve(config.system, config.config, Path.cwd())
+    # A predictions file is input, named by --predictions or by a file system: bad items exit 2.
+    source = config.predictions or (Path(spec.target) if spec.kind == "file" else None)
+    if source is not None:
+        predictions = read_predictions_file(source, gold, config.lenient)
+        system = {"name": spec.name if spec else source.stem,
+                  "spec": spec.describe() if spec else f"file:{source}", "kind": "file"}
+        declared = spec.layers if spec and spec.layers != LAYERS else predictions.layers
     if config.limit is not None:
         gold.documents = gold.documents[: config.limit]
-    if config.predictions is not None:
-        predictions = read_predictions_file(config.predictions, gold, config.lenient)
-        system = {"name": config.predictions.stem, "spec": f"file:{config.predictions}", "kind": "file"}
-        declared = LAYERS
-    else:
-        spec, declared, predictions = _run_system(config, gold)
+    if source is None:
+        declared, predictions = _run_system(spec, config, gold)
         system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind}
     layers = _choose_layers(config.layers, declared)
     system["layers"] = list(layers)

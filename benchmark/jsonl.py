@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from . import inventory as inv
 from .errors import InputError, Problem
@@ -72,7 +72,7 @@ def write_jsonl(records: list[dict], path: Path) -> None:
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object) for every non-blank line; bad JSON is an InputError."""
     try:
-        handle = open(path, encoding="utf-8")
+        handle = open(path, encoding="utf-8-sig")
     except OSError as err:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
     with handle:
@@ -86,7 +86,19 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(line)
         except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{number}: is not valid JSON ({err.msg} at column {err.colno})") from None
+            raise InputError(f"{path}:{number}: not valid JSON: {err.msg} at column {err.colno}. "
+                             "Each line must be one JSON object, for one document.") from None
+
+
+# The key of each layer in a prediction.
+PREDICTION_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
+                   "events": "events", "timexes": "timexes"}
+
+
+def layers_present(predictions: Iterable[dict]) -> tuple[str, ...]:
+    """The layers that some prediction has a key for (an empty list counts)."""
+    predictions = list(predictions)
+    return tuple(layer for layer, key in PREDICTION_KEYS.items() if any(key in p for p in predictions))
 
 
 # ---------------------------------------------------------------- span checks

@@ -111,17 +111,3 @@ class Document:
         spans.update((m.id, m.span) for m in self.mentions)
         spans.update((t.id, t.span) for t in self.timexes)
         return spans
-
-    def cluster_of(self) -> dict[str, Cluster]:
-        """The cluster each clustered entity or mention id belongs to."""
-        return {member: c for c in self.clusters for member in c.members}
-
-    def sentence_index(self, offset: int) -> int:
-        """Index of the sentence containing ``offset`` (the last one starting at or before it)."""
-        index = 0
-        for i, sentence in enumerate(self.sentences):
-            if sentence.span.start <= offset:
-                index = i
-            else:
-                break
-        return index

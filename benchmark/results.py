@@ -12,9 +12,6 @@ from typing import Any
 from . import __version__
 from .model import LAYERS
 
-HEADLINES = {"entities": "strict", "coref": "conll", "quotes": "attribution",
-             "events": "trigger_c", "timexes": "relaxed"}
-
 
 @dataclass(frozen=True)
 class Signature:

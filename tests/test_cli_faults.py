@@ -121,7 +121,7 @@ def test_malformed_json_names_the_line(tmp_path):
     preds = tmp_path / "p.jsonl"
     preds.write_text(json.dumps({"id": DOC_ID}) + "\n{oops\n", encoding="utf-8")
     result, _ = evaluate(tmp_path, "--predictions", str(preds))
-    assert result.returncode == 2 and f"{preds}:2: is not valid JSON" in result.stderr
+    assert result.returncode == 2 and f"{preds}:2: not valid JSON" in result.stderr
 
 
 def test_lenient_drops_bad_items_and_counts_them(tmp_path):
@@ -160,3 +160,20 @@ def test_brat_folder_as_predictions(tmp_path):
     (folder / "stray.ann").write_text("", encoding="utf-8")
     result, _ = evaluate(tmp_path, "--predictions", str(folder))
     assert result.returncode == 2 and "stray.ann: document: unknown document id" in result.stderr
+
+
+def test_a_predictions_file_declares_the_layers_it_has(tmp_path):
+    preds = tmp_path / "p.jsonl"
+    preds.write_text(json.dumps({"id": DOC_ID, "entities": [{"start": 0, "end": 2, "type": "GPE"}]}) + "\n",
+                     encoding="utf-8")
+    result, record = evaluate(tmp_path, "--predictions", str(preds))
+    assert result.returncode == 0, result.stderr
+    assert record["system"]["layers"] == ["entities"]
+    assert record["layers"]["quotes"] == {"status": "not attempted"}
+
+
+def test_a_file_system_is_input_like_predictions(tmp_path):
+    preds = tmp_path / "p.jsonl"
+    preds.write_text(json.dumps({"id": DOC_ID, "entities": [BAD_ITEMS[3][0]]}) + "\n", encoding="utf-8")
+    result, _ = evaluate(tmp_path, "--system", f"file:{preds}")
+    assert result.returncode == 2 and "unknown entity type 'COUNTRY'" in result.stderr

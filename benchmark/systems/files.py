@@ -4,62 +4,29 @@ BRAT standoff `.ann` files, served document by document like any other system.""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..jsonl import layers_present, read_jsonl
 from ..model import LAYERS
 from .base import SystemFailure
 
-# The key of each layer in a prediction.
-LAYER_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
-              "events": "events", "timexes": "timexes"}
-
-
 def read_jsonl_predictions(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
     """Predictions by document id, and the line each came from."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read the predictions file {path}: {error.strerror or error}.") from None
     predictions: dict[str, dict] = {}
     line_of: dict[str, int] = {}
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        prediction = _parse_line(path, number, raw)
-        if prediction is None:
-            continue
-        doc_id = prediction["id"]
+    for number, prediction in read_jsonl(path):
+        if not isinstance(prediction, dict):
+            raise InputError(f"{path}:{number}: expected a JSON object, got {type(prediction).__name__}.")
+        doc_id = prediction.get("id")
+        if not isinstance(doc_id, str):
+            raise InputError(f"{path}:{number}: the prediction has no \"id\" naming its document.")
         if doc_id in predictions:
             raise InputError(f"{path}:{number}: document {doc_id!r} already has a prediction "
                              f"on line {line_of[doc_id]}; each document may appear once.")
         predictions[doc_id] = prediction
         line_of[doc_id] = number
     return predictions, line_of
-
-
-def _parse_line(path: Path, number: int, raw: bytes) -> dict | None:
-    try:
-        text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}:{number}: not UTF-8 ({error.reason} at byte {error.start}).") from None
-    if not text.strip():
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        raise InputError(f"{path}:{number}: not valid JSON: {error}. Each line must be one "
-                         "JSON object, a prediction for one document.") from None
-    if not isinstance(value, dict):
-        raise InputError(f"{path}:{number}: expected a JSON object, got {type(value).__name__}.")
-    if not isinstance(value.get("id"), str):
-        raise InputError(f"{path}:{number}: the prediction has no \"id\" naming its document.")
-    return value
-
-
-def layers_present(predictions: dict[str, dict]) -> tuple[str, ...]:
-    """The layers that some prediction has a key for (an empty list counts)."""
-    return tuple(layer for layer in LAYERS
-                 if any(LAYER_KEYS[layer] in prediction for prediction in predictions.values()))
 
 
 class PredictionsFile:
@@ -74,7 +41,7 @@ class PredictionsFile:
         self.name = name
         self.path = path
         self.predictions, self.line_of = read_jsonl_predictions(path)
-        present = layers_present(self.predictions)
+        present = layers_present(self.predictions.values())
         self.layers = present if layers == LAYERS and present else layers
 
     def predict(self, document: dict) -> dict:
