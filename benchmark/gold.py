@@ -146,14 +146,11 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(str(path), where, f"is not valid YAML: {getattr(err, 'problem', err)}")]
 
 
-def _span_dict(span: Span) -> dict:
-    return {"start": span.start, "end": span.end, "text": span.text}
-
 
 def document_to_yaml_data(doc: Document) -> dict:
     """The canonical YAML mapping of a document's annotations (text excluded)."""
     def spanned(item_id: str, span: Span, **extra: Any) -> dict:
-        return {"id": item_id, **_span_dict(span), **extra}
+        return {"id": item_id, **span.as_dict(), **extra}
 
     return {
         "document": doc.id,
@@ -163,10 +160,10 @@ def document_to_yaml_data(doc: Document) -> dict:
         "mentions": [spanned(m.id, m.span, kind=m.kind) for m in doc.mentions],
         "clusters": [{"id": c.id, "name": c.name, "type": c.type, "members": list(c.members)}
                      for c in doc.clusters],
-        "quotes": [{"id": q.id, "kind": q.kind, "cue": _span_dict(q.cue),
-                    "content": [_span_dict(s) for s in q.content], "source": q.source,
+        "quotes": [{"id": q.id, "kind": q.kind, "cue": q.cue.as_dict(),
+                    "content": [s.as_dict() for s in q.content], "source": q.source,
                     **({"addressee": q.addressee} if q.addressee else {})} for q in doc.quotes],
-        "events": [{"id": e.id, "trigger": _span_dict(e.trigger), "code": e.code,
+        "events": [{"id": e.id, "trigger": e.trigger.as_dict(), "code": e.code,
                     "arguments": [{"role": a.role, "ref": a.ref} for a in e.arguments],
                     "realis": e.realis, "polarity": e.polarity} for e in doc.events],
         "timexes": [spanned(t.id, t.span, type=t.type, value=t.value, **({"mod": t.mod} if t.mod else {}))

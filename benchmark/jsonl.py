@@ -29,9 +29,6 @@ PRONOUNS = frozenset(
 
 # ---------------------------------------------------------------- export
 
-def _span(span: Span) -> dict:
-    return {"start": span.start, "end": span.end, "text": span.text}
-
 
 def document_to_json(doc: Document) -> dict:
     """A gold document as one JSON Lines record (a valid prediction too)."""
@@ -39,26 +36,26 @@ def document_to_json(doc: Document) -> dict:
     names = {m: c.name for c in doc.clusters for m in c.members}
 
     def ref_span(ref: str) -> dict:
-        return _span(spans[ref])
+        return spans[ref].as_dict()
 
     return {
         "id": doc.id, "text": doc.text, "date": doc.date,
-        "sections": [{"id": s.id, "type": s.type, **_span(s.span)} for s in doc.sections],
-        "sentences": [{"id": s.id, **_span(s.span)} for s in doc.sentences],
-        "entities": [{"id": e.id, **_span(e.span), "type": e.type} for e in doc.entities],
-        "mentions": [{"id": m.id, **_span(m.span), "kind": m.kind} for m in doc.mentions],
+        "sections": [{"id": s.id, "type": s.type, **s.span.as_dict()} for s in doc.sections],
+        "sentences": [{"id": s.id, **s.span.as_dict()} for s in doc.sentences],
+        "entities": [{"id": e.id, **e.span.as_dict(), "type": e.type} for e in doc.entities],
+        "mentions": [{"id": m.id, **m.span.as_dict(), "kind": m.kind} for m in doc.mentions],
         "clusters": [{"id": c.id, "name": c.name, "type": c.type,
                       "mentions": [ref_span(m) for m in c.members]} for c in doc.clusters],
-        "quotes": [{"id": q.id, "kind": q.kind, "cue": _span(q.cue),
-                    "content": [_span(s) for s in q.content],
+        "quotes": [{"id": q.id, "kind": q.kind, "cue": q.cue.as_dict(),
+                    "content": [s.as_dict() for s in q.content],
                     **({"source": ref_span(q.source), "source_name": names.get(q.source, spans[q.source].text)}
                        if q.source else {}),
                     **({"addressee": ref_span(q.addressee)} if q.addressee else {})}
                    for q in doc.quotes],
-        "events": [{"id": e.id, "trigger": _span(e.trigger), "code": e.code,
+        "events": [{"id": e.id, "trigger": e.trigger.as_dict(), "code": e.code,
                     "arguments": [{"role": a.role, **ref_span(a.ref)} for a in e.arguments],
                     "realis": e.realis, "polarity": e.polarity} for e in doc.events],
-        "timexes": [{"id": t.id, **_span(t.span), "type": t.type, "value": t.value,
+        "timexes": [{"id": t.id, **t.span.as_dict(), "type": t.type, "value": t.value,
                      **({"mod": t.mod} if t.mod else {})} for t in doc.timexes],
     }
 

@@ -20,6 +20,9 @@ class Span:
     def key(self) -> tuple[int, int]:
         return (self.start, self.end)
 
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
 
 @dataclass(frozen=True)
 class Sentence:

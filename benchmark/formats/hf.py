@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import inventory as inv
-from ..model import Document, Span
+from ..model import Document
 from .conll import iob2_tags, sentence_tokens
 
 CONFIGS = ("documents", "ner", "quotes", "events", "timexes")
@@ -36,9 +36,6 @@ CONTENT_SEPARATOR = " ... "
 
 
 # ---------------------------------------------------------------- rows
-
-def _span(span: Span) -> dict:
-    return {"start": span.start, "end": span.end, "text": span.text}
 
 
 def _document_row(doc: Document) -> dict:
@@ -66,28 +63,28 @@ def _quote_rows(doc: Document) -> list[dict]:
     names = {member: c.name for c in doc.clusters for member in c.members}
 
     def optional(ref: str | None) -> dict | None:
-        return _span(spans[ref]) if ref else None
+        return spans[ref].as_dict() if ref else None
 
     return [{"id": q.id, "document": doc.id, "kind": q.kind,
              "speaker": names.get(q.source, spans[q.source].text) if q.source else None,
-             "source": optional(q.source), "addressee": optional(q.addressee), "cue": _span(q.cue),
-             "content": [_span(s) for s in q.content],
+             "source": optional(q.source), "addressee": optional(q.addressee), "cue": q.cue.as_dict(),
+             "content": [s.as_dict() for s in q.content],
              "content_text": CONTENT_SEPARATOR.join(s.text for s in q.content)} for q in doc.quotes]
 
 
 def _event_rows(doc: Document) -> list[dict]:
     spans = doc.referents()
     names = inv.cameo_codes()
-    return [{"id": e.id, "document": doc.id, "trigger": _span(e.trigger), "code": e.code,
+    return [{"id": e.id, "document": doc.id, "trigger": e.trigger.as_dict(), "code": e.code,
              "code_name": names.get(e.code), "root": inv.cameo_root(e.code),
              "root_name": names.get(inv.cameo_root(e.code)), "quad_class": inv.quad_class(e.code),
              "quad_class_name": inv.QUAD_CLASSES[inv.quad_class(e.code)],
-             "arguments": [{"role": a.role, "ref": a.ref, **_span(spans[a.ref])} for a in e.arguments],
+             "arguments": [{"role": a.role, "ref": a.ref, **spans[a.ref].as_dict()} for a in e.arguments],
              "realis": e.realis, "polarity": e.polarity} for e in doc.events]
 
 
 def _timex_rows(doc: Document) -> list[dict]:
-    return [{"id": t.id, "document": doc.id, **_span(t.span), "type": t.type, "value": t.value, "mod": t.mod}
+    return [{"id": t.id, "document": doc.id, **t.span.as_dict(), "type": t.type, "value": t.value, "mod": t.mod}
             for t in doc.timexes]
 
 
