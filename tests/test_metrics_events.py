@@ -7,6 +7,8 @@ import pytest
 from benchmark.metrics.events import cameo_root, quad_class, score_events
 from benchmark.records import ArgumentRecord, DocRecords, EventRecord
 
+from .layer_checks import assert_every_metric_perfect, assert_unit_stats_sum_to_headline, offsets_of, prf
+
 TEXT = (
     "Washington delivered its written response to Moscow on Wednesday. "
     "Russia rejected the proposals and threatened retaliation. "
@@ -15,11 +17,7 @@ TEXT = (
 
 
 def at(piece: str, nth: int = 0) -> tuple[int, int]:
-    """Offsets of the ``nth`` occurrence of ``piece`` in TEXT."""
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(piece, start + 1)
-    return (start, start + len(piece))
+    return offsets_of(TEXT, piece, nth)
 
 
 WASHINGTON = frozenset({at("Washington"), at("its")})
@@ -55,10 +53,6 @@ GOLD = doc(E1, E2, E3, E4, sentence_starts=SENTENCE_STARTS)
 
 def score(*pred: EventRecord, gold: DocRecords = GOLD):
     return score_events([gold], [doc(*pred)])
-
-
-def prf(metric: dict) -> tuple[float, float, float]:
-    return (metric["precision"], metric["recall"], metric["f1"])
 
 
 # Worked example: 4 gold events (7 arguments), 4 predicted (6 arguments).
@@ -129,16 +123,12 @@ def test_worked_unit_stats(worked):
 
 @pytest.mark.parametrize("pred", [(P1, P2, P3, P4), (E1, E2, E3, E4), (), (P3,)])
 def test_unit_stats_sum_to_micro(pred):
-    result = score(*pred)
-    head = result.metrics[result.headline]
-    sums = [sum(column) for column in zip(*result.unit_stats)]
-    assert sums == [head["correct"], head["predicted"], head["found"], head["gold"]]
+    assert_unit_stats_sum_to_headline(score(*pred))
 
 
 def test_gold_against_itself_is_perfect():
     result = score_events([GOLD], [GOLD])
-    for name, metric in result.metrics.items():
-        assert prf(metric) == (1.0, 1.0, 1.0), name
+    assert_every_metric_perfect(result)
     for root, metrics in result.per_label.items():
         assert prf(metrics["trigger_c"]) == (1.0, 1.0, 1.0), root
     assert result.accuracies == {"realis": 1.0, "polarity": 1.0}

@@ -7,6 +7,8 @@ import pytest
 from benchmark.metrics.quotes import score_quotes
 from benchmark.records import DocRecords, QuoteRecord
 
+from .layer_checks import assert_every_metric_perfect, assert_unit_stats_sum_to_headline, offsets_of, prf
+
 TEXT = (
     "Blinken said the door to diplomacy remains open. "
     "\u201cWe are ready to talk,\u201d he told reporters, \u201cbut we will not yield.\u201d "
@@ -15,11 +17,7 @@ TEXT = (
 
 
 def at(piece: str, nth: int = 0) -> tuple[int, int]:
-    """Offsets of the ``nth`` occurrence of ``piece`` in TEXT."""
-    start = -1
-    for _ in range(nth + 1):
-        start = TEXT.index(piece, start + 1)
-    return (start, start + len(piece))
+    return offsets_of(TEXT, piece, nth)
 
 
 HE = (at("he told")[0], at("he told")[0] + 2)
@@ -49,10 +47,6 @@ def score(*pred: QuoteRecord, gold: DocRecords = GOLD):
 
 def pred_quote(content, kind="indirect", cue=None, source=None, source_name=None) -> QuoteRecord:
     return QuoteRecord(kind=kind, cue=cue, content=tuple(content), source=source, source_name=source_name)
-
-
-def prf(metric: dict) -> tuple[float, float, float]:
-    return (metric["precision"], metric["recall"], metric["f1"])
 
 
 # Worked example. Tokens are runs of non-space characters, by offsets.
@@ -125,16 +119,12 @@ def test_worked_unit_stats(worked):
 
 @pytest.mark.parametrize("pred", [(P1, P2, P3, P4), (Q1, Q2, Q3), (), (P4,), (P3, P1)])
 def test_unit_stats_sum_to_micro(pred):
-    result = score(*pred)
-    head = result.metrics[result.headline]
-    sums = [sum(column) for column in zip(*result.unit_stats)]
-    assert sums == [head["correct"], head["predicted"], head["found"], head["gold"]]
+    assert_unit_stats_sum_to_headline(score(*pred))
 
 
 def test_gold_against_itself_is_perfect():
     result = score_quotes([GOLD], [GOLD], texts=[TEXT])
-    for name, metric in result.metrics.items():
-        assert prf(metric) == (1.0, 1.0, 1.0), name
+    assert_every_metric_perfect(result)
     for label, metrics in result.per_label.items():
         for name, metric in metrics.items():
             assert prf(metric) == (1.0, 1.0, 1.0), (label, name)

@@ -10,6 +10,8 @@ from benchmark.metrics.matching import overlap, overlapping_pairs
 from benchmark.metrics.timexes import score_timexes
 from benchmark.records import DocRecords, TimexRecord
 
+from .layer_checks import assert_every_metric_perfect, assert_unit_stats_sum_to_headline, offsets_of, prf
+
 TEXT = (
     "Officials met on Wednesday morning and had talked for almost a month last year. "
     "The talks resume now."
@@ -17,8 +19,7 @@ TEXT = (
 
 
 def at(piece: str) -> tuple[int, int]:
-    start = TEXT.index(piece)
-    return (start, start + len(piece))
+    return offsets_of(TEXT, piece)
 
 
 def timex(piece: str, type_: str, value: str) -> TimexRecord:
@@ -38,10 +39,6 @@ GOLD = doc(T1, T2, T3, T4, sentence_starts=[0, at("The talks")[0]])
 
 def score(*pred: TimexRecord, gold: DocRecords = GOLD):
     return score_timexes([gold], [doc(*pred)])
-
-
-def prf(metric: dict) -> tuple[float, float, float]:
-    return (metric["precision"], metric["recall"], metric["f1"])
 
 
 # Worked example: 4 gold, 4 predicted.
@@ -94,16 +91,12 @@ def test_worked_unit_stats(worked):
 
 @pytest.mark.parametrize("pred", [(P1, P2, P3, P4), (T1, T2, T3, T4), (), (P4,), (P1, P1)])
 def test_unit_stats_sum_to_micro(pred):
-    result = score(*pred)
-    head = result.metrics[result.headline]
-    sums = [sum(column) for column in zip(*result.unit_stats)]
-    assert sums == [head["correct"], head["predicted"], head["found"], head["gold"]]
+    assert_unit_stats_sum_to_headline(score(*pred))
 
 
 def test_gold_against_itself_is_perfect():
     result = score_timexes([GOLD], [GOLD])
-    for name, metric in result.metrics.items():
-        assert prf(metric) == (1.0, 1.0, 1.0), name
+    assert_every_metric_perfect(result)
     for label, metrics in result.per_label.items():
         for name, metric in metrics.items():
             assert prf(metric) == (1.0, 1.0, 1.0), (label, name)

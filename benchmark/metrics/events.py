@@ -28,9 +28,9 @@ from typing import Callable, Sequence
 
 from ..records import ArgumentRecord, DocRecords, EventRecord
 from ..inventory import cameo_root, quad_class
-from .base import LayerScore, Units
-from .matching import (Candidate, Matching, Scoreboard, add_unit_stats, check_aligned, match_by_key,
-                       match_greedy, normalized)
+from .base import LayerScore
+from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
+                       normalized, score_documents)
 
 ACCURACIES = ("realis", "polarity")
 METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
@@ -38,15 +38,9 @@ METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
 HEADLINE = "trigger_c"
 
 def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
-    check_aligned(gold, pred)
-    units = Units(gold)
-    rows = units.zeros()
-    board = Scoreboard()
-    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
-        trigger_c = _score_document(board, gold_doc.events, pred_doc.events)
-        add_unit_stats(rows, units, index, trigger_c,
-                       [e.trigger[0] for e in gold_doc.events], [e.trigger[0] for e in pred_doc.events])
-    return board.layer_score(HEADLINE, METRICS, ACCURACIES, rows)
+    return score_documents(gold, pred, lambda doc: doc.events,
+                           lambda board, g, p, _: _score_document(board, g, p),
+                           lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES)
 
 
 def _trigger_key(key_of_code: Callable[[str | None], object]) -> Callable[[EventRecord], object]:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Hashable, Iterable, Iterator, Sequence
 
-from ..records import Offsets
+from ..records import DocRecords, Offsets
 from .base import PRF, LayerScore, Units
 
 Pair = tuple[int, int]
@@ -238,3 +238,23 @@ def normalized(label: str | None) -> str | None:
     if label is None:
         return None
     return label.strip().lower() or None
+
+
+def score_documents(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
+                    items: Callable[[DocRecords], Sequence[Any]],
+                    score_document: Callable[[Scoreboard, Sequence[Any], Sequence[Any], int], Matching],
+                    position: Callable[[Any], int], headline: str, metrics: Sequence[str],
+                    accuracies: Sequence[str], extra: dict | None = None) -> LayerScore:
+    """Score a layer document by document: ``score_document`` adds one document's
+    pairs to the board and returns the headline matching, whose sums are spread
+    over sentences by each item's ``position``."""
+    check_aligned(gold, pred)
+    units = Units(gold)
+    rows = units.zeros()
+    board = Scoreboard()
+    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
+        gold_items, pred_items = items(gold_doc), items(pred_doc)
+        matching = score_document(board, gold_items, pred_items, index)
+        add_unit_stats(rows, units, index, matching,
+                       [position(x) for x in gold_items], [position(x) for x in pred_items])
+    return board.layer_score(headline, metrics, accuracies, rows, extra=extra)

@@ -36,9 +36,9 @@ from collections import defaultdict
 from typing import Sequence
 
 from ..records import DocRecords, Offsets, QuoteRecord
-from .base import LayerScore, Units
-from .matching import (Candidate, Matching, Scoreboard, add_unit_stats, check_aligned, match_by_key,
-                       match_greedy, normalized)
+from .base import LayerScore
+from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
+                       normalized, score_documents)
 
 PARTIAL_DICE = 0.5
 ACCURACIES = ("source", "kind")
@@ -50,17 +50,11 @@ _NON_SPACE = re.compile(r"\S+")
 
 def score_quotes(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
                  texts: Sequence[str] | None = None) -> LayerScore:
-    check_aligned(gold, pred)
-    units = Units(gold)
-    rows = units.zeros()
-    board = Scoreboard()
     doc_texts = list(texts) if texts is not None else [doc.text or None for doc in gold]
-    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
-        attribution = _score_document(board, gold_doc.quotes, pred_doc.quotes, doc_texts[index])
-        add_unit_stats(rows, units, index, attribution,
-                       [_position(q) for q in gold_doc.quotes], [_position(q) for q in pred_doc.quotes])
     overlap_unit = "token" if all(t is not None for t in doc_texts) else "character"
-    return board.layer_score(HEADLINE, METRICS, ACCURACIES, rows, extra={"overlap_unit": overlap_unit})
+    return score_documents(gold, pred, lambda doc: doc.quotes,
+                           lambda board, g, p, index: _score_document(board, g, p, doc_texts[index]),
+                           _position, HEADLINE, METRICS, ACCURACIES, extra={"overlap_unit": overlap_unit})
 
 
 def _score_document(board: Scoreboard, gold: Sequence[QuoteRecord], pred: Sequence[QuoteRecord],

@@ -21,9 +21,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..records import DocRecords, TimexRecord
-from .base import LayerScore, Units
-from .matching import (Candidate, Matching, Scoreboard, add_unit_stats, check_aligned, match_by_key,
-                       match_greedy, overlap, overlapping_pairs)
+from .base import LayerScore
+from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
+                       overlap, overlapping_pairs, score_documents)
 
 ACCURACIES = ("type", "value")
 METRICS = ("strict", "relaxed", "type", "value")
@@ -31,15 +31,9 @@ HEADLINE = "relaxed"
 
 
 def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
-    check_aligned(gold, pred)
-    units = Units(gold)
-    rows = units.zeros()
-    board = Scoreboard()
-    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
-        relaxed = _score_document(board, gold_doc.timexes, pred_doc.timexes)
-        add_unit_stats(rows, units, index, relaxed,
-                       [t.start for t in gold_doc.timexes], [t.start for t in pred_doc.timexes])
-    return board.layer_score(HEADLINE, METRICS, ACCURACIES, rows)
+    return score_documents(gold, pred, lambda doc: doc.timexes,
+                           lambda board, g, p, _: _score_document(board, g, p),
+                           lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES)
 
 
 def _score_document(board: Scoreboard, gold: Sequence[TimexRecord], pred: Sequence[TimexRecord]) -> Matching:
