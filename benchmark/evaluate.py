@@ -11,11 +11,11 @@ from typing import Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
-from .jsonl import document_from_json, document_to_json, layers_present, parse_prediction, read_jsonl
+from .jsonl import document_to_json, layers_present, parse_prediction, read_jsonl
 from .model import LAYERS, Document
 from .records import DocRecords, records_from_document
 from .results import Signature
-from .validate import check_document
+from .validate import load_gold_record
 
 SCORERS = {
     "entities": ("benchmark.metrics.entities", "score_entities"),
@@ -73,8 +73,8 @@ def load_gold(path: Path | None) -> GoldCorpus:
                 or not isinstance(record.get("text"), str):
             problems.append(Problem(f"{path}:{line}", "document", "a gold line needs string 'id' and 'text'"))
             continue
-        doc, found = document_from_json(record, str(path), line)
-        problems += found or check_document(doc, f"{path}:{line}", gold=False)
+        doc, found = load_gold_record(record, path, line)
+        problems += found
         documents.append(doc)
     if problems:
         raise InvalidData(problems)

@@ -160,9 +160,18 @@ def _validate_yaml(path: Path) -> list[Problem]:
     return problems + check_document(doc, str(path), gold=True)
 
 
+def load_gold_record(record: dict, path: Path, line: int) -> tuple[Document, list[Problem]]:
+    """A gold document from a JSON Lines line with its ``text``, and its problems:
+    those of reading it, else those of checking it (spans need not sit on token edges)."""
+    from .jsonl import document_from_json
+
+    doc, found = document_from_json(record, str(path), line)
+    return doc, found or check_document(doc, f"{path}:{line}", gold=False)
+
+
 def _validate_jsonl(path: Path) -> list[Problem]:
     from .corpus import load_shipped
-    from .jsonl import document_from_json, parse_prediction, read_jsonl
+    from .jsonl import parse_prediction, read_jsonl
 
     texts = None
     problems: list[Problem] = []
@@ -171,8 +180,7 @@ def _validate_jsonl(path: Path) -> list[Problem]:
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
         elif isinstance(record.get("text"), str):
-            doc, found = document_from_json(record, str(path), line)
-            problems += found or check_document(doc, where, gold=False)
+            problems += load_gold_record(record, path, line)[1]
         else:
             texts = texts or {d.id: d.text for d in load_shipped()}
             if record["id"] not in texts:
