@@ -1,4 +1,4 @@
-"""Tests of the built-in rule-based baseline ``rules`` (benchmark/systems/rules.py).
+"""Tests of the built-in rule-based baseline ``rules`` (the package benchmark/systems/rules/).
 
 The system must be general: the altered-article test checks that its output
 follows the text (new names, new weekday, new document date) rather than
