@@ -17,12 +17,14 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "benchmark" / "systems" / "rules"
 DATA_FILES = sorted(p.name for p in (PACKAGE / "data").glob("*.tsv"))
 WORD_LIST_FILES = {"name_words.tsv", "quote_cues.tsv", "cameo_context.tsv"}
+GAZETTEER_FILES = {"gazetteer_places.tsv": {"GPE", "LOC"}, "gazetteer_groups.tsv": {"NORP", "ORG"}}
 REFINE_FAMILIES = {"appeal": "02", "demand": "10", "intent": "03"}
 
 
 def test_the_data_folder_holds_what_the_modules_read():
     assert DATA_FILES == ["aliases.tsv", "cameo_context.tsv", "cameo_refinements.tsv", "cameo_threats.tsv",
-                          "cameo_triggers.tsv", "gazetteer.tsv", "name_words.tsv", "quote_cues.tsv"]
+                          "cameo_triggers.tsv", "gazetteer_groups.tsv", "gazetteer_places.tsv", "name_words.tsv",
+                          "quote_cues.tsv"]
     sources = "".join(p.read_text(encoding="utf-8") for p in PACKAGE.glob("*.py"))
     assert not [name for name in DATA_FILES if f'"{name}"' not in sources]
 
@@ -52,21 +54,26 @@ def test_entries_are_trimmed_and_unique(name):
     assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
 
 
-@pytest.mark.parametrize("name", sorted(WORD_LIST_FILES | {"gazetteer.tsv", "aliases.tsv"}))
+@pytest.mark.parametrize("name", sorted(WORD_LIST_FILES | GAZETTEER_FILES.keys() | {"aliases.tsv"}))
 def test_words_and_names_are_lower_case(name):
     for entry in rows(name):
         words = entry[:2] if name == "aliases.tsv" else entry[:1]
         assert all(w == w.lower() for w in words), entry
 
 
+def gazetteer_names() -> list[str]:
+    return [name for file in GAZETTEER_FILES for name, _ in rows(file)]
+
+
 def test_gazetteer_names_have_one_type_each():
-    names = [name for name, _ in rows("gazetteer.tsv")]
+    names = gazetteer_names()
     assert len(names) == len(set(names))
-    assert {type_ for _, type_ in rows("gazetteer.tsv")} == {"GPE", "NORP", "ORG", "LOC"}
+    for file, types in GAZETTEER_FILES.items():
+        assert {type_ for _, type_ in rows(file)} == types
 
 
 def test_aliases_join_gazetteer_names():
-    names = {name for name, _ in rows("gazetteer.tsv")}
+    names = set(gazetteer_names())
     for alias, name in rows("aliases.tsv"):
         assert alias in names and name in names and alias != name
 
@@ -123,7 +130,7 @@ def test_a_malformed_line_names_its_file_and_line():
 
 
 def test_each_file_is_read_once():
-    assert rows("gazetteer.tsv") is rows("gazetteer.tsv")
+    assert rows("gazetteer_places.tsv") is rows("gazetteer_places.tsv")
     assert word_lists("quote_cues.tsv") is word_lists("quote_cues.tsv")
 
 

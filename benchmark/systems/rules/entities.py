@@ -12,7 +12,8 @@ from .lexicon import (
 )
 from .text import _Doc, _is_acronym, _is_cap
 
-_GAZ = {tuple(name.split()): type_ for name, type_ in rows("gazetteer.tsv")}
+_GAZ = {tuple(name.split()): type_ for file in ("gazetteer_places.tsv", "gazetteer_groups.tsv")
+        for name, type_ in rows(file)}
 _GAZ_MAXLEN = max(len(k) for k in _GAZ)
 
 _NAME_WORDS = word_lists("name_words.tsv")
