@@ -1,16 +1,21 @@
-"""Tests of the built-in rule-based baseline ``rules`` (benchmark/systems/rules.py).
+"""Tests of the built-in rule-based baseline ``rules`` (the package benchmark/systems/rules/).
 
 The system must be general: the altered-article test checks that its output
 follows the text (new names, new weekday, new document date) rather than
 anything remembered about the seed article.
 """
 
+import hashlib
 import json
+import os
+import re
 from pathlib import Path
 
 import pytest
 
+from benchmark.corpus import corpus_dir, list_metas, read_text
 from benchmark.systems.rules import RulesSystem
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_ID = "us-nato-responses-2022-01-26"
@@ -323,3 +328,74 @@ def test_split_direct_quote_has_two_content_spans():
     q = pred["quotes"][0]
     assert q["kind"] == "direct" and q["source_name"] == "Lavrov"
     assert [c["text"] for c in q["content"]] == ["This is unacceptable", "and we will respond"]
+
+
+# --- (5) pinned behaviour: the exact output and scores ----------------------------------
+#
+# PINNED: a deliberate change to the rules or their data files must update
+# RULES_PREDICTION_SHA256; a deliberate change to the rules or to the gold must update
+# RULES_HEADLINES and the table of scores in README.md (`benchmark evaluate --system rules
+# --format json --bootstrap 1000 --seed 13` prints the new figures). Anything else that
+# moves these numbers is a bug.
+
+# sha256 of each layer's canonical JSON over every shipped document: independent of the gold
+RULES_PREDICTION_SHA256 = {
+    "entities": "cc0c39dad44ef8ff71165aec4cd0c44555ef3222c45657c73e57a7fef14b6a61",
+    "clusters": "00e0005fe962ff10b099f611927f78bcd12f1ef4ed0f3f802266c2ed20f599be",
+    "quotes": "769188cfe238c23adfcc35ec95932c52da2388564e0189fc911f74e02f03f377",
+    "events": "22e778dd59309240cfcb167444401c30e6dd3dd161207b20a6a4e6e6b3078db0",
+    "timexes": "9b1e1949abf4bd5d1f46ad07965c2c9abcb1a68c7433a96f38f37eabda734596",
+}
+# layer: (headline metric, value, 95% CI), exactly as the result file holds them
+RULES_HEADLINES = {
+    "entities": ("strict", 0.9861111111111112, (0.9523617511520737, 1.0)),
+    "coref": ("conll", 0.617602636757092, (0.45588296407466894, 0.6902662476929795)),
+    "quotes": ("attribution", 0.967741935483871, (0.8965063520871144, 1.0)),
+    "events": ("trigger_c", 0.793103448275862, (0.6666666666666666, 0.9090909090909091)),
+    "timexes": ("relaxed", 1.0, (1.0, 1.0)),
+}
+
+
+def canonical_sha256(value) -> str:
+    data = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def test_predictions_are_pinned():
+    system = RulesSystem()
+    predictions = {meta.id: system.predict({"id": meta.id, "text": read_text(meta, corpus_dir()),
+                                            "date": meta.date, "language": "en"})
+                   for meta in list_metas()}
+    found = {layer: canonical_sha256({doc_id: p[layer] for doc_id, p in predictions.items()})
+             for layer in RULES_PREDICTION_SHA256}
+    assert found == RULES_PREDICTION_SHA256, "the rules output changed; see the PINNED note above"
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory) -> dict:
+    env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path_factory.mktemp("cache"))}
+    result = run_cli("evaluate", "--system", "rules", "--format", "json", "--bootstrap", "1000",
+                     "--seed", "13", "--no-cache", "--quiet", env=env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_headline_scores_are_pinned(scored):
+    found = {layer: (outcome["headline"]["metric"], outcome["headline"]["value"],
+                     tuple(outcome["headline"]["ci95"]))
+             for layer, outcome in scored["layers"].items()}
+    assert found == RULES_HEADLINES, "the rules scores changed; see the PINNED note above"
+
+
+def test_readme_table_shows_the_pinned_headlines():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Scores of the built-in systems", 1)[1]
+    table = section.split("| layer | rules |\n|---|---|\n", 1)[1].split("\n\n", 1)[0]
+    shown = {}
+    for row in table.splitlines():
+        match = re.fullmatch(r"\| (\w+) .*? \| ([\d.]+) \[([\d.]+), ([\d.]+)\] \|", row)
+        assert match, row
+        shown[match[1]] = tuple(float(x) for x in match.groups()[1:])
+    expected = {layer: tuple(round(x, 3) for x in (value, *ci))
+                for layer, (_, value, ci) in RULES_HEADLINES.items()}
+    assert shown == expected

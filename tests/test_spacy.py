@@ -3,8 +3,9 @@
 import pytest
 
 from benchmark.corpus import load_shipped
-from benchmark.formats.spacy_io import SpacySystem, load_spacy_system, to_docbin
+from benchmark.formats.spacy_io import to_docbin
 from benchmark.jsonl import parse_prediction
+from benchmark.systems.spacy_system import SpacySystem, load_spacy_system
 from tests.test_formats_brat import synthetic_document
 
 spacy = pytest.importorskip("spacy")

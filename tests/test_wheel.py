@@ -62,6 +62,15 @@ def test_wheel_holds_corpus_gold_and_exports(installed):
     assert "benchmark/_data/annotations/export/conll/gold.conll" in names
 
 
+def test_wheel_holds_the_rules_lexicons(installed):
+    wheel, *_ = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = sorted((ROOT / "benchmark" / "systems" / "rules" / "data").glob("*.tsv"))
+    assert shipped
+    for path in shipped:
+        assert f"benchmark/systems/rules/data/{path.name}" in names
+
+
 def test_installed_benchmark_validates_and_reads_its_own_data(installed):
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "validate"], elsewhere, env)
@@ -88,3 +97,14 @@ def test_installed_oracle_scores_one(installed):
     for layer, outcome in scored["layers"].items():
         if outcome.get("status") == "scored":
             assert outcome["headline"]["value"] == 1.0, layer
+
+
+def test_installed_rules_scores_the_pinned_headlines(installed):
+    from tests.test_rules_system import RULES_HEADLINES
+
+    _, venv, elsewhere, env = installed
+    result = run([venv / "bin" / "benchmark", "evaluate", "--system", "rules", "--bootstrap", "0",
+                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+    scored = json.loads(result.stdout)
+    assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == \
+        {layer: value for layer, (_, value, _) in RULES_HEADLINES.items()}

@@ -1,9 +1,8 @@
-"""spaCy: score a spaCy pipeline as a system, and export the gold as a DocBin.
+"""spaCy: export the gold as a DocBin (``benchmark export --format spacy``).
 
 spaCy is an optional dependency (``pip install diplomacy-ie[spacy]``); it is
-imported only when one of these is used. The English OntoNotes-trained
-pipelines (``en_core_web_*``) label entities with exactly the 18 types of
-the gold, so their ``doc.ents`` map one to one.
+imported only when the export (or the spaCy system,
+:mod:`benchmark.systems.spacy_system`) is used.
 """
 
 from __future__ import annotations
@@ -23,40 +22,6 @@ def import_spacy() -> Any:
     except ImportError:
         raise InputError(f"spaCy is not installed; the spaCy system and export need it: {INSTALL_HINT}") from None
     return spacy
-
-
-class SpacySystem:
-    """A spaCy pipeline (an installed package name or a folder saved with ``nlp.to_disk``)."""
-
-    layers = ("entities",)
-    cacheable = False  # a pipeline folder can be retrained in place; spaCy is fast on one article
-    thread_safe = False
-
-    def __init__(self, pipeline: str):
-        spacy = import_spacy()
-        self.pipeline = pipeline
-        self.name = f"spacy:{pipeline}"
-        try:
-            self.nlp = spacy.load(pipeline)
-        except OSError as err:
-            raise InputError(f"spaCy pipeline {pipeline!r} cannot be loaded: it is neither an installed "
-                             f"pipeline package nor a pipeline folder ({err})") from None
-
-    def predict(self, document: dict) -> dict:
-        doc = self.nlp(document["text"])
-        entities = [{"start": ent.start_char, "end": ent.end_char, "type": ent.label_, "text": ent.text}
-                    for ent in doc.ents]
-        return {"id": document["id"], "entities": entities}
-
-    def close(self) -> None:
-        self.nlp = None
-
-
-def load_spacy_system(target: str) -> SpacySystem:
-    """The system behind ``spacy:<pipeline name or path>``; ``target`` is what follows ``spacy:``."""
-    if not target:
-        raise InputError("spacy: needs a pipeline, e.g. spacy:en_core_web_sm or spacy:path/to/pipeline")
-    return SpacySystem(target)
 
 
 def _words_and_spaces(text: str) -> tuple[list[str], list[bool]]:

@@ -250,7 +250,7 @@ def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None) -> 
 
         return load_python_system(spec)
     if spec.kind == "spacy":
-        from ..formats.spacy_io import load_spacy_system
+        from .spacy_system import load_spacy_system
 
         return load_spacy_system(spec.target)
     if spec.kind == "entrypoint":
