@@ -53,7 +53,10 @@ def read_shard(path: Path) -> ShardResult:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
     except (ValueError, UnicodeDecodeError) as err:
         raise InputError(f"{path}: is not a JSON result file ({err})") from None
-    record = result.get("config", {}).get("shard") if isinstance(result, dict) else None
+    shapes = {"signature": str, "dataset": dict, "system": dict, "config": dict, "layers": dict}
+    if not isinstance(result, dict) or any(not isinstance(result.get(k), t) for k, t in shapes.items()):
+        raise InputError(f"{path}: is not a result file (it needs {', '.join(shapes)})")
+    record = result["config"].get("shard")
     if not isinstance(record, dict):
         raise InputError(f"{path}: is not the result of `benchmark evaluate --shard I/N --output FILE.json` "
                          "(it has no config.shard)")

@@ -135,11 +135,24 @@ def test_shards_of_another_system_or_settings_are_refused(corpus, three_shards, 
         merged([three_shards[0], three_shards[1], other])
 
 
-def test_a_result_without_shard_is_refused(unsharded, tmp_path):
+def test_a_result_without_shard_or_not_a_result_is_refused(unsharded, tmp_path):
     path = tmp_path / "whole.json"
     path.write_text(to_json(unsharded))
     with pytest.raises(InputError, match="no config.shard"):
         read_shard(path)
+    for text in ('{"config": {"shard": {"index": 1, "count": 1, "total_documents": 1}}}', "[1]", "not json"):
+        path.write_text(text)
+        with pytest.raises(InputError, match="is not a (JSON )?result file"):
+            read_shard(path)
+
+
+def test_a_shard_whose_tallies_were_cut_is_refused(three_shards, tmp_path):
+    record = json.loads(three_shards[1].read_text())
+    record["layers"]["coref"]["tallies"].pop()
+    cut = tmp_path / "cut.json"
+    cut.write_text(json.dumps(record))
+    with pytest.raises(InputError, match="layers.coref lacks one tally per document"):
+        merged([three_shards[0], cut, three_shards[2]])
 
 
 def test_merge_cli_writes_the_result_and_refuses_bad_input_with_exit_2(corpus, three_shards, unsharded, tmp_path):
