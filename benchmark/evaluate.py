@@ -24,6 +24,9 @@ SCORERS = {
     "events": ("benchmark.metrics.events", "score_events"),
     "timexes": ("benchmark.metrics.timexes", "score_timexes"),
 }
+# Attributes a loaded system may expose that go into the result under `system`
+# (an LLM system's prompt versions and token usage).
+SYSTEM_REPORTS = ("prompts", "usage")
 
 
 @dataclass
@@ -154,7 +157,7 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
     return result
 
 
-def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions]:
+def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions, dict]:
     from .run import default_cache_dir, run_system
     from .systems.registry import load_system
 
@@ -167,7 +170,8 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
                          progress=config.progress, limit=config.limit)
     finally:
         system.close()
-    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient)
+    reported = {key: getattr(system, key) for key in SYSTEM_REPORTS if isinstance(getattr(system, key, None), dict)}
+    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient), reported
 
 
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
@@ -212,8 +216,8 @@ def evaluate(config: EvaluationConfig) -> dict:
     if config.limit is not None:
         gold.documents = gold.documents[: config.limit]
     if source is None:
-        declared, predictions = _run_system(spec, config, gold)
-        system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind}
+        declared, predictions, reported = _run_system(spec, config, gold)
+        system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind, **reported}
     layers = _choose_layers(config.layers, declared)
     system["layers"] = list(layers)
     for doc in gold.documents:
