@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import textwrap
 
 import pytest
 import yaml
@@ -14,9 +16,9 @@ from benchmark.errors import InputError
 from benchmark.jsonl import document_to_json
 from benchmark.model import LAYERS
 from benchmark.systems.openai_config import OpenAIOptions
-from benchmark.systems.registry import load_system, resolve
+from benchmark.systems.registry import list_systems, load_system, resolve
 
-from .conftest import DOC_ID, run_cli
+from .conftest import DOC_ID, ROOT, run_cli
 from .llm_stub import ChatStub, chat
 
 GOOD = {"base_url": "http://127.0.0.1:8000/v1", "model": "qwen2.5-7b-instruct"}
@@ -169,3 +171,27 @@ def test_a_malformed_reply_fails_the_document_and_the_run_exits_3(tmp_path, gold
     (failure,) = record["failures"]
     assert failure["document"] == DOC_ID and '"cue": ' in failure["stderr"]
     assert record["system"]["usage"]["requests"] == 2
+
+
+# --- the docs -------------------------------------------------------------------
+
+def test_every_system_of_the_llm_example_resolves_and_loads():
+    folder = ROOT / "examples" / "llm"
+    specs = [spec for spec in list_systems(cwd=folder) if spec.kind == "openai"]
+    assert {spec.name for spec in specs} == {"qwen-local", "qwen-ollama", "qwen-own-prompt"}
+    for spec in specs:
+        system = load_system(spec)
+        assert system.timeout == 900 and system.prompts
+    own = load_system(resolve("qwen-own-prompt", cwd=folder))
+    assert own.prompts["entities"].startswith("entities-prompt.txt@sha256:")
+
+
+def test_the_readme_walkthrough_config_resolves(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Scoring an LLM\n")[1].split("\n## ")[0]
+    snippet = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "benchmark.yaml").write_text(textwrap.dedent(snippet), encoding="utf-8")
+    system = load_system(resolve("mygpt", cwd=tmp_path))
+    assert (system.layers, system.timeout) == (("entities", "quotes"), 600.0)
+    assert system.prompts == {"entities": "entities-v1", "quotes": "quotes-v1"}
+    assert "benchmark prompts" in section and "system.usage" in section and "--jobs" in section

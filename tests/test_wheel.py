@@ -88,3 +88,12 @@ def test_installed_oracle_scores_one(installed):
     for layer, outcome in scored["layers"].items():
         if outcome.get("status") == "scored":
             assert outcome["headline"]["value"] == 1.0, layer
+
+
+def test_installed_benchmark_prints_its_prompt_templates(installed):
+    wheel, venv, elsewhere, env = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for layer in ("entities", "coref", "quotes", "events", "timexes"):
+        assert f"benchmark/data/prompts/{layer}.txt" in names
+    result = run([venv / "bin" / "benchmark", "prompts", "--layer", "events"], elsewhere, env)
+    assert result.stdout.startswith("version: events-v1\n")

@@ -20,7 +20,7 @@ from typing import Callable, Mapping
 from ..jsonl import PREDICTION_KEYS
 from ..prompts import PromptTemplate, builtin_template, load_template_file
 from .base import DEFAULT_TIMEOUT, SystemFailure, SystemSpec
-from .chat_client import DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, BODY_SHOWN, ChatClient, Deadline
+from .chat_client import BODY_SHOWN, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF, ChatClient, Deadline
 from .json_reply import extract_json_object
 from .openai_config import OpenAIOptions
 from .request_cache import RequestCache
