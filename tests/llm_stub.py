@@ -34,6 +34,7 @@ class Reply:
     body: bytes | dict = b""
     headers: dict = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
+    trickle: float = 0.0  # seconds between the body's bytes, sent in chunks of ten
 
 
 def chat(content: str, prompt_tokens: int | None = 100, completion_tokens: int | None = 20,
@@ -66,7 +67,11 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(body)
+            for start in range(0, len(body), 10 if reply.trickle else len(body) or 1):
+                if reply.trickle and stub.released.wait(reply.trickle):
+                    return
+                self.wfile.write(body[start:start + 10] if reply.trickle else body)
+                self.wfile.flush()
         except OSError:  # the client gave up (the timeout tests)
             pass
 

@@ -199,6 +199,15 @@ def test_a_slow_reply_fails_within_the_timeout():
     assert 0.45 <= elapsed < 1.5
 
 
+def test_a_reply_that_trickles_in_fails_within_the_timeout():
+    with ChatStub(lambda request: Reply(200, chat("{}").body, trickle=0.05)) as server:
+        system = make_system(server, layers=("entities",), timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(SystemFailure, match="timeout of 0.5 s"):
+            system.predict(DOC)
+        assert time.monotonic() - started < 1.5
+
+
 def test_the_timeout_bounds_the_whole_document_retries_included():
     with ChatStub(lambda request: Reply(503, b"busy")) as server:
         config = OpenAIOptions(base_url=server.base_url, model="m")
