@@ -145,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="also write each pass as JSON Lines beside it (A.jsonl, B.jsonl)")
     agreement.set_defaults(handler=_lazy("benchmark.agreement", "cmd_agreement"))
 
+    prompts = commands.add_parser("prompts", help="print the built-in LLM prompt templates",
+                                  description="Print the versioned prompt templates that LLM systems "
+                                              "(openai: in benchmark.yaml) send, one per layer.")
+    prompts.add_argument("--layer", choices=LAYER_NAMES, help="only this layer's template")
+    prompts.set_defaults(handler=_lazy("benchmark.prompts", "cmd_prompts"))
+
     compare = commands.add_parser(
         "compare", help="paired significance tests between two result files",
         description="Paired bootstrap and approximate randomization on the headline of every layer "

@@ -28,6 +28,9 @@ SCORERS = {
     "events": ("benchmark.metrics.events", "score_events"),
     "timexes": ("benchmark.metrics.timexes", "score_timexes"),
 }
+# Attributes a loaded system may expose that go into the result under `system`
+# (an LLM system's prompt versions and token usage).
+SYSTEM_REPORTS = ("prompts", "usage")
 
 
 @dataclass
@@ -172,7 +175,7 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
     return result
 
 
-def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions]:
+def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions, dict]:
     from .run import default_cache_dir, run_system
     from .systems.registry import load_system
 
@@ -185,7 +188,8 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
                          progress=config.progress, limit=config.limit)
     finally:
         system.close()
-    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient)
+    reported = {key: getattr(system, key) for key in SYSTEM_REPORTS if isinstance(getattr(system, key, None), dict)}
+    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient), reported
 
 
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
@@ -246,8 +250,8 @@ def evaluate(config: EvaluationConfig) -> dict:
     if config.shard is not None:
         gold.documents = config.shard.select(gold.documents)
     if source is None:
-        declared, predictions = _run_system(spec, config, gold)
-        system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind}
+        declared, predictions, reported = _run_system(spec, config, gold)
+        system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind, **reported}
     layers = _choose_layers(config.layers, declared)
     system["layers"] = list(layers)
     for doc in gold.documents:
