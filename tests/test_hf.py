@@ -1,6 +1,7 @@
 """Hugging Face datasets: every config of the checkout loads offline with the declared
 features, and its rows are the gold's."""
 
+import datasets
 import pytest
 import yaml
 
@@ -12,8 +13,6 @@ from benchmark.formats.hf import (
 )
 from tests.conftest import ROOT
 from tests.test_formats_brat import synthetic_document
-
-datasets = pytest.importorskip("datasets")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +113,7 @@ def test_card_header_is_a_dataset_card():
 
 
 def test_card_header_parses_as_hub_metadata():
-    hub = pytest.importorskip("huggingface_hub")
+    import huggingface_hub as hub
     text = readme_with_front_matter(None, dataset_card_front_matter([synthetic_document()]))
     data = hub.DatasetCard(text).data
     from datasets.info import DatasetInfosDict

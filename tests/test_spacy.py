@@ -1,13 +1,12 @@
 """spaCy: a saved pipeline scored as a system, and the gold as a DocBin. No downloads."""
 
 import pytest
+import spacy
 
 from benchmark.corpus import load_shipped
 from benchmark.formats.spacy_io import SpacySystem, load_spacy_system, to_docbin
 from benchmark.jsonl import parse_prediction
 from tests.test_formats_brat import synthetic_document
-
-spacy = pytest.importorskip("spacy")
 
 NAMES = {"Antony Blinken": "PERSON", "Jens Stoltenberg": "PERSON", "Alexander Grushko": "PERSON",
          "NATO": "ORG", "Ukraine": "GPE", "Belarus": "GPE"}
