@@ -12,8 +12,6 @@ import pytest
 
 from .conftest import ROOT, run_cli
 
-pytest.importorskip("datasets")
-
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):

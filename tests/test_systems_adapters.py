@@ -585,7 +585,6 @@ def test_empty_and_oracle(tmp_path):
 def test_rules_is_loaded_lazily(tmp_path):
     spec = resolve("rules", cwd=tmp_path)
     assert (spec.kind, spec.origin) == ("builtin", "built-in")
-    pytest.importorskip("benchmark.systems.rules")
     system = load_system(spec)
     assert system.name == "rules" and set(system.layers) <= set(LAYERS)
 
