@@ -19,3 +19,12 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
     """Run ``benchmark`` in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "benchmark", *args], cwd=cwd or ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(autouse=True)
+def private_prediction_cache(tmp_path_factory, monkeypatch):
+    """Every test, and every subprocess it starts, uses a fresh cache folder: never the
+    user's ~/.cache/diplomacy-ie, and never one a previous test filled."""
+    folder = tmp_path_factory.mktemp("prediction-cache")
+    monkeypatch.setenv("DIPLOMACY_IE_CACHE", str(folder))
+    return folder

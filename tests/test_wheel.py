@@ -82,7 +82,7 @@ def test_installed_oracle_scores_one(installed):
         pytest.skip(f"benchmark evaluate needs {', '.join(missing)}, not written yet")
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0",
-                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+                  "--format", "json", "--quiet"], elsewhere, env)
     scored = json.loads(result.stdout)
     assert scored["dataset"]["sha256"]
     for layer, outcome in scored["layers"].items():
