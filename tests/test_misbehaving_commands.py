@@ -158,6 +158,20 @@ def test_a_stdout_line_over_the_cap_fails_the_document(tmp_path):
     assert "wrote an output line longer than 64 MiB" in result.failures[0].error
 
 
+def test_an_endless_stdout_line_fails_at_the_cap_not_at_the_timeout(tmp_path):
+    source = """
+        import sys
+        sys.stdin.readline()
+        chunk = "x" * (1024 * 1024)
+        while True:
+            sys.stdout.write(chunk)
+    """
+    started = time.monotonic()
+    result = run(command(tmp_path, source, timeout=20), docs("a"))
+    assert "wrote an output line longer than 64 MiB" in result.failures[0].error
+    assert time.monotonic() - started < 15
+
+
 def test_a_progress_bar_on_stderr_keeps_only_a_bounded_tail(tmp_path):
     # 40 MB of progress redrawn with \r and never a newline, then a crash.
     source = """

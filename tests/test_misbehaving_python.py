@@ -106,6 +106,26 @@ def test_a_leftover_thread_cannot_hold_the_exit(tmp_path, three_doc_gold):
     assert record["layers"]["entities"]["metrics"]["strict"]["correct"] == 3
 
 
+def test_a_worker_whose_harness_is_gone_exits_despite_a_leftover_thread(tmp_path):
+    write_system(tmp_path, """
+        import threading, time
+
+        def predict(doc):
+            threading.Thread(target=time.sleep, args=(600,)).start()  # not a daemon
+            return {"id": doc["id"]}
+    """)
+    system = load_system(resolve("python:faulty.py:predict", cwd=tmp_path))
+    try:
+        system.predict({"id": "d0", "text": "x", "date": None, "language": "en"})
+        (worker,) = system.started
+        request_fd, worker.channel.request_fd = worker.channel.request_fd, None
+        worker._fds = tuple(fd for fd in worker._fds if fd != request_fd)
+        os.close(request_fd)  # as if the harness had died: the worker reads end of file
+        assert worker.child.process.wait(timeout=10) == 0
+    finally:
+        system.close()
+
+
 def test_a_hung_system_times_out_its_worker_is_replaced_and_the_cli_timeout_wins(tmp_path, three_doc_gold):
     spec = write_system(tmp_path, f"""
         import time

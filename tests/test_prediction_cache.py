@@ -161,6 +161,7 @@ BAD_ENTRIES = {
     "no prediction": json.dumps({"format": ENTRY_FORMAT, "document": document_key(DOCUMENT)}),
     "an old format": json.dumps({"format": 1, "document": document_key(DOCUMENT), "prediction": FRESH}),
     "another document's entry": entry({**FRESH, "id": "d1"}, OTHER),
+    "an entry for another text under the same id": entry(FRESH, {**DOCUMENT, "text": "US troops left"}),
     "a prediction without id": entry({"entities": []}),
     "a prediction for another id": entry({**FRESH, "id": "d1"}),
     "a prediction that is a list": entry([FRESH]),

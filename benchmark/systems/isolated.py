@@ -103,7 +103,13 @@ class Worker:
             line = self.channel.exchange(request, time.monotonic() + timeout)
         except ChannelError as error:
             raise WorkerLost(self._problem(error, timeout)) from None
-        return json.loads(line)
+        try:
+            reply = json.loads(line)
+        except (ValueError, RecursionError):
+            raise WorkerLost("its worker process answered out of step") from None
+        if not isinstance(reply, dict):
+            raise WorkerLost("its worker process answered out of step")
+        return reply
 
     def _problem(self, error: ChannelError, timeout: float) -> str:
         if error.reason == "timeout":
