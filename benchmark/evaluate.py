@@ -165,7 +165,7 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
     """Run the system (SIGINT and SIGTERM end it and its processes, exit 130 and 143)."""
     from .cache import default_cache_dir, system_key
     from .run import run_system
-    from .systems.processes import stop_on_signals
+    from .systems.processes import stop_on_signals, stopping
     from .systems.registry import load_system
 
     docs = {d.id: d for d in gold.documents}
@@ -181,8 +181,11 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
                              cache_dir=default_cache_dir() if config.cache else None,
                              spec_key=system_key(spec) if config.cache else "", fail_fast=config.fail_fast,
                              progress=config.progress, limit=config.limit, check=problems)
-        finally:
-            system.close()
+        except BaseException:
+            if not stopping():  # a stop has ended its processes; threads may still be using its pipes
+                system.close()
+            raise
+        system.close()
     layers = system.layers if system.layers is not None else _layers_returned(run)
     predictions = _parse_system_output(run, gold, spec.name, config.lenient)
     predictions.cache = {"enabled": run.cache_enabled, "hits": run.from_cache,

@@ -21,9 +21,6 @@ DEFAULT_TIMEOUT = 120.0
 # a Python worker's reply or a cache entry. Bigger fails that document.
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 
-# The keys a prediction may hold layers under (DESIGN section 4).
-LAYER_KEYS = ("entities", "clusters", "quotes", "events", "timexes")
-
 # Spellings of a layer name accepted in a spec or a `layers` attribute.
 LAYER_ALIASES = {"coreference": "coref", "clusters": "coref", "entity": "entities",
                  "quote": "quotes", "event": "events", "timex": "timexes"}

@@ -70,6 +70,7 @@ class Worker:
         for fd in (request_read, reply_write, log_write):
             os.close(fd)
         self._fds = (request_write, reply_read, log_read)
+        self._ending = threading.Lock()
         self.channel = Channel(request_write, reply_read, log_read, self.child.alive)
         self.ready = self._handshake(spec, startup_timeout)
 
@@ -134,13 +135,15 @@ class Worker:
         return None if reply.get("closed") else str(reply.get("error"))
 
     def end(self) -> None:
+        """Kill the worker's process group and close the pipes, once (any thread may call it)."""
+        with self._ending:
+            fds, self._fds = self._fds, ()
         self.child.end()
-        for fd in self._fds:
+        for fd in fds:
             try:
                 os.close(fd)
             except OSError:
                 pass
-        self._fds = ()
 
 
 class IsolatedPythonSystem:
