@@ -63,3 +63,12 @@ def pytest_runtest_makereport(item, call):
 def pytest_make_collect_report(collector):
     outcome = yield
     _fail_skip(outcome.get_result(), collector.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def private_prediction_cache(tmp_path_factory, monkeypatch):
+    """Every test, and every subprocess it starts, uses a fresh cache folder: never the
+    user's ~/.cache/diplomacy-ie, and never one a previous test filled."""
+    folder = tmp_path_factory.mktemp("prediction-cache")
+    monkeypatch.setenv("DIPLOMACY_IE_CACHE", str(folder))
+    return folder

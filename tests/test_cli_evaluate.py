@@ -38,7 +38,7 @@ def test_help_imports_nothing_heavy():
 
 
 def test_oracle_scores_one_on_every_metric(tmp_path):
-    result, record = evaluate_json(tmp_path, "--system", "oracle", "--no-cache")
+    result, record = evaluate_json(tmp_path, "--system", "oracle")
     assert result.returncode == 0, result.stderr
     for layer, metrics in SCORED_METRICS.items():
         block = record["layers"][layer]

@@ -375,7 +375,7 @@ def test_predictions_are_pinned():
 def scored(tmp_path_factory) -> dict:
     env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path_factory.mktemp("cache"))}
     result = run_cli("evaluate", "--system", "rules", "--format", "json", "--bootstrap", "1000",
-                     "--seed", "13", "--no-cache", "--quiet", env=env)
+                     "--seed", "13", "--quiet", env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

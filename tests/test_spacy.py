@@ -68,7 +68,7 @@ def test_spacy_pipeline_scores_through_the_cli(pipeline_path, tmp_path):
     from .conftest import run_cli
 
     out = tmp_path / "spacy.json"
-    result = run_cli("evaluate", "--system", f"spacy:{pipeline_path}", "--bootstrap", "50", "--no-cache",
+    result = run_cli("evaluate", "--system", f"spacy:{pipeline_path}", "--bootstrap", "50",
                      "--output", str(out))
     assert result.returncode == 0, result.stderr
     record = json.loads(out.read_text())

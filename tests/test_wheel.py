@@ -95,7 +95,7 @@ def test_installed_benchmark_prints_its_prompt_templates(installed):
 def test_installed_oracle_scores_one(installed):
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0",
-                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+                  "--format", "json", "--quiet"], elsewhere, env)
     scored = json.loads(result.stdout)
     assert scored["dataset"]["sha256"] == expected_dataset_sha256()
     assert sorted(scored["layers"]) == sorted(["entities", "coref", "quotes", "events", "timexes"])
@@ -109,7 +109,7 @@ def test_installed_rules_scores_the_pinned_headlines(installed):
 
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "evaluate", "--system", "rules", "--bootstrap", "0",
-                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+                  "--format", "json", "--quiet"], elsewhere, env)
     scored = json.loads(result.stdout)
     assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == \
         {layer: value for layer, (_, value, _) in RULES_HEADLINES.items()}
