@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import importlib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
-from .jsonl import document_to_json, layers_present, parse_prediction, read_jsonl
+from .jsonl import document_to_json, read_jsonl
 from .model import LAYERS, Document
+from .predictions import Predictions, check_system_outputs, read_predictions_file
 from .records import DocRecords, records_from_document
 from .results import Signature
 from .validate import load_gold_record
@@ -54,103 +55,52 @@ class GoldCorpus:
         return [{"id": d.id, "text": d.text, "date": d.date, "language": "en"} for d in self.documents]
 
 
-@dataclass
-class Predictions:
-    records: dict[str, DocRecords] = field(default_factory=dict)
-    failures: list[dict] = field(default_factory=list)
-    dropped: int = 0
-    # For a predictions file: the layers it has keys for (all when it has none).
-    layers: tuple[str, ...] = LAYERS
-
-
 def load_gold(path: Path | None) -> GoldCorpus:
-    """The shipped gold, or a JSON Lines corpus whose lines carry their text."""
+    """The shipped gold, or a JSON Lines corpus whose lines carry their text (``--gold``)."""
     if path is None:
         return GoldCorpus(load_shipped(), DATASET_NAME, DATASET_VERSION, dataset_sha256())
-    documents, problems = [], []
+    from .reading import read_bytes
+
+    documents, problems, first_line = [], [], {}
     for line, record in read_jsonl(path):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
                 or not isinstance(record.get("text"), str):
             problems.append(Problem(f"{path}:{line}", "document", "a gold line needs string 'id' and 'text'"))
             continue
+        if record["id"] in first_line:
+            problems.append(Problem(f"{path}:{line}", record["id"],
+                                    f"duplicate document id (first on line {first_line[record['id']]})"))
+            continue
+        first_line[record["id"]] = line
         doc, found = load_gold_record(record, path, line)
         problems += found
         documents.append(doc)
     if problems:
         raise InvalidData(problems)
     if not documents:
-        raise InputError(f"{path}: holds no documents")
-    return GoldCorpus(documents, path.stem, "custom", sha256_of(Path(path).read_bytes()))
-
-
-def _add_prediction(result: Predictions, problems: list[Problem], record: dict, text: str,
-                    where: str, line: int, lenient: bool) -> None:
-    records, found = parse_prediction(record, text, where, line)
-    result.records[record["id"]] = records
-    if lenient:
-        result.dropped += len(found)
-    else:
-        problems += found
-
-
-def _read_brat_folder(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
-    from .formats.brat import read_brat_predictions, unknown_documents
-
-    texts = {d.id: d.text for d in gold.documents}
-    result = Predictions()
-    problems = [Problem(str(path / name), "document", f"unknown document id; the gold has {', '.join(texts)}")
-                for name in unknown_documents(path, set(texts))]
-    for doc_id, record in read_brat_predictions(path, gold.system_inputs()).items():
-        _add_prediction(result, problems, {**record, "id": doc_id}, texts[doc_id], str(path / f"{doc_id}.ann"), 1,
-                        lenient)
-    if problems:
-        raise InvalidData(problems)
-    return result
-
-
-def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
-    """Parse a predictions file (or BRAT folder); a bad item is an input error unless ``lenient``."""
-    if Path(path).is_dir():
-        return _read_brat_folder(Path(path), gold, lenient)
-    texts = {d.id: d.text for d in gold.documents}
-    result, problems, seen = Predictions(), [], {}
-    lines = list(read_jsonl(path))
-    result.layers = layers_present(r for _, r in lines if isinstance(r, dict)) or LAYERS
-    for line, record in lines:
-        where = f"{path}:{line}"
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
-            continue
-        doc_id = record["id"]
-        if doc_id not in texts:
-            problems.append(Problem(where, doc_id, f"unknown document id; the gold has {', '.join(texts)}"))
-        elif doc_id in seen:
-            problems.append(Problem(where, doc_id, f"duplicate document (first on line {seen[doc_id]})"))
-        else:
-            seen[doc_id] = line
-            _add_prediction(result, problems, record, texts[doc_id], str(path), line, lenient)
-    if problems:
-        raise InvalidData(problems)
-    return result
+        raise InputError(f"{path}: holds no documents; a gold corpus has one JSON object per line, "
+                         "each with its 'id' and 'text'")
+    return GoldCorpus(documents, path.stem, "custom", sha256_of(read_bytes(path)))
 
 
 def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool) -> Predictions:
     """System outputs: a document whose output is invalid is a failure, not an input error."""
     result = Predictions(failures=[{"document": f.document, "error": f.error, **({"stderr": f.stderr} if f.stderr else {})}
                                    for f in run.failures])
-    for doc in gold.documents:
-        output = run.predictions.get(doc.id)
-        if output is None:
-            continue
-        records, found = parse_prediction({**output, "id": doc.id}, doc.text, system_name, 1)
-        if found and not lenient:
+    outputs = {doc.id: run.predictions[doc.id] for doc in gold.documents if doc.id in run.predictions}
+    for checked in check_system_outputs(outputs, gold, system_name):
+        doc_id, found = checked.entry.document.id, checked.problems
+        if lenient:
+            found = [p for p in found if p.document_level]
+            result.dropped += len(checked.problems) - len(found)
+        if found:
             reasons = "; ".join(f"{p.item}: {p.reason}" for p in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
-            result.failures.append({"document": doc.id, "error": f"invalid output: {reasons}{more}"})
-            print(f"benchmark: {system_name} gave invalid output on {doc.id}", file=sys.stderr)
+            result.failures.append({"document": doc_id, "error": f"invalid output: {reasons}{more}"})
+            print(f"benchmark: {system_name} gave invalid output on {doc_id}", file=sys.stderr)
             continue
-        result.dropped += len(found)
-        result.records[doc.id] = records
+        result.records[doc_id] = checked.records
+        result.off_token[doc_id] = checked.off_token
     return result
 
 
@@ -192,6 +142,20 @@ def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> 
     return tuple(layer for layer in LAYERS if layer in wanted and layer in declared)
 
 
+def input_paths(config: EvaluationConfig) -> list[Path]:
+    """Every file a run reads, so that ``--output`` can refuse to overwrite one of them."""
+    paths = [config.predictions, config.gold, config.config or Path.cwd() / "benchmark.yaml"]
+    if config.system is not None:
+        from .systems.registry import resolve
+
+        spec = resolve(config.system, config.config, Path.cwd())
+        if spec.kind == "file":
+            paths.append(Path(spec.target))
+        elif spec.kind == "python" and spec.target.rpartition(":")[0].endswith(".py"):
+            paths.append(Path(spec.target.rpartition(":")[0]))
+    return [path for path in paths if path is not None]
+
+
 def evaluate(config: EvaluationConfig) -> dict:
     """Run (or read) a system's predictions, score them, and build the result record."""
     if (config.system is None) == (config.predictions is None):
@@ -209,6 +173,7 @@ def evaluate(config: EvaluationConfig) -> dict:
         system = {"name": spec.name if spec else source.stem,
                   "spec": spec.describe() if spec else f"file:{source}", "kind": "file"}
         declared = spec.layers if spec and spec.layers != LAYERS else predictions.layers
+    corpus_size = len(gold.documents)
     if config.limit is not None:
         gold.documents = gold.documents[: config.limit]
     if source is None:
@@ -223,7 +188,8 @@ def evaluate(config: EvaluationConfig) -> dict:
     pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
     scored = {layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed)
               for layer in layers}
-    signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed)
+    signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed,
+                          options=signature_options(config, corpus_size, scored))
     return {
         "signature": str(signature),
         "dataset": {"name": gold.name, "version": gold.version, "sha256": gold.sha256,
@@ -233,5 +199,41 @@ def evaluate(config: EvaluationConfig) -> dict:
                    "limit": config.limit},
         "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
         "dropped_items": predictions.dropped,
+        "warnings": off_token_warnings(predictions, gold.documents, layers),
         "failures": predictions.failures,
     }
+
+
+def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[str, dict]) -> tuple[tuple[str, str], ...]:
+    """The settings besides layers, bootstrap and seed that change the numbers, in a fixed
+    order, each only when it is not the default (so a default run's signature stays short
+    and a later option appends without changing earlier signatures)."""
+    options = []
+    if config.limit is not None and config.limit < corpus_size:
+        options.append(("limit", str(config.limit)))
+    if config.lenient:
+        options.append(("lenient", "yes"))
+    quotes = scored.get("quotes")
+    if quotes is not None:
+        from .metrics.quotes import PARTIAL_DICE
+
+        rule = f"dice{PARTIAL_DICE:g}-{quotes['extra'].get('overlap_unit', 'token')}"
+        if rule != DEFAULT_QUOTE_OVERLAP:
+            options.append(("quote_overlap", rule))
+    return tuple(options)
+
+
+# The quote overlap rule of the metrics page: Dice >= 0.5 over white-space tokens.
+DEFAULT_QUOTE_OVERLAP = "dice0.5-token"
+
+
+def off_token_warnings(predictions: Predictions, documents: list[Document], layers: Sequence[str]) -> list[dict]:
+    """One warning per scored layer with predicted spans off token boundaries."""
+    warnings = []
+    for layer in layers:
+        count = sum(predictions.off_token.get(d.id, {}).get(layer, 0) for d in documents)
+        if count:
+            warnings.append({"layer": layer, "kind": "off_token_spans", "count": count,
+                             "message": f"{count} predicted span(s) of this layer do not sit on token boundaries; "
+                                        "they are scored as given, so they cannot match a gold span exactly"})
+    return warnings

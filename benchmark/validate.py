@@ -121,6 +121,15 @@ def _overlaps(doc: Document) -> Iterator[tuple[str, str]]:
             yield after.id, f"overlaps entity {before.id} ({before.span.text!r}); entities are flat"
 
 
+def _sentence_order(doc: Document) -> Iterator[tuple[str, str]]:
+    """Sentences are the bootstrap units: in text order and not overlapping."""
+    for before, after in zip(doc.sentences, doc.sentences[1:]):
+        if after.span.start < before.span.end:
+            yield after.id, (f"[{after.span.start}, {after.span.end}) starts before the end of the sentence "
+                             f"before it, {before.id} [{before.span.start}, {before.span.end}); sentences must be "
+                             "in text order and must not overlap")
+
+
 def _clustering(doc: Document) -> Iterator[tuple[str, str]]:
     membership = Counter(m for c in doc.clusters for m in c.members)
     for member, count in membership.items():
@@ -141,6 +150,7 @@ def check_document(doc: Document, file: str, gold: bool = True) -> list[Problem]
     found += list(_labels(doc))
     found += list(_references(doc))
     found += list(_overlaps(doc))
+    found += list(_sentence_order(doc))
     found += list(_clustering(doc))
     return [Problem(file, item, reason) for item, reason in found]
 
@@ -170,24 +180,35 @@ def load_gold_record(record: dict, path: Path, line: int) -> tuple[Document, lis
 
 
 def _validate_jsonl(path: Path) -> list[Problem]:
-    from .corpus import load_shipped
-    from .jsonl import parse_prediction, read_jsonl
+    """The checks of ``evaluate --gold FILE`` when every line carries its text, else those
+    of ``evaluate --predictions FILE`` against the shipped gold: the same functions."""
+    from .errors import InputError, InvalidData
+    from .evaluate import load_gold
+    from .jsonl import read_jsonl
+    from .predictions import read_predictions_file
 
-    texts = None
-    problems: list[Problem] = []
-    for line, record in read_jsonl(path):
-        where = f"{path}:{line}"
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
-        elif isinstance(record.get("text"), str):
-            problems += load_gold_record(record, path, line)[1]
+    try:
+        records = [record for _, record in read_jsonl(path)]
+        if records and all(isinstance(r, dict) and isinstance(r.get("text"), str) for r in records):
+            load_gold(path)
         else:
-            texts = texts or {d.id: d.text for d in load_shipped()}
-            if record["id"] not in texts:
-                problems.append(Problem(where, record["id"], "unknown document id and no 'text' to check against"))
-            else:
-                problems += parse_prediction(record, texts[record["id"]], str(path), line)[1]
-    return problems
+            read_predictions_file(path, load_gold(None), lenient=False)
+    except InvalidData as err:
+        return err.problems
+    except InputError as err:
+        return [_as_problem(path, str(err))]
+    return []
+
+
+def _as_problem(path: Path, message: str) -> Problem:
+    """An InputError's message ("PATH[:LINE]: reason") as a Problem."""
+    rest = message.removeprefix(f"{path}:")
+    if rest == message:
+        return Problem(str(path), "", message)
+    line, _, reason = rest.partition(": ")
+    if line.isdigit():
+        return Problem(f"{path}:{line}", "", reason)
+    return Problem(str(path), "", rest.lstrip())
 
 
 def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
@@ -210,9 +231,10 @@ def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
     for path in paths:
         if path.suffix in (".yaml", ".yml"):
             problems += _validate_yaml(path)
-        elif path.suffix in (".jsonl", ".json"):
+        elif path.suffix in (".jsonl", ".json") or path.is_dir():
             problems += _validate_jsonl(path)
         else:
-            problems.append(Problem(str(path), "file", "expected a gold .yaml or a .jsonl file"))
+            problems.append(Problem(str(path), "file", "expected a gold .yaml, a .jsonl file or a folder of "
+                                                      "BRAT .ann files"))
         checked.append(str(path))
     return checked, problems
