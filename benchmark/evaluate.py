@@ -97,7 +97,7 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
             reasons = "; ".join(f"{p.item}: {p.reason}" for p in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
             result.failures.append({"document": doc_id, "error": f"invalid output: {reasons}{more}"})
-            print(f"benchmark: {system_name} gave invalid output on {doc_id}", file=sys.stderr)
+            print(f"benchmark: {system_name} gave invalid output on {doc_id}: {reasons}{more}", file=sys.stderr)
             continue
         result.records[doc_id] = checked.records
         result.off_token[doc_id] = checked.off_token

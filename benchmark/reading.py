@@ -3,8 +3,9 @@
 Whatever a file holds, reading it ends in bounded time and memory with either
 the parsed value or an :class:`InputError` naming the file and line:
 
-- a file is read up to ``MAX_FILE_BYTES`` and a JSON Lines line up to
-  ``MAX_LINE_BYTES`` (so ``/dev/zero`` is refused, not read forever);
+- a device (``/dev/zero``) is refused; a file or pipe is read up to
+  ``MAX_FILE_BYTES`` and a JSON Lines line up to ``MAX_LINE_BYTES``, so an
+  endless stream is refused too, not read forever;
 - JSON is strict: duplicate keys, ``NaN``/``Infinity``, integers of more than
   ``MAX_INT_DIGITS`` digits and nesting deeper than ``MAX_DEPTH`` are refused;
 - YAML is read with a safe loader that refuses aliases (``*name``, so an
@@ -15,6 +16,8 @@ the parsed value or an :class:`InputError` naming the file and line:
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -27,13 +30,26 @@ MAX_DEPTH = 64  # nesting of objects and lists; the formats need fewer than 10 l
 MAX_INT_DIGITS = 30  # offsets and counts need far fewer; Python refuses over 4,300
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of ``path``, refusing what is not a readable file of at most ``limit`` bytes."""
+def _open(path: Path):
+    """``path`` opened for reading in binary; a device (``/dev/zero``, a terminal) is refused."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+        handle = open(path, "rb")
     except OSError as err:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
+    mode = os.fstat(handle.fileno()).st_mode
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        handle.close()
+        raise InputError(f"{path}: is a device, not a file")
+    return handle
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of ``path``, refusing what is not a readable file of at most ``limit`` bytes."""
+    with _open(path) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as err:
+            raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
     if len(data) > limit:
         raise InputError(f"{path}: is larger than {limit // 2**20} MiB, the most this harness reads from one file")
     return data
@@ -53,12 +69,8 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of every line, each at most ``MAX_LINE_BYTES``, the file at most
     ``MAX_FILE_BYTES``."""
-    try:
-        handle = open(path, "rb")
-    except OSError as err:
-        raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
     total = 0
-    with handle:
+    with _open(path) as handle:
         for number in range(1, 2**62):
             try:
                 raw = handle.readline(MAX_LINE_BYTES + 1)

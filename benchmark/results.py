@@ -70,6 +70,12 @@ class OutputFile:
 
     def prepare(self) -> None:
         """Check the target and create the temporary file, so nothing runs when it cannot be written."""
+        try:
+            self._prepare()
+        except OSError as err:  # a name too long, a loop of symlinks, a folder we may not read
+            raise self._refuse(err.strerror or str(err)) from None
+
+    def _prepare(self) -> None:
         if not self.path.name or self.path.name in (".", ".."):
             raise self._refuse("the path names no file")
         if self.target.exists() and not self.target.is_file():
@@ -81,11 +87,8 @@ class OutputFile:
         if not folder.is_dir():
             raise self._refuse(f"{folder} is not an existing folder" if not folder.exists()
                                else f"{folder} is {_kind_of(folder)}, not a folder")
-        try:
-            handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{self.target.name[:200]}.",
-                                                 suffix=".tmp", delete=False)
-        except OSError as err:
-            raise self._refuse(err.strerror or str(err)) from None
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{self.target.name[:200]}.", suffix=".tmp",
+                                             delete=False)
         handle.close()
         self._temporary = Path(handle.name)
         os.chmod(self._temporary, _mode_for(self.target))

@@ -131,6 +131,8 @@ def item_problems(value: Any, shape_name: str, label: str) -> Iterator[tuple[str
     if not isinstance(value, dict):
         if shape_name == "cluster" and isinstance(value, list):
             yield from _list_problems(value, "span", label)
+        elif shape_name == "cluster":
+            yield label, f"must be a list of spans or an object with 'mentions', got {_brief(value)}"
         else:
             yield label, f"must be an object, got {_brief(value)}"
         return

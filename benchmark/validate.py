@@ -162,7 +162,9 @@ def _validate_yaml(path: Path) -> list[Problem]:
     data, problems = read_yaml(path)
     if problems:
         return problems
-    doc_id = data.get("document") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        return [Problem(str(path), "document", "the file must be a mapping with a 'document' id")]
+    doc_id = data.get("document")
     metas = {m.id: m for m in list_metas()}
     if doc_id not in metas:
         return [Problem(str(path), "document", f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
