@@ -155,20 +155,31 @@ def check_document(doc: Document, file: str, gold: bool = True) -> list[Problem]
     return [Problem(file, item, reason) for item, reason in found]
 
 
+def corpus_meta_of(data: object, path: Path):
+    """The corpus metadata of the document a gold YAML mapping names, or the problem why not."""
+    from .corpus import list_metas
+
+    if not isinstance(data, dict):
+        return None, [Problem(str(path), "document", "the file must be a mapping with a 'document' id")]
+    doc_id = data.get("document")
+    metas = {m.id: m for m in list_metas()}
+    if not isinstance(doc_id, str) or doc_id not in metas:
+        return None, [Problem(str(path), "document",
+                              f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
+    return metas[doc_id], []
+
+
 def _validate_yaml(path: Path) -> list[Problem]:
-    from .corpus import corpus_dir, list_metas, read_text
+    from .corpus import corpus_dir, read_text
     from .gold import parse_gold, read_yaml
 
     data, problems = read_yaml(path)
     if problems:
         return problems
-    if not isinstance(data, dict):
-        return [Problem(str(path), "document", "the file must be a mapping with a 'document' id")]
-    doc_id = data.get("document")
-    metas = {m.id: m for m in list_metas()}
-    if doc_id not in metas:
-        return [Problem(str(path), "document", f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
-    doc, problems = parse_gold(data, read_text(metas[doc_id], corpus_dir()), str(path))
+    meta, problems = corpus_meta_of(data, path)
+    if problems:
+        return problems
+    doc, problems = parse_gold(data, read_text(meta, corpus_dir()), str(path))
     return problems + check_document(doc, str(path), gold=True)
 
 

@@ -417,6 +417,23 @@ def _(folder):
     return ["validate", str(write(folder, "gold.yaml", "- 1\n- 2\n"))]
 
 
+AGREEMENT_CASES = [
+    ("a pass that is a list", "- 1\n", "must be a mapping with a 'document' id"),
+    ("a document id given as a list", "document: [x]\n", "unknown document id ['x']"),
+    ("an alias bomb", "document: &d x\nother: *d\n", "aliases"),
+]
+
+for _name, _body, _needle in AGREEMENT_CASES:
+    CASES.append(Case(f"agreement: {_name}", (lambda body: lambda folder: [
+        "agreement", str(ROOT / "annotations" / f"{DOC_ID}.yaml"), str(write(folder, "b.yaml", body))])(_body),
+        2, _needle))
+
+
+@case("agreement: /dev/zero", 2, "is a device")
+def _(folder):
+    return ["agreement", "/dev/zero", "/dev/zero"]
+
+
 # ------------------------------------------------------------ validate agrees with evaluate
 
 def validate_file(content: str):
