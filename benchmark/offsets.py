@@ -19,12 +19,17 @@ code points, which is all of
 
 Otherwise the layer is scored as given, and the spans that are off token
 boundaries are counted in a warning (``off_token_spans``).
+
+The other conventions are tried only on a layer where at most half the spans
+fit as code points (no other convention could then fit twice as many), so a
+run whose spans sit on token boundaries pays for one reading only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from functools import cached_property
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .records import DocRecords, Offsets
 from .schema import LAYER_KEYS
@@ -43,11 +48,21 @@ class TextIndex:
 
         starts, ends = token_edges(text)
         extra = list(extra_edges)
+        self.text = text
         self.length = len(text)
         self.starts = starts | {start for start, _ in extra}
         self.ends = ends | {end for _, end in extra}
-        self.from_utf8 = _unit_map(text, lambda c: len(c.encode("utf-8")))
-        self.from_utf16 = _unit_map(text, lambda c: 2 if ord(c) > 0xFFFF else 1)
+
+    # Built only when another convention is tried; None: the units equal code points.
+    @cached_property
+    def from_utf8(self) -> dict[int, int] | None:
+        return None if self.text.isascii() else _unit_map(self.text, lambda c: len(c.encode("utf-8")))
+
+    @cached_property
+    def from_utf16(self) -> dict[int, int] | None:
+        if self.text.isascii() or max(self.text) <= "\uffff":
+            return None
+        return _unit_map(self.text, lambda c: 2 if ord(c) > 0xFFFF else 1)
 
     def fits(self, span: Offsets | None) -> bool:
         if span is None:
@@ -72,9 +87,11 @@ class Convention:
     to_code_points: Callable[[TextIndex, int, int], Offsets | None]
 
 
-def _mapped(mapping_of: Callable[[TextIndex], dict[int, int]]):
+def _mapped(mapping_of: Callable[[TextIndex], dict[int, int] | None]):
     def convert(index: TextIndex, start: int, end: int) -> Offsets | None:
         mapping = mapping_of(index)
+        if mapping is None:
+            return start, end
         if start in mapping and end in mapping:
             return mapping[start], mapping[end]
         return None
@@ -113,11 +130,19 @@ class LayerFit:
     spans: int = 0
     fit: dict[str, int] = field(default_factory=dict)
 
-    def add(self, index: TextIndex, start: int, end: int) -> None:
-        self.spans += 1
-        for convention in (CODE_POINTS, *ALTERNATIVES):
+    def add(self, index: TextIndex, start: int, end: int, conventions: Sequence[Convention]) -> None:
+        """Count one span under ``conventions``; code points come first and count the span."""
+        for convention in conventions:
+            if convention is CODE_POINTS:
+                self.spans += 1
             if index.fits(convention.to_code_points(index, start, end)):
                 self.fit[convention.key] = self.fit.get(convention.key, 0) + 1
+
+    def may_be_refused(self) -> bool:
+        """Could another convention clearly fit better, given how many spans fit as code points?
+
+        Only then are the other conventions tried (a second pass over the documents)."""
+        return self.spans >= MIN_SPANS and MIN_RATIO * self.fit.get(CODE_POINTS.key, 0) <= self.spans
 
     def refused(self) -> Convention | None:
         """The convention that clearly fits better than code points, if one does."""
@@ -151,14 +176,21 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def fit_layers(records: Iterable[tuple[dict, TextIndex]]) -> dict[str, LayerFit]:
-    """The fit of each layer over raw prediction records and their documents' text indexes."""
-    fits = {layer: LayerFit(layer) for layer in LAYER_KEYS}
-    for record, index in records:
-        for layer, key in LAYER_KEYS.items():
-            for start, end in raw_spans(record.get(key)):
-                fits[layer].add(index, start, end)
-    return fits
+def new_fits() -> dict[str, LayerFit]:
+    return {layer: LayerFit(layer) for layer in LAYER_KEYS}
+
+
+def add_fits(fits: dict[str, LayerFit], record: dict, index: TextIndex,
+             conventions: Sequence[Convention] = (CODE_POINTS,), layers: Iterable[str] = LAYER_KEYS) -> None:
+    """Count the spans of a raw prediction record, layer by layer, under ``conventions``."""
+    for layer in layers:
+        for start, end in raw_spans(record.get(LAYER_KEYS[layer])):
+            fits[layer].add(index, start, end, conventions)
+
+
+def suspicious_layers(fits: dict[str, LayerFit]) -> list[str]:
+    """The layers to try the other conventions on (see :meth:`LayerFit.may_be_refused`)."""
+    return [layer for layer, fit in fits.items() if fit.may_be_refused()]
 
 
 def refusals(fits: dict[str, LayerFit]) -> dict[str, str]:

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Iterable
 from .errors import InputError, InvalidData, Problem
 from .jsonl import layers_present, parse_prediction, read_jsonl
 from .model import LAYERS, Document
-from .offsets import TextIndex, fit_layers, off_token_counts, raw_spans, refusals
+from .offsets import (
+    ALTERNATIVES, TextIndex, add_fits, new_fits, off_token_counts, raw_spans, refusals, suspicious_layers,
+)
 from .records import DocRecords
 from .schema import LAYER_KEYS
 
@@ -69,21 +71,27 @@ def check_entries(entries: list[Entry]) -> tuple[list[Checked], dict[str, str]]:
 
     The offset convention is judged per layer over all entries together; the
     refusal of a layer is added, first, to the problems of each entry with
-    spans in it.
+    spans in it. A document's text index lives only while its entry is checked.
     """
-    indexes: dict[str, TextIndex] = {}
-    for entry in entries:
-        if entry.document.id not in indexes:
-            indexes[entry.document.id] = TextIndex(entry.document.text, _gold_edges(entry.document))
-    refused = refusals(fit_layers((e.record, indexes[e.document.id]) for e in entries))
+    fits = new_fits()
     checked = []
     for entry in entries:
+        index = TextIndex(entry.document.text, _gold_edges(entry.document))
+        add_fits(fits, entry.record, index)
         records, problems = parse_prediction(entry.record, entry.document.text, entry.file, entry.line)
-        layer_problems = [Problem(f"{entry.file}:{entry.line}", LAYER_KEYS[layer], message, document_level=True)
-                          for layer, message in refused.items()
-                          if next(raw_spans(entry.record.get(LAYER_KEYS[layer])), None) is not None]
-        counts = off_token_counts(records, indexes[entry.document.id])
-        checked.append(Checked(entry, records, layer_problems + problems, counts))
+        checked.append(Checked(entry, records, problems, off_token_counts(records, index)))
+    suspicious = suspicious_layers(fits)
+    if suspicious:
+        for entry in entries:
+            index = TextIndex(entry.document.text, _gold_edges(entry.document))
+            add_fits(fits, entry.record, index, ALTERNATIVES, suspicious)
+    refused = refusals(fits)
+    for item in checked:
+        record = item.entry.record
+        item.problems[:0] = [Problem(f"{item.entry.file}:{item.entry.line}", LAYER_KEYS[layer], message,
+                                     document_level=True)
+                             for layer, message in refused.items()
+                             if next(raw_spans(record.get(LAYER_KEYS[layer])), None) is not None]
     return checked, refused
 
 

@@ -7,10 +7,12 @@ the parsed value or an :class:`InputError` naming the file and line:
   ``MAX_FILE_BYTES`` and a JSON Lines line up to ``MAX_LINE_BYTES``, so an
   endless stream is refused too, not read forever;
 - JSON is strict: duplicate keys, ``NaN``/``Infinity``, integers of more than
-  ``MAX_INT_DIGITS`` digits and nesting deeper than ``MAX_DEPTH`` are refused;
+  ``MAX_INT_DIGITS`` digits and nesting deeper than the parser's recursion
+  bound are refused (the shapes of :mod:`benchmark.schema` then refuse any
+  container where a value is expected);
 - YAML is read with a safe loader that refuses aliases (``*name``, so an
-  alias bomb cannot expand), duplicate keys and the same depth and integer
-  bounds.
+  alias bomb cannot expand), duplicate keys, integers of more than
+  ``MAX_INT_DIGITS`` digits and nesting deeper than ``MAX_DEPTH``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .errors import InputError
 MAX_FILE_BYTES = 256 * 2**20  # 256 MiB: a predictions file, gold corpus or result file
 MAX_LINE_BYTES = 32 * 2**20  # 32 MiB: one JSON Lines record (one document and its annotations)
 MAX_YAML_BYTES = 16 * 2**20  # 16 MiB: a gold YAML file, metadata or benchmark.yaml
-MAX_DEPTH = 64  # nesting of objects and lists; the formats need fewer than 10 levels
+MAX_DEPTH = 64  # nesting of YAML mappings and lists; the formats need fewer than 10 levels
 MAX_INT_DIGITS = 30  # offsets and counts need far fewer; Python refuses over 4,300
 
 
@@ -95,11 +97,10 @@ class _Refused(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict:
-    result: dict = {}
-    for key, value in pairs:
-        if key in result:
-            raise _Refused(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        twice = next(key for index, (key, _) in enumerate(pairs) if key in dict(pairs[:index]))
+        raise _Refused(f"the key {twice!r} appears twice in one object")
     return result
 
 
@@ -114,15 +115,15 @@ def _constant(name: str) -> Any:
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """Is ``value`` nested more than ``limit`` levels deep? Iterative: no recursion limit."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth > limit:
-                return True
-            children = item.values() if isinstance(item, dict) else item
-            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    """Is ``value`` nested more than ``limit`` levels deep? Level by level: no recursion limit."""
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        if depth > limit:
+            return True
+        level = [child for item in level
+                 for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+                 if isinstance(child, (dict, list))]
     return False
 
 
@@ -135,9 +136,9 @@ def parse_json(text: str, where: str) -> Any:
     except _Refused as err:
         raise InputError(f"{where}: refused JSON: {err}") from None
     except RecursionError:
-        raise InputError(f"{where}: refused JSON: nested deeper than {MAX_DEPTH} levels") from None
-    if too_deep(value):
-        raise InputError(f"{where}: refused JSON: nested deeper than {MAX_DEPTH} levels")
+        # The parser's own bound (Python's recursion limit, about 1,000 levels). Shallower
+        # nesting than that is refused where a value's shape is checked (benchmark.schema).
+        raise InputError(f"{where}: refused JSON: nested too deeply") from None
     return value
 
 

@@ -85,11 +85,8 @@ def _unknown_key(shape: Shape, key: str) -> str:
 
 
 def _scalar_problem(kind: str, value: Any) -> str | None:
-    if kind == "str" and not isinstance(value, str):
-        return f"must be a string, got {_brief(value)}"
-    if kind == "int" and (not isinstance(value, int) or isinstance(value, bool)):
-        return f"must be an integer, got {_brief(value)}"
-    return None
+    expected, name = _SCALAR_TYPES[kind]
+    return None if type(value) is expected else f"must be {name}, got {_brief(value)}"
 
 
 def _brief(value: Any) -> str:
@@ -124,41 +121,50 @@ def document_problems(record: dict) -> Iterator[tuple[str, str]]:
                 yield key, problem
 
 
-def item_problems(value: Any, shape_name: str, label: str) -> Iterator[tuple[str, str]]:
+def item_problems(value: Any, shape_name: str, label: str) -> list[tuple[str, str]]:
     """(item label, reason) for every unknown key and mistyped value in one item, nested
     objects included. ``null`` stands for an absent value: the readers decide what is required."""
-    shape = SHAPES[shape_name]
-    if not isinstance(value, dict):
-        if shape_name == "cluster" and isinstance(value, list):
-            yield from _list_problems(value, "span", label)
-        elif shape_name == "cluster":
-            yield label, f"must be a list of spans or an object with 'mentions', got {_brief(value)}"
+    found: list[tuple[str, str]] = []
+    _check(value, SHAPES[shape_name], label, found)
+    return found
+
+
+# Exact types: JSON gives plain ones, and a bool is not an offset.
+_SCALAR_TYPES = {"str": (str, "a string"), "int": (int, "an integer")}
+
+
+def _check(value: Any, shape: Shape, label: str, found: list[tuple[str, str]]) -> None:
+    # Runs once per object of every record: plain loops, no generators.
+    if type(value) is not dict:
+        if shape.name == "cluster" and type(value) is list:
+            _check_list(value, SHAPES["span"], label, found)
+        elif shape.name == "cluster":
+            found.append((label, f"must be a list of spans or an object with 'mentions', got {_brief(value)}"))
         else:
-            yield label, f"must be an object, got {_brief(value)}"
+            found.append((label, f"must be an object, got {_brief(value)}"))
         return
+    kinds = shape.keys
     for key, item in value.items():
-        kind = shape.keys.get(key)
-        where = f"{label}.{key}"
+        kind = kinds.get(key)
         if kind is None:
-            yield label, _unknown_key(shape, key)
+            found.append((label, _unknown_key(shape, key)))
         elif item is None:
             continue
+        elif kind in _SCALAR_TYPES:
+            expected, name = _SCALAR_TYPES[kind]
+            if type(item) is not expected:
+                found.append((f"{label}.{key}", f"must be {name}, got {_brief(item)}"))
         elif kind.startswith("shape:"):
-            yield from item_problems(item, kind[6:], where)
-        elif kind.startswith("list:"):
-            if isinstance(item, list):
-                yield from _list_problems(item, kind[5:], where)
-            else:
-                yield where, f"must be a list, got {_brief(item)}"
+            _check(item, SHAPES[kind[6:]], f"{label}.{key}", found)
+        elif type(item) is list:
+            _check_list(item, SHAPES[kind[5:]], f"{label}.{key}", found)
         else:
-            problem = _scalar_problem(kind, item)
-            if problem:
-                yield where, problem
+            found.append((f"{label}.{key}", f"must be a list, got {_brief(item)}"))
 
 
-def _list_problems(items: list, shape_name: str, label: str) -> Iterator[tuple[str, str]]:
+def _check_list(items: list, shape: Shape, label: str, found: list[tuple[str, str]]) -> None:
     for index, item in enumerate(items):
-        yield from item_problems(item, shape_name, f"{label}[{index}]")
+        _check(item, shape, f"{label}[{index}]", found)
 
 
 def layer_shape(key: str) -> str:
