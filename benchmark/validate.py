@@ -193,15 +193,16 @@ def load_gold_record(record: dict, path: Path, line: int) -> tuple[Document, lis
 
 
 def _validate_jsonl(path: Path) -> list[Problem]:
-    """The checks of ``evaluate --gold FILE`` when every line carries its text, else those
-    of ``evaluate --predictions FILE`` against the shipped gold: the same functions."""
+    """The checks of ``evaluate --gold FILE`` when every line carries its text, else (and
+    for a BRAT folder) those of ``evaluate --predictions FILE`` against the shipped gold:
+    the same functions."""
     from .errors import InputError, InvalidData
     from .evaluate import load_gold
     from .jsonl import read_jsonl
     from .predictions import read_predictions_file
 
     try:
-        records = [record for _, record in read_jsonl(path)]
+        records = [] if path.is_dir() else [record for _, record in read_jsonl(path)]
         if records and all(isinstance(r, dict) and isinstance(r.get("text"), str) for r in records):
             load_gold(path)
         else:

@@ -468,6 +468,17 @@ def _(folder):
     return ["validate", str(ROOT / "annotations" / "export" / "jsonl" / "gold.jsonl")]
 
 
+@case("validate: the BRAT export", 0)
+def _(folder):
+    return ["validate", str(ROOT / "annotations" / "export" / "brat")]
+
+
+@case("validate: a BRAT folder with a T text that is a prefix", 2, "does not equal the document slice")
+def _(folder):
+    write(folder, f"brat/{DOC_ID}.ann", "T1\tGPE 0 2\tU\n")
+    return ["validate", str(folder / "brat")]
+
+
 # ------------------------------------------------------------ benchmark.yaml
 
 def config_case(content: str):
