@@ -25,7 +25,7 @@ SPAN_KEYS: dict[str, str] = {"start": "int", "end": "int", "text": "str"}
 LAYER_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
               "events": "events", "timexes": "timexes"}
 
-# Names other tools use for our keys, suggested when difflib finds nothing close.
+# Names other tools use for our keys (spaCy's ents, BRAT's label ...), suggested before difflib's guess.
 SYNONYMS = {"label": "type", "tag": "type", "category": "type", "entity_type": "type",
             "begin": "start", "start_char": "start", "start_offset": "start", "offset": "start",
             "end_char": "end", "end_offset": "end", "stop": "end", "span": "text",
@@ -72,10 +72,12 @@ _ARTICLES = {"entity": "an entity", "argument": "an argument", "event": "an even
 
 
 def did_you_mean(key: str, known: list[str]) -> str:
-    """"; did you mean 'x'?" when a known key is close to ``key`` or a synonym of it."""
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-    guess = close[0] if close else SYNONYMS.get(key.lower())
-    return f"; did you mean {guess!r}?" if guess in known else ""
+    """"; did you mean 'x'?" when ``key`` is another tool's name for a known key, or close to one."""
+    guess = SYNONYMS.get(key.lower())
+    if guess not in known:
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    return f"; did you mean {guess!r}?" if guess else ""
 
 
 def _unknown_key(shape: Shape, key: str) -> str:
