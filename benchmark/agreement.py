@@ -11,13 +11,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import corpus_dir, list_metas, load_shipped, read_text
+from .corpus import corpus_dir, load_shipped, read_text
 from .errors import InvalidData
 from .gold import parse_gold, read_yaml
 from .inventory import cameo_root, canonical_code
 from .model import LAYERS, Document
 from .records import records_from_document
-from .validate import check_document
+from .validate import check_document, corpus_meta_of
 
 # (layer, metric) pairs reported, in the order of the issue's list.
 REPORTED = (
@@ -37,10 +37,9 @@ class KappaRow:
 def load_pass(path: Path) -> Document:
     """A pass in the gold YAML schema; sentences and sections come from the shipped gold."""
     data, problems = read_yaml(path)
-    if problems:
-        raise InvalidData(problems)
-    metas = {m.id: m for m in list_metas()}
-    meta = metas[data["document"]]
+    meta, more = corpus_meta_of(data, path) if not problems else (None, [])
+    if problems or more:
+        raise InvalidData(problems + more)
     doc, problems = parse_gold(data, read_text(meta, corpus_dir()), str(path), meta.date)
     problems += check_document(doc, str(path), gold=True)
     if problems:

@@ -7,7 +7,10 @@ needs when it runs, so ``benchmark --help`` stays light.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from . import __version__
@@ -35,21 +38,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import EvaluationConfig, evaluate
-    from .results import atomic_write_text, format_markdown, format_table, to_json
+    from .evaluate import EvaluationConfig, evaluate, input_paths
+    from .results import OutputFile, format_markdown, format_table, to_json
 
     config = EvaluationConfig(
         system=args.system, predictions=args.predictions, gold=args.gold, layers=args.layers,
         bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
         cache=args.cache, timeout=args.timeout, limit=args.limit, fail_fast=args.fail_fast,
         lenient=args.lenient, progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming)
-    result = evaluate(config)
     render = {"table": format_table, "markdown": format_markdown, "json": to_json}[args.format]
-    if args.output:
-        atomic_write_text(args.output, to_json(result) if args.output.suffix == ".json" else render(result))
-        print(f"wrote {args.output}", file=sys.stderr)
-    if not args.output or args.format != "json":
-        sys.stdout.write(render(result))
+    # The output is checked and its temporary file created before anything runs.
+    with OutputFile(args.output, input_paths(config)) if args.output else nullcontext() as output:
+        result = evaluate(config)
+        if not args.output or args.format != "json":
+            sys.stdout.write(render(result))
+            sys.stdout.flush()
+        if output is not None:
+            output.commit(to_json(result) if args.output.suffix == ".json" else render(result))
+            print(f"wrote {args.output}", file=sys.stderr)
     return EXIT_SYSTEM_FAILED if result["failures"] else EXIT_OK
 
 
@@ -73,11 +79,27 @@ def _shard(value: str):
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError("must be >= 0")
-    return number
+def _at_least(minimum: int):
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {value[:40]!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {number}")
+        return number
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
+
+
+_positive = _at_least(0)  # kept for --bootstrap, --jobs: 0 is meaningful there
+
+
+def _output_path(value: str) -> Path:
+    """An output path, made absolute now: a system that changes directory cannot move it."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the file name is empty")
+    return Path(os.path.abspath(value))
 
 
 def _seconds(value: str) -> float:
@@ -125,16 +147,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--layers", type=_layers, metavar="LIST",
                           help=f"comma-separated subset of {','.join(LAYER_NAMES)} (default: all the system declares)")
     evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
-    evaluate.add_argument("--output", type=Path, metavar="FILE",
+    evaluate.add_argument("--output", type=_output_path, metavar="FILE",
                           help="write the result here (JSON when FILE ends in .json)")
     evaluate.add_argument("--bootstrap", type=_positive, default=1000, metavar="N",
                           help="bootstrap samples for confidence intervals (default 1000; 0 turns them off)")
-    evaluate.add_argument("--seed", type=int, default=13, help="bootstrap seed (default 13)")
+    evaluate.add_argument("--seed", type=_at_least(0), default=13, help="bootstrap seed (default 13)")
     evaluate.add_argument("--config", type=Path, metavar="FILE", help="systems file (default ./benchmark.yaml)")
     evaluate.add_argument("--jobs", type=_positive, default=1, metavar="N",
                           help="documents run concurrently (command and HTTP systems, and Python "
                                "systems declaring thread_safe = True)")
-    evaluate.add_argument("--limit", type=_positive, metavar="N", help="score only the first N documents")
+    evaluate.add_argument("--limit", type=_at_least(1), metavar="N",
+                          help="score only the first N documents (recorded in the signature)")
     evaluate.add_argument("--cache", action="store_true",
                           help="reuse and store predictions in the cache ($DIPLOMACY_IE_CACHE, default "
                                "~/.cache/diplomacy-ie/predictions), keyed on the system's spec, entry, "
@@ -179,9 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "scored in both result files (written by `benchmark evaluate --output X.json`).")
     compare.add_argument("result_a", type=Path, metavar="A.json")
     compare.add_argument("result_b", type=Path, metavar="B.json")
-    compare.add_argument("--samples", type=_positive, default=1000, metavar="N",
+    compare.add_argument("--samples", type=_at_least(1), default=1000, metavar="N",
                          help="bootstrap samples and randomization rounds (default 1000)")
-    compare.add_argument("--seed", type=int, default=13)
+    compare.add_argument("--seed", type=_at_least(0), default=13)
     compare.add_argument("--format", choices=("table", "json"), default="table")
     compare.set_defaults(handler=_lazy("benchmark.compare", "cmd_compare"))
 
@@ -213,6 +236,20 @@ def _lazy(module: str, function: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_streams()
+    try:
+        return _main(argv)
+    except OSError as err:
+        if not _is_stdout_error(err):
+            return _internal_error(err)
+        _silence_stdout()
+        _say(f"benchmark: error: cannot write to standard output: {err.strerror or err}")
+        return EXIT_INPUT
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        return _internal_error(err)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -221,7 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import InputError
 
     try:
-        return args.handler(args)
+        code = args.handler(args)
+        sys.stdout.flush()
+        return code
     except InputError as err:
         print(f"benchmark {args.command}: error: {err}", file=sys.stderr)
         return EXIT_INPUT
@@ -229,6 +268,70 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmark {args.command}: stopped by {stop.args[0] if stop.args else 'SIGINT'}; "
               "nothing written", file=sys.stderr)
         return getattr(stop, "exit_status", 130)
+
+
+DEBUG_ENV = "BENCHMARK_DEBUG"
+
+
+def _internal_error(err: BaseException) -> int:
+    """A bug in the harness: one line saying so (the traceback too when BENCHMARK_DEBUG is set)."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    if os.environ.get(DEBUG_ENV):
+        traceback.print_exception(err, file=sys.stderr)
+    _say(f"benchmark: internal error: {type(err).__name__}{where}: {str(err)[:300]}. This is a bug in the "
+         f"harness; please report it with the command you ran"
+         + ("" if os.environ.get(DEBUG_ENV) else f" (set {DEBUG_ENV}=1 to print the traceback)") + ".")
+    return EXIT_BUG
+
+
+def _tolerant_streams() -> None:
+    """Output that the terminal's encoding cannot show is escaped, never a crash; a closed
+    stdout is an error when written to, not a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()
+
+
+class _ClosedStream:
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def flush(self) -> None:
+        pass
+
+
+def _is_stdout_error(err: OSError) -> bool:
+    return err.filename is None and err.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):
+        sys.stdout = _DiscardStream()
+
+
+class _DiscardStream:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

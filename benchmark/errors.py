@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class InputError(Exception):
@@ -16,9 +16,12 @@ class Problem:
     file: str
     item: str
     reason: str
+    # True when the problem is not one item's (an unknown top-level key, a layer that is
+    # not a list, offsets in another unit): ``--lenient`` cannot drop it and go on.
+    document_level: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.item}: {self.reason}"
+        return f"{self.file}: {self.item}: {self.reason}" if self.item else f"{self.file}: {self.reason}"
 
 
 class InvalidData(InputError):

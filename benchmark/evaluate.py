@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
-from .jsonl import document_to_json, layers_present, parse_prediction, read_jsonl
+from .jsonl import document_to_json, layers_present, read_jsonl
 from .model import LAYERS, Document
+from .predictions import Predictions, check_system_outputs, read_predictions_file
 from .records import DocRecords, records_from_document
 from .results import Signature
 from .shard import Shard
@@ -66,20 +67,9 @@ class GoldCorpus:
         return [{"id": d.id, "text": d.text, "date": d.date, "language": "en"} for d in self.documents]
 
 
-@dataclass
-class Predictions:
-    records: dict[str, DocRecords] = field(default_factory=dict)
-    failures: list[dict] = field(default_factory=list)
-    dropped: int = 0
-    dropped_by_document: dict[str, int] = field(default_factory=dict)
-    # For a predictions file: the layers it has keys for (all when it has none).
-    layers: tuple[str, ...] = LAYERS
-    cache: dict | None = None  # {"enabled", "hits", "documents"} of a system run
-
-
 def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
     """The shipped gold, a JSON Lines corpus whose lines carry their text, or (``hf:...``)
-    the ``documents`` config of a Hugging Face dataset."""
+    the ``documents`` config of a Hugging Face dataset (``--gold``)."""
     if path is not None and str(path).startswith("hf:"):
         from .hf_gold import load_hf_gold
 
@@ -88,97 +78,57 @@ def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
         raise InputError("--gold-streaming applies to --gold hf:PATH_OR_REPO only")
     if path is None:
         return GoldCorpus(load_shipped(), DATASET_NAME, DATASET_VERSION, dataset_sha256())
-    documents, problems = [], []
+    from .reading import read_bytes
+
+    documents, problems, first_line = [], [], {}
     for line, record in read_jsonl(path):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
                 or not isinstance(record.get("text"), str):
             problems.append(Problem(f"{path}:{line}", "document", "a gold line needs string 'id' and 'text'"))
             continue
+        if record["id"] in first_line:
+            problems.append(Problem(f"{path}:{line}", record["id"],
+                                    f"duplicate document id (first on line {first_line[record['id']]})"))
+            continue
+        first_line[record["id"]] = line
         doc, found = load_gold_record(record, path, line)
         problems += found
         documents.append(doc)
     if problems:
         raise InvalidData(problems)
     if not documents:
-        raise InputError(f"{path}: holds no documents")
-    return GoldCorpus(documents, path.stem, "custom", sha256_of(Path(path).read_bytes()))
+        raise InputError(f"{path}: holds no documents; a gold corpus has one JSON object per line, "
+                         "each with its 'id' and 'text'")
+    return GoldCorpus(documents, path.stem, "custom", sha256_of(read_bytes(path)))
 
 
-def _add_prediction(result: Predictions, problems: list[Problem], record: dict, text: str,
-                    where: str, line: int, lenient: bool) -> None:
-    records, found = parse_prediction(record, text, where, line)
-    result.records[record["id"]] = records
-    if lenient:
-        result.dropped += len(found)
-        result.dropped_by_document[record["id"]] = len(found)
-    else:
-        problems += found
-
-
-def _read_brat_folder(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
-    from .formats.brat import read_brat_predictions, unknown_documents
-
-    texts = {d.id: d.text for d in gold.documents}
-    result = Predictions()
-    problems = [Problem(str(path / name), "document", f"unknown document id; the gold has {', '.join(texts)}")
-                for name in unknown_documents(path, set(texts))]
-    for doc_id, record in read_brat_predictions(path, gold.system_inputs()).items():
-        _add_prediction(result, problems, {**record, "id": doc_id}, texts[doc_id], str(path / f"{doc_id}.ann"), 1,
-                        lenient)
-    if problems:
-        raise InvalidData(problems)
-    return result
-
-
-def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
-    """Parse a predictions file (or BRAT folder); a bad item is an input error unless ``lenient``."""
-    if Path(path).is_dir():
-        return _read_brat_folder(Path(path), gold, lenient)
-    texts = {d.id: d.text for d in gold.documents}
-    result, problems, seen = Predictions(), [], {}
-    lines = list(read_jsonl(path))
-    result.layers = layers_present(r for _, r in lines if isinstance(r, dict)) or LAYERS
-    for line, record in lines:
-        where = f"{path}:{line}"
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
-            continue
-        doc_id = record["id"]
-        if doc_id not in texts:
-            problems.append(Problem(where, doc_id, f"unknown document id; the gold has {', '.join(texts)}"))
-        elif doc_id in seen:
-            problems.append(Problem(where, doc_id, f"duplicate document (first on line {seen[doc_id]})"))
-        else:
-            seen[doc_id] = line
-            _add_prediction(result, problems, record, texts[doc_id], str(path), line, lenient)
-    if problems:
-        raise InvalidData(problems)
-    return result
-
-
-def _parse_output(output: dict, doc: Document, system_name: str) -> tuple[DocRecords, list[Problem]]:
+def _output_problems(output: dict, doc: Document, system_name: str) -> list[Problem]:
     """The checks every system output goes through, fresh or from the cache."""
-    return parse_prediction({**output, "id": doc.id}, doc.text, system_name, 1)
+    from .predictions import Entry, check_entries
+
+    checked, _ = check_entries([Entry({**output, "id": doc.id}, doc, system_name, 1)])
+    return checked[0].problems
 
 
 def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool) -> Predictions:
     """System outputs: a document whose output is invalid is a failure, not an input error."""
     result = Predictions(failures=[{"document": f.document, "error": f.error, **({"stderr": f.stderr} if f.stderr else {})}
                                    for f in run.failures])
-    for doc in gold.documents:
-        output = run.predictions.get(doc.id)
-        if output is None:
-            continue
-        records, found = _parse_output(output, doc, system_name)
-        if found and not lenient:
+    outputs = {doc.id: run.predictions[doc.id] for doc in gold.documents if doc.id in run.predictions}
+    for checked in check_system_outputs(outputs, gold, system_name):
+        doc_id, found = checked.entry.document.id, checked.problems
+        if lenient:
+            found = [p for p in found if p.document_level]
+            result.dropped += len(checked.problems) - len(found)
+            result.dropped_by_document[doc_id] = len(checked.problems) - len(found)
+        if found:
             reasons = "; ".join(f"{p.item}: {p.reason}" for p in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
-            result.failures.append({"document": doc.id, "error": f"invalid output: {reasons}{more}"})
-            print(f"benchmark: {system_name} gave invalid output on {doc.id}", file=sys.stderr)
+            result.failures.append({"document": doc_id, "error": f"invalid output: {reasons}{more}"})
+            print(f"benchmark: {system_name} gave invalid output on {doc_id}: {reasons}{more}", file=sys.stderr)
             continue
-        result.dropped += len(found)
-        result.dropped_by_document[doc.id] = len(found)
-        result.records[doc.id] = records
+        result.records[doc_id] = checked.records
+        result.off_token[doc_id] = checked.off_token
     return result
 
 
@@ -192,7 +142,7 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
     docs = {d.id: d for d in gold.documents}
 
     def problems(document: dict, output: dict) -> list[str]:
-        return [str(problem) for problem in _parse_output(output, docs[document["id"]], spec.name)[1]]
+        return [str(problem) for problem in _output_problems(output, docs[document["id"]], spec.name)]
 
     oracle_gold = {d.id: document_to_json(d) for d in gold.documents}
     with stop_on_signals():
@@ -208,8 +158,8 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
                 system.close()
             raise
         system.close()
-    layers = system.layers if system.layers is not None else _layers_returned(run)
     predictions = _parse_system_output(run, gold, spec.name, config.lenient)
+    layers = system.layers if system.layers is not None else _layers_returned(run, predictions, spec.name)
     predictions.cache = {"enabled": run.cache_enabled, "hits": run.from_cache,
                          "documents": len(run.predictions) + len(run.failures) + len(run.skipped)}
     reported = {key: getattr(system, key) for key in SYSTEM_REPORTS if isinstance(getattr(system, key, None), dict)}
@@ -219,15 +169,15 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
 NO_LAYER_KEY = "returned no layer key (entities, clusters, quotes, events, timexes)"
 
 
-def _layers_returned(run) -> tuple[str, ...]:
+def _layers_returned(run, predictions: Predictions, system_name: str) -> tuple[str, ...]:
     """A system that declares no layers declares those it returned keys for, over all its
-    documents, as a predictions file does. If none at all, each answer is a failure."""
-    from .run import Failure
-
-    layers = layers_present(run.predictions.values())
+    valid answers, as a predictions file does. If none at all, each answer is a failure."""
+    layers = layers_present(run.predictions[doc_id] for doc_id in predictions.records)
     if not layers:
-        run.failures += [Failure(doc_id, NO_LAYER_KEY) for doc_id in run.predictions]
-        run.predictions = {}
+        for doc_id in predictions.records:
+            predictions.failures.append({"document": doc_id, "error": NO_LAYER_KEY})
+            print(f"benchmark: {system_name} {NO_LAYER_KEY} on {doc_id}", file=sys.stderr)
+        predictions.records = {}
     return layers
 
 
@@ -266,6 +216,20 @@ def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> 
     return tuple(layer for layer in LAYERS if layer in wanted and layer in declared)
 
 
+def input_paths(config: EvaluationConfig) -> list[Path]:
+    """Every file a run reads, so that ``--output`` can refuse to overwrite one of them."""
+    paths = [config.predictions, config.gold, config.config or Path.cwd() / "benchmark.yaml"]
+    if config.system is not None:
+        from .systems.registry import resolve
+
+        spec = resolve(config.system, config.config, Path.cwd())
+        if spec.kind == "file":
+            paths.append(Path(spec.target))
+        elif spec.kind == "python" and spec.target.rpartition(":")[0].endswith(".py"):
+            paths.append(Path(spec.target.rpartition(":")[0]))
+    return [path for path in paths if path is not None]
+
+
 def evaluate(config: EvaluationConfig) -> dict:
     """Run (or read) a system's predictions, score them, and build the result record."""
     if (config.system is None) == (config.predictions is None):
@@ -283,6 +247,7 @@ def evaluate(config: EvaluationConfig) -> dict:
         system = {"name": spec.name if spec else source.stem,
                   "spec": spec.describe() if spec else f"file:{source}", "kind": "file"}
         declared = spec.layers if spec and spec.layers_declared else predictions.layers
+    corpus_size = len(gold.documents)
     if config.limit is not None:
         gold.documents = gold.documents[: config.limit]
     total_documents = len(gold.documents)
@@ -303,7 +268,8 @@ def evaluate(config: EvaluationConfig) -> dict:
     score = score_layer if config.shard is None else score_layer_with_tallies
     scored = {layer: score(layer, gold_records, pred_records, config.bootstrap, config.seed)
               for layer in layers}
-    options = gold.signature_options + ((config.shard.signature_option(),) if config.shard else ())
+    options = (gold.signature_options + signature_options(config, corpus_size, scored)
+               + ((config.shard.signature_option(),) if config.shard else ()))
     signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed, options=options)
     return {
         "signature": str(signature),
@@ -317,5 +283,41 @@ def evaluate(config: EvaluationConfig) -> dict:
         # Items dropped from the documents scored (a predictions file may hold others).
         "dropped_items": sum(predictions.dropped_by_document.get(d.id, 0) for d in gold.documents),
         "cache": predictions.cache or {"enabled": False, "hits": 0, "documents": len(gold.documents)},
+        "warnings": off_token_warnings(predictions, gold.documents, layers),
         "failures": predictions.failures,
     }
+
+
+def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[str, dict]) -> tuple[tuple[str, str], ...]:
+    """The settings besides layers, bootstrap and seed that change the numbers, in a fixed
+    order, each only when it is not the default (so a default run's signature stays short
+    and a later option appends without changing earlier signatures)."""
+    options = []
+    if config.limit is not None and config.limit < corpus_size:
+        options.append(("limit", str(config.limit)))
+    if config.lenient:
+        options.append(("lenient", "yes"))
+    quotes = scored.get("quotes")
+    if quotes is not None:
+        from .metrics.quotes import PARTIAL_DICE
+
+        rule = f"dice{PARTIAL_DICE:g}-{quotes['extra'].get('overlap_unit', 'token')}"
+        if rule != DEFAULT_QUOTE_OVERLAP:
+            options.append(("quote_overlap", rule))
+    return tuple(options)
+
+
+# The quote overlap rule of the metrics page: Dice >= 0.5 over white-space tokens.
+DEFAULT_QUOTE_OVERLAP = "dice0.5-token"
+
+
+def off_token_warnings(predictions: Predictions, documents: list[Document], layers: Sequence[str]) -> list[dict]:
+    """One warning per scored layer with predicted spans off token boundaries."""
+    warnings = []
+    for layer in layers:
+        count = sum(predictions.off_token.get(d.id, {}).get(layer, 0) for d in documents)
+        if count:
+            warnings.append({"layer": layer, "kind": "off_token_spans", "count": count,
+                             "message": f"{count} predicted span(s) of this layer do not sit on token boundaries; "
+                                        "they are scored as given, so they cannot match a gold span exactly"})
+    return warnings

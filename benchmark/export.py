@@ -125,9 +125,34 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise InputError(f"--out {args.out}: is a file; give a folder to write the {args.format} export into")
     documents = load_shipped()
     try:
-        written = write_format(args.format, documents, args.out)
+        written = _write_beside(args.format, documents, args.out)
     except OSError as err:
         raise InputError(f"--out {args.out}: cannot write the export: {err.strerror or err}") from None
     for path in written:
         print(path)
     return 0
+
+
+def _write_beside(name: str, documents: list, out: Path) -> list[Path]:
+    """Write the export into a scratch folder beside ``out``, then move each file into
+    place: a file is written through a symlink, and a folder, device or FIFO where a
+    file goes is refused before anything in ``out`` changes."""
+    import os
+    import tempfile
+
+    from .errors import InputError
+
+    out = Path(os.path.abspath(out))
+    existing = next(folder for folder in (out, *out.parents) if folder.exists())
+    if not existing.is_dir():
+        raise InputError(f"--out {out}: {existing} is a file, not a folder")
+    with tempfile.TemporaryDirectory(prefix=".export-", dir=existing) as scratch:
+        files = write_format(name, documents, Path(scratch))
+        moves = [(f, Path(os.path.realpath(out / f.relative_to(scratch)))) for f in files]
+        for _, target in moves:
+            if target.exists() and not target.is_file():
+                raise InputError(f"--out {out}: {target} is in the way: it is not a regular file")
+        for source, target in moves:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+    return [out / f.relative_to(scratch) for f in files]

@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
-
 from .errors import Problem
 from .model import (
     Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
@@ -65,18 +63,28 @@ def _mention(item: dict) -> Mention:
     return Mention(_require(item, "id", str), parse_span(item), _require(item, "kind", str))
 
 
+def _optional(item: dict, key: str, kind: type) -> Any:
+    return None if item.get(key) is None else _require(item, key, kind)
+
+
 def _cluster(item: dict) -> Cluster:
     members = _require(item, "members", list)
+    if not members:
+        raise _Malformed("'members' is empty; a cluster has at least one member")
+    bad = [m for m in members if not isinstance(m, str)]
+    if bad:
+        raise _Malformed(f"'members' must be entity or mention ids (strings), got {bad[0]!r}")
     return Cluster(_require(item, "id", str), _require(item, "name", str),
-                   _require(item, "type", str), tuple(str(m) for m in members))
+                   _require(item, "type", str), tuple(members))
 
 
 def _quote(item: dict) -> Quote:
     content = _require(item, "content", list)
-    source = item.get("source")
+    if not content:
+        raise _Malformed("'content' is empty; a quote has at least one content span")
     return Quote(_require(item, "id", str), _require(item, "kind", str),
                  parse_span(_require(item, "cue", dict)), tuple(parse_span(s) for s in content),
-                 None if source is None else str(source), item.get("addressee"))
+                 _optional(item, "source", str), _optional(item, "addressee", str))
 
 
 def _argument(raw: Any) -> Argument:
@@ -86,15 +94,16 @@ def _argument(raw: Any) -> Argument:
 
 
 def _event(item: dict) -> Event:
+    arguments = _optional(item, "arguments", list) or []
     return Event(_require(item, "id", str), parse_span(_require(item, "trigger", dict)), _code(item),
-                 tuple(_argument(a) for a in item.get("arguments") or []),
+                 tuple(_argument(a) for a in arguments),
                  _require(item, "realis", str), _require(item, "polarity", str))
 
 
 def _timex(item: dict) -> Timex:
     value = _require(item, "value", (str, int))
     return Timex(_require(item, "id", str), parse_span(item), _require(item, "type", str),
-                 str(value), item.get("mod"))
+                 str(value), _optional(item, "mod", str))
 
 
 PARSERS: dict[str, Callable[[dict], Any]] = {
@@ -135,16 +144,17 @@ def parse_gold(data: Any, text: str, file: str, date: str | None = None) -> tupl
 
 
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle), []
-    except (OSError, UnicodeDecodeError) as err:
-        return None, [Problem(str(path), "file", f"cannot be read: {err}")]
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "file"
-        return None, [Problem(str(path), where, f"is not valid YAML: {getattr(err, 'problem', err)}")]
+    """The YAML of ``path`` read safely and strictly (:mod:`benchmark.reading`), or a problem."""
+    from .errors import InputError
+    from .reading import read_yaml_file
 
+    try:
+        return read_yaml_file(path), []
+    except InputError as err:
+        message = str(err).removeprefix(f"{path}")
+        line, _, reason = message.lstrip(":").partition(": ")
+        where = f"line {line}" if line.isdigit() else "file"
+        return None, [Problem(str(path), where, reason if line.isdigit() else message.lstrip(": "))]
 
 
 def document_to_yaml_data(doc: Document) -> dict:

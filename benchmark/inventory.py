@@ -45,9 +45,48 @@ TIMEX_VALUE = {
 }
 
 
-def valid_timex_value(timex_type: str, value: str) -> bool:
+_CALENDAR_DATE = re.compile(r"([\dX]{4})-([\dX]{2})(?:-([\dX]{2}))?(?![\dX])")
+_WEEK = re.compile(r"-W(\d{2})")
+_CLOCK = re.compile(r"T(\d{2})(?::(\d{2})(?::(\d{2}))?)?$")
+
+
+def _calendar_ok(value: str) -> bool:
+    """Months, days, weeks and clock times that exist (2022-02-29, 2022-13-01 and T25 do not)."""
+    import calendar
+
+    date = _CALENDAR_DATE.match(value)
+    if date:
+        year, month, day = date.groups()
+        if month.isdigit() and not 1 <= int(month) <= 12:
+            return False
+        if day is not None and day.isdigit():
+            if month.isdigit():
+                leap_year = 2000 if not year.isdigit() else int(year)  # an unknown year may be a leap year
+                last = calendar.monthrange(leap_year, int(month))[1]
+            else:
+                last = 31
+            if not 1 <= int(day) <= last:
+                return False
+    week = _WEEK.search(value)
+    if week and not 1 <= int(week.group(1)) <= 53:
+        return False
+    clock = _CLOCK.search(value)
+    if clock:
+        hour, minute, second = clock.groups()
+        if int(hour) > 24 or (minute and int(minute) > 59) or (second and int(second) > 60):
+            return False
+    return True
+
+
+def valid_timex_value(timex_type: str | None, value: object) -> bool:
+    """Is ``value`` a TIMEX3 value of ``timex_type`` (of any type when None): ISO 8601 as
+    TimeML writes it, with dates, weeks and times that exist on the calendar and clock."""
+    if not isinstance(value, str):
+        return False
+    if timex_type is None:
+        return any(valid_timex_value(t, value) for t in TIMEX_TYPES)
     pattern = TIMEX_VALUE.get(timex_type)
-    return bool(pattern and pattern.fullmatch(value)) and value not in ("P", "PT")
+    return bool(pattern and pattern.fullmatch(value)) and value not in ("P", "PT") and _calendar_ok(value)
 
 
 @lru_cache(maxsize=1)

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import inventory as inv
-from .errors import InputError, Problem
+from .errors import Problem
 from .model import (
     Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
 )
 from .records import (
     ArgumentRecord, DocRecords, EntityRecord, EventRecord, Offsets, QuoteRecord, TimexRecord,
 )
+from .schema import LAYER_KEYS, document_problems, item_problems, layer_shape
 
 PRONOUNS = frozenset(
     "i me my mine we us our ours you your yours he him his she her hers it its they them their "
@@ -67,29 +68,17 @@ def write_jsonl(records: list[dict], path: Path) -> None:
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed object) for every non-blank line; bad JSON is an InputError."""
-    try:
-        handle = open(path, encoding="utf-8-sig")
-    except OSError as err:
-        raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
-    with handle:
-        try:
-            lines = list(handle)
-        except UnicodeDecodeError as err:
-            raise InputError(f"{path}: is not UTF-8 text ({err.reason})") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as err:
-            raise InputError(f"{path}:{number}: not valid JSON: {err.msg} at column {err.colno}. "
-                             "Each line must be one JSON object, for one document.") from None
+    """(line number, parsed object) for every non-blank line; bad or hostile JSON is an
+    InputError naming the line (see :mod:`benchmark.reading` for the bounds)."""
+    from .reading import parse_json, read_lines
+
+    for number, line in read_lines(path):
+        if line.strip():
+            yield number, parse_json(line, f"{path}:{number}")
 
 
 # The key of each layer in a prediction.
-PREDICTION_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
-                   "events": "events", "timexes": "timexes"}
+PREDICTION_KEYS = LAYER_KEYS
 
 
 def layers_present(predictions: Iterable[dict]) -> tuple[str, ...]:
@@ -151,8 +140,8 @@ class _Collector:
         self.text = text
         self.problems: list[Problem] = []
 
-    def fail(self, item: str, reason: str) -> None:
-        self.problems.append(Problem(self.where, item, reason))
+    def fail(self, item: str, reason: str, document_level: bool = False) -> None:
+        self.problems.append(Problem(self.where, item, reason, document_level))
 
     def offsets(self, raw: Any) -> Offsets:
         return checked_offsets(raw, self.text)
@@ -165,113 +154,164 @@ class _Collector:
         return value
 
     def items(self, record: dict, layer: str) -> Iterator[tuple[str, Any]]:
-        raw = record.get(layer) or []
+        """The items of a layer whose keys and value types are right; the others are reported."""
+        raw = record.get(layer)
         if not isinstance(raw, list):
-            self.fail(layer, "must be a list")
-            return
+            return  # absent, or reported by document_problems
+        shape = layer_shape(layer)
         for index, item in enumerate(raw):
-            yield f"{layer}[{index}]", item
+            label = f"{layer}[{index}]"
+            problems = list(item_problems(item, shape, label))
+            for where, reason in problems:
+                self.fail(where, reason)
+            if not problems:
+                yield label, item
 
 
-def _entity(c: _Collector, item: Any) -> EntityRecord:
+def _entity(c: _Collector, item: dict) -> EntityRecord:
     start, end = c.offsets(item)
     return EntityRecord(start, end, c.label(item.get("type"), inv.ENTITY_TYPES, "entity type"))
 
 
 def _cluster(c: _Collector, item: Any) -> list[Offsets]:
     members = item.get("mentions") if isinstance(item, dict) else item
-    if not isinstance(members, list):
-        raise SpanError("a cluster must be a list of spans or an object with 'mentions'")
+    if not isinstance(members, list) or not members:
+        raise SpanError("a cluster must be a non-empty list of spans or an object with 'mentions'")
     return sorted(set(c.offsets(m) for m in members))
 
 
-def _quote(c: _Collector, item: Any) -> QuoteRecord:
-    if not isinstance(item, dict):
-        raise SpanError("a quote must be an object")
+def _quote(c: _Collector, item: dict) -> QuoteRecord:
     content = item.get("content")
     if not isinstance(content, list) or not content:
         raise SpanError("'content' must be a non-empty list of spans")
     optional = {key: c.offsets(item[key]) if item.get(key) is not None else None
                 for key in ("cue", "source", "addressee")}
-    name = item.get("source_name")
-    if name is not None and not isinstance(name, str):
-        raise SpanError(f"'source_name' must be a string, got {name!r}")
     return QuoteRecord(kind=c.label(item.get("kind"), inv.QUOTE_KINDS, "quote kind", optional=True),
-                       content=tuple(c.offsets(s) for s in content), source_name=name, **optional)
+                       content=tuple(c.offsets(s) for s in content), source_name=item.get("source_name"),
+                       **optional)
 
 
-def _argument(c: _Collector, raw: Any) -> ArgumentRecord:
+def _argument(c: _Collector, raw: dict) -> ArgumentRecord:
     start, end = c.offsets(raw)
     return ArgumentRecord(c.label(raw.get("role"), inv.ARGUMENT_ROLES, "argument role"), start, end)
 
 
-def _event(c: _Collector, item: Any) -> EventRecord:
-    if not isinstance(item, dict):
-        raise SpanError("an event must be an object")
+def _event(c: _Collector, item: dict) -> EventRecord:
     code = item.get("code")
-    if not isinstance(code, str) or code not in inv.cameo_codes():
+    if code not in inv.cameo_codes():
         raise SpanError(f"unknown CAMEO code {code!r} (codes are strings such as \"046\")")
-    arguments = item.get("arguments") or []
-    if not isinstance(arguments, list):
-        raise SpanError("'arguments' must be a list")
-    return EventRecord(trigger=c.offsets(item.get("trigger")), code=code,
-                       arguments=tuple(_argument(c, a) for a in arguments),
+    if item.get("trigger") is None:
+        raise SpanError("an event needs a 'trigger' span")
+    return EventRecord(trigger=c.offsets(item["trigger"]), code=code,
+                       arguments=tuple(_argument(c, a) for a in item.get("arguments") or []),
                        realis=c.label(item.get("realis"), inv.REALIS, "realis", optional=True),
                        polarity=c.label(item.get("polarity"), inv.POLARITY, "polarity", optional=True))
 
 
-def _timex(c: _Collector, item: Any) -> TimexRecord:
+def _timex(c: _Collector, item: dict) -> TimexRecord:
     start, end = c.offsets(item)
+    timex_type = c.label(item.get("type"), inv.TIMEX_TYPES, "TIMEX3 type", optional=True)
     value = item.get("value")
-    return TimexRecord(start, end, c.label(item.get("type"), inv.TIMEX_TYPES, "TIMEX3 type", optional=True),
-                       None if value is None else str(value),
+    if value is not None and not inv.valid_timex_value(timex_type, value):
+        raise SpanError(f"value {value!r} is not a valid TIMEX3 {timex_type or 'DATE, TIME, DURATION or SET'} "
+                        "value (ISO 8601 as TimeML writes it, with real calendar dates)")
+    return TimexRecord(start, end, timex_type, value,
                        c.label(item.get("mod"), inv.TIMEX_MODS, "TIMEX3 mod", optional=True))
 
 
 _PREDICTION_LAYERS = {
     "entities": _entity, "clusters": _cluster, "quotes": _quote, "events": _event, "timexes": _timex,
 }
+# Layers of the gold export that a prediction may carry but that are not scored:
+# their items are checked for known keys and value types only.
+_UNSCORED_LAYERS = ("sections", "sentences", "mentions")
+
+
+def _text_problem(record: dict, text: str) -> str | None:
+    """A prediction that carries its document's text must carry this document's text."""
+    claimed = record.get("text")
+    if not isinstance(claimed, str) or claimed == text:
+        return None
+    first = next((i for i, (a, b) in enumerate(zip(claimed, text)) if a != b), min(len(claimed), len(text)))
+    return (f"differs from the text of document {record['id']!r} from code point {first} on "
+            f"({len(claimed)} vs {len(text)} code points); offsets only mean something against the same text")
 
 
 def parse_prediction(record: dict, text: str, file: str, line: int) -> tuple[DocRecords, list[Problem]]:
-    """Span records of one prediction line; items with problems are left out and reported."""
+    """Span records of one prediction line; items with problems are left out and reported.
+
+    Problems of the record as a whole (unknown top-level keys, a layer that is
+    not a list, another text) are flagged ``document_level``.
+    """
     collector = _Collector(file, line, text)
+    for key, reason in document_problems(record):
+        collector.fail(key, reason, document_level=True)
+    mismatch = _text_problem(record, text)
+    if mismatch:
+        collector.fail("text", mismatch, document_level=True)
     parsed = DocRecords(id=record["id"])
     for layer, parse in _PREDICTION_LAYERS.items():
         target = getattr(parsed, layer)
         for label, item in collector.items(record, layer):
             try:
                 target.append(parse(collector, item))
-            except (SpanError, AttributeError) as err:
-                reason = str(err) if isinstance(err, SpanError) else f"malformed item {item!r}"
-                collector.fail(label, reason)
+            except SpanError as err:
+                collector.fail(label, str(err))
+    for layer in _UNSCORED_LAYERS:
+        for _ in collector.items(record, layer):
+            pass
     return parsed, collector.problems
 
 
 # ---------------------------------------------------------------- gold import
 
+def _given_ids(record: dict) -> set[str]:
+    """Every id the record gives explicitly, so that fresh ids never take one of them."""
+    return {item["id"] for key in ("sections", "sentences", *_PREDICTION_LAYERS, "mentions")
+            for item in (record.get(key) if isinstance(record.get(key), list) else [])
+            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def _required(item: dict, key: str) -> Any:
+    if item.get(key) is None:
+        raise SpanError(f"missing {key!r}")
+    return item[key]
+
+
 class _GoldBuilder:
     """Turns a JSON Lines gold record into a :class:`Document`, resolving spans to ids."""
 
     def __init__(self, record: dict, file: str, line: int):
-        self.text = record.get("text")
+        self.text = record["text"]
         self.doc = Document(id=record["id"], text=self.text, date=record.get("date"))
         self.c = _Collector(file, line, self.text)
         self.by_span: dict[Offsets, str] = {}
+        self.used_ids = _given_ids(record)
+        self.counters: dict[str, int] = {}
 
-    def span(self, raw: dict) -> Span:
+    def span(self, raw: Any) -> Span:
         start, end = self.c.offsets(raw)
         return Span(start, end, self.text[start:end])
 
-    def next_id(self, prefix: str, layer: list) -> str:
-        return f"{prefix}{len(layer) + 1}"
+    def item_id(self, item: dict, prefix: str) -> str:
+        """The item's own id, else the first ``prefix``N that no item of the record uses."""
+        if item.get("id") is not None:
+            return item["id"]
+        number = self.counters.get(prefix, 0)
+        while True:
+            number += 1
+            fresh = f"{prefix}{number}"
+            if fresh not in self.used_ids:
+                self.counters[prefix] = number
+                self.used_ids.add(fresh)
+                return fresh
 
-    def ref(self, raw: dict) -> str:
+    def ref(self, raw: Any) -> str:
         """The id of the entity or mention at this span, made a mention if there is none."""
         span = self.span(raw)
         if span.key not in self.by_span:
             kind = "PRO" if span.text.lower() in PRONOUNS else "NOM"
-            mention = Mention(self.next_id("M", self.doc.mentions), span, kind)
+            mention = Mention(self.item_id({}, "M"), span, kind)
             self.doc.mentions.append(mention)
             self.by_span[span.key] = mention.id
         return self.by_span[span.key]
@@ -281,67 +321,69 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
     """A gold document from a JSON Lines record that carries ``text`` (``--gold FILE``)."""
     b = _GoldBuilder(record, file, line)
     doc = b.doc
+    for key, reason in document_problems(record):
+        b.c.fail(key, reason, document_level=True)
 
     def each(layer: str, build) -> None:
         for label, item in b.c.items(record, layer):
             try:
                 build(item)
-            except (SpanError, AttributeError, KeyError, TypeError) as err:
-                b.c.fail(label, str(err) if isinstance(err, SpanError) else f"malformed item {item!r}")
+            except SpanError as err:
+                b.c.fail(label, str(err))
 
-    each("sections", lambda i: doc.sections.append(
-        Section(i.get("id") or f"P{len(doc.sections) + 1}", i.get("type", "body"), b.span(i))))
-    each("sentences", lambda i: doc.sentences.append(
-        Sentence(i.get("id") or f"S{len(doc.sentences) + 1}", b.span(i))))
+    each("sections", lambda i: doc.sections.append(Section(b.item_id(i, "P"), i.get("type") or "body", b.span(i))))
+    each("sentences", lambda i: doc.sentences.append(Sentence(b.item_id(i, "S"), b.span(i))))
 
     def entity(i: dict) -> None:
-        e = Entity(i.get("id") or b.next_id("E", doc.entities), b.span(i), i["type"])
+        e = Entity(b.item_id(i, "E"), b.span(i), _required(i, "type"))
         doc.entities.append(e)
         b.by_span[e.span.key] = e.id
 
     def mention(i: dict) -> None:
-        m = Mention(i.get("id") or b.next_id("M", doc.mentions), b.span(i), i.get("kind", "NOM"))
+        m = Mention(b.item_id(i, "M"), b.span(i), i.get("kind") or "NOM")
         doc.mentions.append(m)
         b.by_span[m.span.key] = m.id
 
     each("entities", entity)
     each("mentions", mention)
     each("timexes", lambda i: doc.timexes.append(Timex(
-        i.get("id") or b.next_id("T", doc.timexes), b.span(i), i.get("type"), str(i.get("value")), i.get("mod"))))
+        b.item_id(i, "T"), b.span(i), _required(i, "type"), _required(i, "value"), i.get("mod"))))
     timex_ids = {t.span.key: t.id for t in doc.timexes}
     each("clusters", lambda i: _add_cluster(b, i))
-    _add_singleton_clusters(doc)
+    _add_singleton_clusters(b)
     each("quotes", lambda i: doc.quotes.append(Quote(
-        i.get("id") or b.next_id("Q", doc.quotes), i.get("kind"), b.span(i["cue"]),
-        tuple(b.span(s) for s in i["content"]), b.ref(i["source"]) if i.get("source") else None,
+        b.item_id(i, "Q"), i.get("kind"), b.span(_required(i, "cue")),
+        tuple(b.span(s) for s in _required(i, "content")), b.ref(i["source"]) if i.get("source") else None,
         b.ref(i["addressee"]) if i.get("addressee") else None)))
 
     def argument(a: dict) -> Argument:
-        if a["role"] == "time":
+        if _required(a, "role") == "time":
             return Argument("time", timex_ids.get(b.span(a).key) or b.ref(a))
         return Argument(a["role"], b.ref(a))
 
     each("events", lambda i: doc.events.append(Event(
-        i.get("id") or b.next_id("V", doc.events), b.span(i["trigger"]), i["code"],
+        b.item_id(i, "V"), b.span(_required(i, "trigger")), _required(i, "code"),
         tuple(argument(a) for a in i.get("arguments") or []), i.get("realis"), i.get("polarity"))))
     return doc, b.c.problems
 
 
 def _add_cluster(b: _GoldBuilder, item: Any) -> None:
     members = item.get("mentions") if isinstance(item, dict) else item
+    if not members:
+        raise SpanError("a cluster needs at least one member span")
     refs = tuple(dict.fromkeys(b.ref(m) for m in members))
     entities = {e.id: e for e in b.doc.entities}
     first = next((entities[r] for r in refs if r in entities), None)
     info = item if isinstance(item, dict) else {}
     b.doc.clusters.append(Cluster(
-        info.get("id") or b.next_id("C", b.doc.clusters),
+        b.item_id(info, "C"),
         info.get("name") or (first.span.text if first else b.doc.referents()[refs[0]].text),
         info.get("type") or (first.type if first else "ORG"), refs))
 
 
-def _add_singleton_clusters(doc: Document) -> None:
+def _add_singleton_clusters(b: _GoldBuilder) -> None:
     """A clustered-type entity no cluster names is a singleton, as in the YAML gold."""
-    clustered = {m for c in doc.clusters for m in c.members}
-    for e in doc.entities:
+    clustered = {m for c in b.doc.clusters for m in c.members}
+    for e in b.doc.entities:
         if e.type in inv.CLUSTERED_TYPES and e.id not in clustered:
-            doc.clusters.append(Cluster(f"C{len(doc.clusters) + 1}", e.span.text, e.type, (e.id,)))
+            b.doc.clusters.append(Cluster(b.item_id({}, "C"), e.span.text, e.type, (e.id,)))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from . import __version__
+from .errors import InputError
 from .model import LAYERS
 
 
@@ -23,7 +25,9 @@ class Signature:
     bootstrap: int
     seed: int
     harness: str = __version__
-    # Further settings that change the numbers, as (name, value) pairs: ("gold", "hf"), ("shard", "2/7").
+    # Further settings that change the numbers, as (name, value) pairs in a fixed order,
+    # each only when it is not the default: ("limit", "3"), ("lenient", "yes"), and later
+    # ("map", "conll2003"), ("align", "fuzzy"), ("shard", "2/7").
     options: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
@@ -33,18 +37,116 @@ class Signature:
                 f"|harness:{self.harness}")
 
 
+class OutputFile:
+    """A file the CLI writes (``--output``), checked and opened before any work is done.
+
+    - It is written whole or not at all: into a temporary file beside the
+      target, then renamed over it (``commit``); ``discard``, or leaving the
+      ``with`` block without committing, removes the temporary file.
+    - The target must be a regular file or not exist yet; a symlink is written
+      through (the file it points to is replaced, the link stays). A folder,
+      device or FIFO is refused, and so is any path in ``inputs`` (a file the
+      same run reads).
+    - A new file gets the usual mode (0666 less the umask: 0644 under umask
+      022); an existing file keeps its mode.
+    Every problem is an :class:`InputError` naming the path.
+    """
+
+    def __init__(self, path: Path | str, inputs: Iterable[Path | str | None] = ()):
+        self.path = Path(path)
+        self.inputs = [Path(p) for p in inputs if p is not None]
+        self.target = Path(os.path.realpath(self.path))
+        self._temporary: Path | None = None
+
+    def __enter__(self) -> "OutputFile":
+        self.prepare()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.discard()
+
+    def _refuse(self, reason: str) -> InputError:
+        return InputError(f"{self.path}: cannot write the output here: {reason}")
+
+    def prepare(self) -> None:
+        """Check the target and create the temporary file, so nothing runs when it cannot be written."""
+        try:
+            self._prepare()
+        except OSError as err:  # a name too long, a loop of symlinks, a folder we may not read
+            raise self._refuse(err.strerror or str(err)) from None
+
+    def _prepare(self) -> None:
+        if not self.path.name or self.path.name in (".", ".."):
+            raise self._refuse("the path names no file")
+        if self.target.exists() and not self.target.is_file():
+            raise self._refuse(f"it is {_kind_of(self.target)}, not a regular file")
+        for source in self.inputs:
+            if _same_file(self.target, source):
+                raise self._refuse(f"it is also an input of this run ({source}); choose another name")
+        folder = self.target.parent
+        if not folder.is_dir():
+            raise self._refuse(f"{folder} is not an existing folder" if not folder.exists()
+                               else f"{folder} is {_kind_of(folder)}, not a folder")
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{self.target.name[:200]}.", suffix=".tmp",
+                                             delete=False)
+        handle.close()
+        self._temporary = Path(handle.name)
+        os.chmod(self._temporary, _mode_for(self.target))
+
+    def commit(self, text: str) -> None:
+        """Write ``text`` (UTF-8) and put it in place atomically."""
+        if self._temporary is None:
+            self.prepare()
+        try:
+            with open(self._temporary, "wb") as handle:
+                handle.write(text.encode("utf-8", "backslashreplace"))
+            os.replace(self._temporary, self.target)
+        except OSError as err:
+            self.discard()
+            raise self._refuse(err.strerror or str(err)) from None
+        self._temporary = None
+
+    def discard(self) -> None:
+        if self._temporary is not None:
+            try:
+                os.unlink(self._temporary)
+            except OSError:
+                pass
+            self._temporary = None
+
+
+def _kind_of(path: Path) -> str:
+    mode = os.stat(path).st_mode
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
+                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _mode_for(target: Path) -> int:
+    """The mode of the file being replaced, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename over the target."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with OutputFile(path) as output:
+        output.commit(text)
 
 
 def to_json(result: dict) -> str:
@@ -89,14 +191,14 @@ def format_table(result: dict) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([f"system: {result['system']['name']}", *lines, "* headline metric",
-                      *_cache_lines(result), *_failure_lines(result), result["signature"]]) + "\n"
+                      *_cache_lines(result), *_warning_lines(result), *_failure_lines(result), result["signature"]]) + "\n"
 
 
 def format_markdown(result: dict) -> str:
     lines = [f"**system:** `{result['system']['name']}`", "",
              "| " + " | ".join(_HEADER) + " |", "|" + "---|" * len(_HEADER)]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
-    lines += ["", *_cache_lines(result), *_failure_lines(result), f"`{result['signature']}`"]
+    lines += ["", *_cache_lines(result), *_warning_lines(result), *_failure_lines(result), f"`{result['signature']}`"]
     return "\n".join(lines) + "\n"
 
 
@@ -105,6 +207,10 @@ def _cache_lines(result: dict) -> list[str]:
     if not cache.get("enabled"):
         return []
     return [f"{cache['hits']} of {cache['documents']} documents from cache"]
+
+
+def _warning_lines(result: dict) -> list[str]:
+    return [f"warning: {w['layer']}: {w['message']}" for w in result.get("warnings", [])]
 
 
 def _failure_lines(result: dict) -> list[str]:

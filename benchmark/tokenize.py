@@ -47,8 +47,8 @@ def tokenize(text: str) -> list[Token]:
 
 def token_edges(text: str) -> tuple[frozenset[int], frozenset[int]]:
     """The offsets where a token may start and where one may end."""
-    tokens = tokenize(text)
-    return frozenset(t.start for t in tokens), frozenset(t.end for t in tokens)
+    spans = [m.span() for m in _TOKEN.finditer(text)]  # no Token objects: this runs per document
+    return frozenset(start for start, _ in spans), frozenset(end for _, end in spans)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

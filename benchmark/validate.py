@@ -121,6 +121,15 @@ def _overlaps(doc: Document) -> Iterator[tuple[str, str]]:
             yield after.id, f"overlaps entity {before.id} ({before.span.text!r}); entities are flat"
 
 
+def _sentence_order(doc: Document) -> Iterator[tuple[str, str]]:
+    """Sentences are the bootstrap units: in text order and not overlapping."""
+    for before, after in zip(doc.sentences, doc.sentences[1:]):
+        if after.span.start < before.span.end:
+            yield after.id, (f"[{after.span.start}, {after.span.end}) starts before the end of the sentence "
+                             f"before it, {before.id} [{before.span.start}, {before.span.end}); sentences must be "
+                             "in text order and must not overlap")
+
+
 def _clustering(doc: Document) -> Iterator[tuple[str, str]]:
     membership = Counter(m for c in doc.clusters for m in c.members)
     for member, count in membership.items():
@@ -141,22 +150,36 @@ def check_document(doc: Document, file: str, gold: bool = True) -> list[Problem]
     found += list(_labels(doc))
     found += list(_references(doc))
     found += list(_overlaps(doc))
+    found += list(_sentence_order(doc))
     found += list(_clustering(doc))
     return [Problem(file, item, reason) for item, reason in found]
 
 
+def corpus_meta_of(data: object, path: Path):
+    """The corpus metadata of the document a gold YAML mapping names, or the problem why not."""
+    from .corpus import list_metas
+
+    if not isinstance(data, dict):
+        return None, [Problem(str(path), "document", "the file must be a mapping with a 'document' id")]
+    doc_id = data.get("document")
+    metas = {m.id: m for m in list_metas()}
+    if not isinstance(doc_id, str) or doc_id not in metas:
+        return None, [Problem(str(path), "document",
+                              f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
+    return metas[doc_id], []
+
+
 def _validate_yaml(path: Path) -> list[Problem]:
-    from .corpus import corpus_dir, list_metas, read_text
+    from .corpus import corpus_dir, read_text
     from .gold import parse_gold, read_yaml
 
     data, problems = read_yaml(path)
     if problems:
         return problems
-    doc_id = data.get("document") if isinstance(data, dict) else None
-    metas = {m.id: m for m in list_metas()}
-    if doc_id not in metas:
-        return [Problem(str(path), "document", f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
-    doc, problems = parse_gold(data, read_text(metas[doc_id], corpus_dir()), str(path))
+    meta, problems = corpus_meta_of(data, path)
+    if problems:
+        return problems
+    doc, problems = parse_gold(data, read_text(meta, corpus_dir()), str(path))
     return problems + check_document(doc, str(path), gold=True)
 
 
@@ -170,24 +193,36 @@ def load_gold_record(record: dict, path: Path, line: int) -> tuple[Document, lis
 
 
 def _validate_jsonl(path: Path) -> list[Problem]:
-    from .corpus import load_shipped
-    from .jsonl import parse_prediction, read_jsonl
+    """The checks of ``evaluate --gold FILE`` when every line carries its text, else (and
+    for a BRAT folder) those of ``evaluate --predictions FILE`` against the shipped gold:
+    the same functions."""
+    from .errors import InputError, InvalidData
+    from .evaluate import load_gold
+    from .jsonl import read_jsonl
+    from .predictions import read_predictions_file
 
-    texts = None
-    problems: list[Problem] = []
-    for line, record in read_jsonl(path):
-        where = f"{path}:{line}"
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-            problems.append(Problem(where, "document", "each line must be an object with a string 'id'"))
-        elif isinstance(record.get("text"), str):
-            problems += load_gold_record(record, path, line)[1]
+    try:
+        records = [] if path.is_dir() else [record for _, record in read_jsonl(path)]
+        if records and all(isinstance(r, dict) and isinstance(r.get("text"), str) for r in records):
+            load_gold(path)
         else:
-            texts = texts or {d.id: d.text for d in load_shipped()}
-            if record["id"] not in texts:
-                problems.append(Problem(where, record["id"], "unknown document id and no 'text' to check against"))
-            else:
-                problems += parse_prediction(record, texts[record["id"]], str(path), line)[1]
-    return problems
+            read_predictions_file(path, load_gold(None), lenient=False)
+    except InvalidData as err:
+        return err.problems
+    except InputError as err:
+        return [_as_problem(path, str(err))]
+    return []
+
+
+def _as_problem(path: Path, message: str) -> Problem:
+    """An InputError's message ("PATH[:LINE]: reason") as a Problem."""
+    rest = message.removeprefix(f"{path}:")
+    if rest == message:
+        return Problem(str(path), "", message)
+    line, _, reason = rest.partition(": ")
+    if line.isdigit():
+        return Problem(f"{path}:{line}", "", reason)
+    return Problem(str(path), "", rest.lstrip())
 
 
 def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
@@ -210,9 +245,10 @@ def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
     for path in paths:
         if path.suffix in (".yaml", ".yml"):
             problems += _validate_yaml(path)
-        elif path.suffix in (".jsonl", ".json"):
+        elif path.suffix in (".jsonl", ".json") or path.is_dir():
             problems += _validate_jsonl(path)
         else:
-            problems.append(Problem(str(path), "file", "expected a gold .yaml or a .jsonl file"))
+            problems.append(Problem(str(path), "file", "expected a gold .yaml, a .jsonl file or a folder of "
+                                                      "BRAT .ann files"))
         checked.append(str(path))
     return checked, problems

@@ -76,6 +76,8 @@ def test_chunked_resampling_draws_what_one_block_would():
     from benchmark.metrics import bootstrap
 
     stats = np.random.default_rng(1).integers(0, 5, size=(40, 4)).astype(float)
+    stats[:, 1] += stats[:, 0]  # a unit's matches never exceed its items (num <= den)
+    stats[:, 3] += stats[:, 2]
     chunked = bootstrap_ci(stats, "prf", 250, 9)
     size = bootstrap.SAMPLES_PER_CHUNK
     try:

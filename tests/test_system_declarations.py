@@ -111,13 +111,21 @@ def test_a_benchmark_yaml_entry_without_layers_declares_what_it_returned(tmp_pat
 
 
 def test_a_system_that_returns_no_layer_key_fails_every_document(tmp_path, gold_three):
-    (tmp_path / "nothing.py").write_text("def predict(doc):\n    return {'id': doc['id'], 'entites': []}\n",
-                                         encoding="utf-8")
+    (tmp_path / "nothing.py").write_text("def predict(doc):\n    return {'id': doc['id']}\n", encoding="utf-8")
     result, record = evaluate(tmp_path, "--system", "python:nothing.py:predict", "--gold", str(gold_three))
     assert result.returncode == 3
     assert record["failures"] == [{"document": f"doc{i}", "error": NO_LAYER_KEY} for i in (1, 2, 3)]
     assert record["system"]["layers"] == [] and attempted(record) == []
     assert NO_LAYER_KEY == "returned no layer key (entities, clusters, quotes, events, timexes)"
+
+
+def test_a_misspelt_layer_key_is_named_not_taken_for_no_layer(tmp_path, gold_three):
+    (tmp_path / "typo.py").write_text("def predict(doc):\n    return {'id': doc['id'], 'entites': []}\n",
+                                      encoding="utf-8")
+    result, record = evaluate(tmp_path, "--system", "python:typo.py:predict", "--gold", str(gold_three))
+    assert result.returncode == 3
+    assert [f["document"] for f in record["failures"]] == ["doc1", "doc2", "doc3"]
+    assert all("unknown key 'entites'; did you mean 'entities'?" in f["error"] for f in record["failures"])
 
 
 @pytest.fixture()

@@ -67,7 +67,9 @@ class Units:
     """
 
     def __init__(self, gold: Sequence[DocRecords]):
-        self.starts = [doc.sentence_starts or [0] for doc in gold]
+        # Sorted: a unit's items are found by bisection, so unsorted starts would give
+        # a unit negative counts (and an F1 above 1 on some resamples).
+        self.starts = [sorted(set(doc.sentence_starts)) or [0] for doc in gold]
         self.offsets = []
         total = 0
         for starts in self.starts:

@@ -49,12 +49,45 @@ def resampled_sums(stats: np.ndarray, n_samples: int, seed: int) -> Iterator[np.
         yield weights @ stats
 
 
+STAT_WIDTHS = {"prf": 4, "conll": 12}
+
+
+def unit_stats_problem(stats: np.ndarray, stat_kind: str) -> str | None:
+    """What makes ``stats`` unusable, or None.
+
+    Each row (unit) holds groups of ``num_p, den_p, num_r, den_r``. When every
+    value is finite and ``0 <= num <= den`` in every row, any resample's sums
+    keep ``0 <= num <= den`` (a sum of such rows with non-negative weights), so
+    every precision, recall and F1, and so every bound of the interval, lies in
+    [0, 1]. That is why the interval cannot leave [0, 1]: not by clamping, but
+    because rows that could make it do so are refused here.
+    """
+    width = STAT_WIDTHS.get(stat_kind)
+    if width is None:
+        return f"unknown stat_kind {stat_kind!r}; expected one of {', '.join(STAT_WIDTHS)}"
+    if stats.ndim != 2 or stats.shape[1] != width:
+        return f"unit statistics must be rows of {width} numbers for {stat_kind!r}, got shape {stats.shape}"
+    if not np.all(np.isfinite(stats)) or np.any(stats < 0):
+        return "unit statistics must be finite and non-negative"
+    groups = stats.reshape(stats.shape[0], -1, 4)
+    if np.any(groups[..., 0] > groups[..., 1]) or np.any(groups[..., 2] > groups[..., 3]):
+        return "a unit has more matches than items (num > den), so a resample could score above 1"
+    return None
+
+
 def bootstrap_ci(unit_stats, stat_kind: str = "prf", n_samples: int = 1000,
                  seed: int = 13, level: float = 0.95) -> tuple[float, float] | None:
-    """Percentile interval of the headline over ``n_samples`` resamples."""
+    """Percentile interval of the headline over ``n_samples`` resamples.
+
+    Refuses (ValueError) statistics for which the interval could leave [0, 1]:
+    see :func:`unit_stats_problem`.
+    """
     stats = np.asarray(unit_stats, dtype=np.float64)
     if stats.ndim != 2 or stats.shape[0] == 0 or n_samples <= 0:
         return None
+    problem = unit_stats_problem(stats, stat_kind)
+    if problem:
+        raise ValueError(problem)
     values = np.concatenate([headline_values(sums, stat_kind)
                              for sums in resampled_sums(stats, n_samples, seed)])
     alpha = (1.0 - level) / 2

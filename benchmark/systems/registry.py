@@ -135,19 +135,10 @@ def read_config(path: Path) -> dict[str, SystemSpec]:
 
 
 def _load_yaml(path: Path) -> object:
-    import yaml
+    # Bounded and strict: no aliases (an alias bomb fails at once), no duplicate keys.
+    from ..reading import read_yaml_file
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"cannot read {path}: {error}.") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        problem = getattr(error, "problem", None) or str(error)
-        raise InputError(f"{where}: not valid YAML: {problem}.") from None
+    return read_yaml_file(path)
 
 
 def _config_entry(path: Path, name: object, entry: object) -> SystemSpec:

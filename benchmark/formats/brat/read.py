@@ -62,7 +62,7 @@ def _parse_textbound(s: Standoff, number: int, line: str) -> None:
     fragments = []
     for piece in offsets.split(";"):
         numbers = piece.split()
-        if len(numbers) != 2 or not all(n.isascii() and n.isdigit() for n in numbers):
+        if len(numbers) != 2 or not all(n.isascii() and n.isdigit() and len(n) <= 18 for n in numbers):
             raise s.fail(number, f"{ident}: offsets {offsets!r} must be 'START END' pairs separated by ';'")
         start, end = int(numbers[0]), int(numbers[1])
         if not start < end <= len(s.text):
@@ -71,7 +71,7 @@ def _parse_textbound(s: Standoff, number: int, line: str) -> None:
         fragments.append((start, end))
     if len(parts) == 3 and parts[2]:
         expected = FRAGMENT_SEPARATOR.join(s.text[a:b] for a, b in fragments)
-        if not parts[2].startswith(expected):
+        if parts[2] != expected:
             raise s.fail(number, f"{ident}: text {parts[2]!r} does not equal the document slice "
                                  f"{offsets} {expected!r}; offsets count Unicode code points")
     s.textbounds[ident] = _TextBound(ident, type_, fragments, number)
@@ -135,6 +135,7 @@ def parse_ann(content: str, text: str, path: str) -> Standoff:
     Binary relations (``R`` lines) are not part of the task and are skipped.
     """
     s = Standoff(path, text)
+    first_use: dict[str, int] = {}
     for number, line in enumerate(content.lstrip("\ufeff").split("\n"), 1):
         line = line.rstrip("\r")
         if not line.strip() or line[0] == "R":
@@ -142,6 +143,10 @@ def parse_ann(content: str, text: str, path: str) -> Standoff:
         parse = _LINE_PARSERS.get(line[0])
         if parse is None:
             raise s.fail(number, f"unknown standoff line {line!r} (expected T, E, A, M, N, R, # or *)")
+        ident = line.split("\t", 1)[0]
+        if line[0] != "*" and ident in first_use:
+            raise s.fail(number, f"the id {ident} is used twice (first on line {first_use[ident]})")
+        first_use[ident] = number
         parse(s, number, line)
     known = s.textbounds.keys() | s.events.keys()
     for ref, number in s.references:
