@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 from . import __version__
+from .errors import InputError
+from .reading import parse_json
 from .systems.base import MAX_REPLY_BYTES, SystemFailure, SystemSpec, as_prediction
 
 CACHE_ENV = "DIPLOMACY_IE_CACHE"
@@ -84,8 +86,8 @@ class PredictionCache:
         if len(raw) > MAX_REPLY_BYTES:
             return None
         try:
-            entry = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            entry = parse_json(raw.decode("utf-8"), "cache entry")
+        except (UnicodeDecodeError, InputError):
             return None
         if not isinstance(entry, dict) or entry.get("format") != ENTRY_FORMAT \
                 or entry.get("document") != document_key(document):

@@ -28,6 +28,7 @@ from typing import Any
 from . import __version__
 from .errors import InputError
 from .model import LAYERS
+from .reading import parse_json, read_text
 from .shard import Shard, signature_without_shard
 
 EXIT_OK, EXIT_SYSTEM_FAILED = 0, 3
@@ -48,11 +49,9 @@ class ShardResult:
 
 def read_shard(path: Path) -> ShardResult:
     try:
-        result = json.loads(Path(path).read_text(encoding="utf-8"))
+        result = parse_json(read_text(Path(path)), str(path))
     except OSError as err:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
-    except (ValueError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: is not a JSON result file ({err})") from None
     shapes = {"signature": str, "dataset": dict, "system": dict, "config": dict, "layers": dict}
     if not isinstance(result, dict) or any(not isinstance(result.get(k), t) for k, t in shapes.items()):
         raise InputError(f"{path}: is not a result file (it needs {', '.join(shapes)})")

@@ -20,6 +20,8 @@ import threading
 import time
 from pathlib import Path
 
+from ..errors import InputError
+from ..reading import parse_json
 from .base import DEFAULT_TIMEOUT, MAX_REPLY_BYTES, SystemFailure, as_prediction
 from .processes import Channel, ChannelError, Child, Stopping
 
@@ -158,9 +160,9 @@ class CommandSystem:
 def _parse(line: bytes) -> object:
     text = line.decode("utf-8", "replace").strip()
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        return parse_json(text, "stdout")
+    except InputError as error:
+        reason = str(error).removeprefix("stdout: ")
         shown = text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
         raise SystemFailure(f"wrote a line that is not JSON ({reason}): {shown}; every line on stdout "
                             "must be the answer to one document, with its id (write logs to stderr)") from None

@@ -20,6 +20,8 @@ import time
 from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
+from ..errors import InputError
+from ..reading import parse_json
 from .base import DEFAULT_TIMEOUT, MAX_REPLY_BYTES, SystemFailure, as_prediction
 from .processes import register, unregister
 
@@ -195,9 +197,9 @@ def _read_body(response: http.client.HTTPResponse, limit: int, must_fit: bool) -
 
 def _parse(answer: bytes, url: str) -> object:
     try:
-        return json.loads(answer.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else error
+        return parse_json(answer.decode("utf-8"), "answer")
+    except (UnicodeDecodeError, InputError) as error:
+        reason = str(error).removeprefix("answer: ")
         text = answer[:80].decode("utf-8", "replace")
         raise SystemFailure(f"POST {url}: the answer is not JSON ({reason}): {text}",
                             stderr=answer[:BODY_SHOWN].decode("utf-8", "replace")) from None
