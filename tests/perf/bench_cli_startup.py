@@ -1,0 +1,149 @@
+"""Warm wall-clock time of the CLI's short paths, against bare interpreter start-up.
+
+Run by hand from the repository root:
+
+    python tests/perf/bench_cli_startup.py [--repeat 15] [--profile]
+
+Each command runs once to warm the OS caches, then ``--repeat`` times; the
+median and the minimum are printed, with the median's ratio to ``python -c
+pass`` and to ``python -c "import benchmark"`` measured in the same run, since
+the machine's speed varies. Goals (issue 12): ``benchmark evaluate --system
+rules`` (1000 bootstrap samples) under 0.6 s, ``benchmark --help`` under
+0.15 s.
+
+``--profile`` also runs each CLI command once under ``python -X importtime``
+and prints the slowest imports and any heavy library (numpy, scipy, sklearn,
+datasets, pandas, jinja2) it loads, then the functions with the most
+cumulative time under cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("numpy", "scipy", "sklearn", "datasets", "pandas", "jinja2")
+
+
+@dataclass(frozen=True)
+class Command:
+    label: str
+    args: tuple[str, ...]
+    goal_s: float | None = None
+
+
+COMMANDS = (
+    Command("python -c pass", ("-c", "pass")),
+    Command("python -c 'import benchmark'", ("-c", "import benchmark")),
+    Command("benchmark --help", ("-m", "benchmark", "--help"), goal_s=0.15),
+    Command("benchmark evaluate --system rules", ("-m", "benchmark", "evaluate", "--system", "rules"),
+            goal_s=0.6),
+)
+
+
+@dataclass(frozen=True)
+class Timing:
+    median: float
+    minimum: float
+
+
+def run_once(args: tuple[str, ...], env: dict[str, str], prefix: tuple[str, ...] = ()) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, *prefix, *args], cwd=ROOT, env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited with {done.returncode}:\n{done.stderr}")
+    return elapsed, done.stderr
+
+
+def time_command(command: Command, env: dict[str, str], repeat: int) -> Timing:
+    run_once(command.args, env)  # warm the OS caches and the bytecode caches
+    times = [run_once(command.args, env)[0] for _ in range(repeat)]
+    return Timing(statistics.median(times), min(times))
+
+
+def report_timings(timings: dict[Command, Timing]) -> None:
+    bare, imported = (timings[c].median for c in COMMANDS[:2])
+    print(f"{'command':36}  {'median s':>8}  {'min s':>6}  {'x pass':>6}  {'x import':>8}  goal")
+    for command, timing in timings.items():
+        goal = ""
+        if command.goal_s is not None:
+            verdict = "met" if timing.median < command.goal_s else "MISSED"
+            goal = f"< {command.goal_s} s: {verdict}"
+        print(f"{command.label:36}  {timing.median:8.3f}  {timing.minimum:6.3f}  "
+              f"{timing.median / bare:6.1f}  {timing.median / imported:8.1f}  {goal}")
+
+
+IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
+
+
+def profile_imports(command: Command, env: dict[str, str], top: int = 12) -> None:
+    _, stderr = run_once(command.args, env, prefix=("-X", "importtime"))
+    rows = [(int(m[2]), len(m[3]), m[4]) for m in map(IMPORT_LINE.match, stderr.splitlines()) if m]
+    total_ms = sum(cumulative for cumulative, depth, _ in rows if depth == 1) / 1000
+    heavy = sorted({name.split(".")[0] for _, _, name in rows if name.split(".")[0] in HEAVY})
+    print(f"\n{command.label}: {total_ms:.0f} ms of imports; heavy libraries: {', '.join(heavy) or 'none'}")
+    for cumulative, _, name in sorted((r for r in rows if r[1] == 1), reverse=True)[:top]:
+        print(f"  {cumulative / 1000:7.1f} ms  {name}")
+
+
+def profile_calls(command: Command, env: dict[str, str], top: int = 25) -> None:
+    """cProfile in this process, on the CLI's ``main`` (imports included, as in a cold process)."""
+    saved_argv, saved_env = sys.argv, dict(os.environ)
+    sys.argv = ["benchmark", *command.args[2:]]
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    profiler = cProfile.Profile()
+    try:
+        with open(os.devnull, "w") as sink:
+            saved_stdout, sys.stdout = sys.stdout, sink
+            try:
+                profiler.enable()
+                from benchmark.cli import main
+                try:
+                    main()
+                except SystemExit:
+                    pass
+                profiler.disable()
+            finally:
+                sys.stdout = saved_stdout
+    finally:
+        sys.argv = saved_argv
+        os.environ.clear()
+        os.environ.update(saved_env)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    print(f"\ncProfile of {command.label} (cumulative):")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--profile", action="store_true", help="also profile imports and calls")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "DIPLOMACY_IE_CACHE": cache}
+        print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, {args.repeat} warm runs each\n")
+        report_timings({command: time_command(command, env, args.repeat) for command in COMMANDS})
+        if args.profile:
+            for command in COMMANDS[2:]:
+                profile_imports(command, env)
+            profile_calls(COMMANDS[-1], env)
+
+
+if __name__ == "__main__":
+    main()
