@@ -134,12 +134,22 @@ def parse_gold(data: Any, text: str, file: str, date: str | None = None) -> tupl
     return doc, problems
 
 
+# libyaml's parser under PyYAML's safe constructor, when PyYAML was built with it:
+# the same data and the same safety, about seven times faster than the pure-Python parser.
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle), []
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         return None, [Problem(str(path), "file", f"cannot be read: {err}")]
+    try:
+        return yaml.load(text, Loader=FAST_SAFE_LOADER), []
+    except yaml.YAMLError:
+        pass  # parsed again below: the pure-Python parser's messages name the offending character
+    try:
+        return yaml.safe_load(text), []
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "file"
