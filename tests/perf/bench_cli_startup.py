@@ -20,11 +20,11 @@ cumulative time under cProfile.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import io
 import os
 import pstats
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,33 +57,41 @@ COMMANDS = (
 class Timing:
     median: float
     minimum: float
+    cpu_median: float  # user + system CPU time: less disturbed than wall time when the machine is busy
 
 
-def run_once(args: tuple[str, ...], env: dict[str, str], prefix: tuple[str, ...] = ()) -> tuple[float, str]:
-    start = time.perf_counter()
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(args: tuple[str, ...], env: dict[str, str], prefix: tuple[str, ...] = ()) -> tuple[float, float, str]:
+    """Wall time, CPU time and standard error of one run."""
+    cpu_before, start = cpu_of_children(), time.perf_counter()
     done = subprocess.run([sys.executable, *prefix, *args], cwd=ROOT, env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, cpu_of_children() - cpu_before
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited with {done.returncode}:\n{done.stderr}")
-    return elapsed, done.stderr
+    return elapsed, cpu, done.stderr
 
 
 def time_command(command: Command, env: dict[str, str], repeat: int) -> Timing:
     run_once(command.args, env)  # warm the OS caches and the bytecode caches
-    times = [run_once(command.args, env)[0] for _ in range(repeat)]
-    return Timing(statistics.median(times), min(times))
+    runs = [run_once(command.args, env) for _ in range(repeat)]
+    walls = [wall for wall, _, _ in runs]
+    return Timing(statistics.median(walls), min(walls), statistics.median(cpu for _, cpu, _ in runs))
 
 
 def report_timings(timings: dict[Command, Timing]) -> None:
     bare, imported = (timings[c].median for c in COMMANDS[:2])
-    print(f"{'command':36}  {'median s':>8}  {'min s':>6}  {'x pass':>6}  {'x import':>8}  goal")
+    print(f"{'command':36}  {'median s':>8}  {'min s':>6}  {'cpu s':>6}  {'x pass':>6}  {'x import':>8}  goal")
     for command, timing in timings.items():
         goal = ""
         if command.goal_s is not None:
             verdict = "met" if timing.median < command.goal_s else "MISSED"
             goal = f"< {command.goal_s} s: {verdict}"
-        print(f"{command.label:36}  {timing.median:8.3f}  {timing.minimum:6.3f}  "
+        print(f"{command.label:36}  {timing.median:8.3f}  {timing.minimum:6.3f}  {timing.cpu_median:6.3f}  "
               f"{timing.median / bare:6.1f}  {timing.median / imported:8.1f}  {goal}")
 
 
@@ -91,7 +99,7 @@ IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
 
 
 def profile_imports(command: Command, env: dict[str, str], top: int = 12) -> None:
-    _, stderr = run_once(command.args, env, prefix=("-X", "importtime"))
+    _, _, stderr = run_once(command.args, env, prefix=("-X", "importtime"))
     rows = [(int(m[2]), len(m[3]), m[4]) for m in map(IMPORT_LINE.match, stderr.splitlines()) if m]
     total_ms = sum(cumulative for cumulative, depth, _ in rows if depth == 1) / 1000
     heavy = sorted({name.split(".")[0] for _, _, name in rows if name.split(".")[0] in HEAVY})
@@ -100,34 +108,18 @@ def profile_imports(command: Command, env: dict[str, str], top: int = 12) -> Non
         print(f"  {cumulative / 1000:7.1f} ms  {name}")
 
 
-def profile_calls(command: Command, env: dict[str, str], top: int = 25) -> None:
-    """cProfile in this process, on the CLI's ``main`` (imports included, as in a cold process)."""
-    saved_argv, saved_env = sys.argv, dict(os.environ)
-    sys.argv = ["benchmark", *command.args[2:]]
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    profiler = cProfile.Profile()
-    try:
-        with open(os.devnull, "w") as sink:
-            saved_stdout, sys.stdout = sys.stdout, sink
-            try:
-                profiler.enable()
-                from benchmark.cli import main
-                try:
-                    main()
-                except SystemExit:
-                    pass
-                profiler.disable()
-            finally:
-                sys.stdout = saved_stdout
-    finally:
-        sys.argv = saved_argv
-        os.environ.clear()
-        os.environ.update(saved_env)
-    out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
-    print(f"\ncProfile of {command.label} (cumulative):")
-    print("\n".join(line for line in out.getvalue().splitlines() if line.strip()))
+def profile_calls(command: Command, env: dict[str, str], top: int = 20) -> None:
+    """cProfile of one run, in its own process: our functions by cumulative time, then all by own time."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = str(Path(folder) / "profile")
+        run_once(command.args, env, prefix=("-m", "cProfile", "-o", output))
+        for order, restriction, title in (("cumulative", "benchmark", "our functions, cumulative"),
+                                          ("tottime", "", "all functions, own time")):
+            out = io.StringIO()
+            stats = pstats.Stats(output, stream=out).sort_stats(order)
+            stats.print_stats(*([restriction] if restriction else []), top)
+            print(f"\ncProfile of {command.label} ({title}):")
+            print("\n".join(line for line in out.getvalue().splitlines()[4:] if line.strip()))
 
 
 def main() -> None:
@@ -135,8 +127,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--profile", action="store_true", help="also profile imports and calls")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as cache:
-        env = {**os.environ, "DIPLOMACY_IE_CACHE": cache}
+    with tempfile.TemporaryDirectory() as scratch:
+        # Warm means bytecode cached too, as on a user's second run: PYTHONDONTWRITEBYTECODE is
+        # dropped, and the bytecode goes to a scratch folder rather than into the checkout.
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        env.update(DIPLOMACY_IE_CACHE=str(Path(scratch) / "cache"), PYTHONPYCACHEPREFIX=str(Path(scratch) / "pycache"))
         print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, {args.repeat} warm runs each\n")
         report_timings({command: time_command(command, env, args.repeat) for command in COMMANDS})
         if args.profile:
