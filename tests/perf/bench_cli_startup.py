@@ -4,17 +4,19 @@ Run by hand from the repository root:
 
     python tests/perf/bench_cli_startup.py [--repeat 15] [--profile]
 
-Each command runs once to warm the OS caches, then ``--repeat`` times; the
-median and the minimum are printed, with the median's ratio to ``python -c
-pass`` and to ``python -c "import benchmark"`` measured in the same run, since
-the machine's speed varies. Goals (issue 12): ``benchmark evaluate --system
-rules`` (1000 bootstrap samples) under 0.6 s, ``benchmark --help`` under
-0.15 s.
+Each command runs once to warm the OS caches and the bytecode cache (kept in
+a scratch folder, even when PYTHONDONTWRITEBYTECODE is set), then
+``--repeat`` times; the median and minimum wall time and the median CPU time
+(user + system, less disturbed when other work shares the machine) are
+printed, with the median's ratio to ``python -c pass`` and to ``python -c
+"import benchmark"`` measured in the same run, since the machine's speed
+varies. Goals (issue 12): ``benchmark evaluate --system rules`` (1000
+bootstrap samples) under 0.6 s, ``benchmark --help`` under 0.15 s, wall time
+on an otherwise idle machine.
 
 ``--profile`` also runs each CLI command once under ``python -X importtime``
 and prints the slowest imports and any heavy library (numpy, scipy, sklearn,
-datasets, pandas, jinja2) it loads, then the functions with the most
-cumulative time under cProfile.
+datasets, pandas, jinja2) it loads, then a cProfile of the evaluation.
 """
 
 from __future__ import annotations
@@ -83,6 +85,14 @@ def time_command(command: Command, env: dict[str, str], repeat: int) -> Timing:
     return Timing(statistics.median(walls), min(walls), statistics.median(cpu for _, cpu, _ in runs))
 
 
+def cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return "CPU model unknown"
+    return next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), "CPU model unknown")
+
+
 def report_timings(timings: dict[Command, Timing]) -> None:
     bare, imported = (timings[c].median for c in COMMANDS[:2])
     print(f"{'command':36}  {'median s':>8}  {'min s':>6}  {'cpu s':>6}  {'x pass':>6}  {'x import':>8}  goal")
@@ -132,7 +142,8 @@ def main() -> None:
         # dropped, and the bytecode goes to a scratch folder rather than into the checkout.
         env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         env.update(DIPLOMACY_IE_CACHE=str(Path(scratch) / "cache"), PYTHONPYCACHEPREFIX=str(Path(scratch) / "pycache"))
-        print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs, {args.repeat} warm runs each\n")
+        print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs ({cpu_model()}), load average "
+              f"{os.getloadavg()[0]:.1f}; {args.repeat} warm runs each\n")
         report_timings({command: time_command(command, env, args.repeat) for command in COMMANDS})
         if args.profile:
             for command in COMMANDS[2:]:
