@@ -97,7 +97,7 @@ def random_response(rng: random.Random, key: Clusters) -> Clusters:
 
 def scipy_total(key: Partition, response: Partition) -> Fraction:
     import numpy as np
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment as scipy_assignment
 
     if not key.clusters or not response.clusters:
         return Fraction(0)
@@ -107,7 +107,7 @@ def scipy_total(key: Partition, response: Partition) -> Fraction:
         for j, common in response.overlaps(cluster).items():
             similarity[i, j] = Fraction(2 * common, len(cluster) + len(response.clusters[j]))
             matrix[i, j] = float(similarity[i, j])
-    rows, cols = linear_sum_assignment(matrix, maximize=True)
+    rows, cols = scipy_assignment(matrix, maximize=True)
     return sum((similarity.get((i, j), Fraction(0)) for i, j in zip(rows, cols)), Fraction(0))
 
 

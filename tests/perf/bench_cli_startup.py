@@ -145,6 +145,9 @@ def main() -> None:
         print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs ({cpu_model()}), load average "
               f"{os.getloadavg()[0]:.1f}; {args.repeat} warm runs each\n")
         report_timings({command: time_command(command, env, args.repeat) for command in COMMANDS})
+        if os.getloadavg()[0] > (os.cpu_count() or 1) / 2:
+            print("\nThe machine was busy (load average above half its CPUs): the wall times are inflated "
+                  "and the goals are for an idle machine; the CPU times are the steadier figure.")
         if args.profile:
             for command in COMMANDS[2:]:
                 profile_imports(command, env)
