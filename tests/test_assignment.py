@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from benchmark.metrics.assignment import linear_sum_assignment
+from benchmark.metrics.assignment import linear_sum_assignment, max_weight_matching
 
 
 def random_matrix(rng: random.Random, integers: bool) -> list[list[float]]:
@@ -84,3 +84,72 @@ def test_empty_matrices(matrix):
 def test_bad_matrices_are_refused(matrix, message):
     with pytest.raises(ValueError, match=message):
         linear_sum_assignment(matrix)
+
+
+def random_sparse_weights(rng: random.Random, rows: int, cols: int, density: float,
+                          high: int) -> dict[tuple[int, int], int]:
+    # Rows and columns numbered with gaps, as a caller's indices may be.
+    return {(3 * i, 2 * j + 1): rng.randint(1, high) for i in range(rows) for j in range(cols)
+            if rng.random() < density}
+
+
+def assert_matching(weights, chosen):
+    assert chosen == sorted(chosen) and all(cell in weights for cell in chosen)
+    assert len({r for r, _ in chosen}) == len({c for _, c in chosen}) == len(chosen)
+
+
+def dense_optimum(weights) -> int:
+    rows = sorted({r for r, _ in weights})
+    cols = sorted({c for _, c in weights})
+    matrix = [[weights.get((r, c), 0) for c in cols] for r in rows]
+    chosen_rows, chosen_cols = linear_sum_assignment(matrix, maximize=True)
+    return sum(matrix[r][c] for r, c in zip(chosen_rows, chosen_cols))
+
+
+@pytest.mark.parametrize("high", [2, 1000])
+def test_sparse_matching_has_the_dense_optimum(high):
+    # high=2: few distinct weights, many ties between optimal matchings.
+    rng = random.Random(high)
+    for _ in range(400):
+        weights = random_sparse_weights(rng, rng.randint(0, 9), rng.randint(0, 9), rng.random(), high)
+        chosen = max_weight_matching(weights)
+        assert_matching(weights, chosen)
+        assert sum(weights[cell] for cell in chosen) == dense_optimum(weights)
+
+
+def test_sparse_matching_same_optimum_as_scipy_on_larger_matrices():
+    np = pytest.importorskip("numpy")
+    scipy_optimize = pytest.importorskip("scipy.optimize")
+    rng = random.Random(3)
+    for _ in range(200):
+        weights = random_sparse_weights(rng, rng.randint(5, 60), rng.randint(5, 60), 0.15, 20)
+        chosen = max_weight_matching(weights)
+        assert_matching(weights, chosen)
+        array = np.zeros((3 * 60, 2 * 60 + 1))
+        for (r, c), weight in weights.items():
+            array[r, c] = weight
+        ref_rows, ref_cols = scipy_optimize.linear_sum_assignment(array, maximize=True)
+        assert sum(weights[cell] for cell in chosen) == int(array[ref_rows, ref_cols].sum())
+
+
+def test_sparse_matching_huge_integers_stay_exact():
+    big = 10 ** 30
+    # 2 big + 0 against big + big + 1: only exact arithmetic sees that the second is larger.
+    weights = {(0, 0): 2 * big, (0, 1): big, (1, 0): big + 1}
+    assert max_weight_matching(weights) == [(0, 1), (1, 0)]
+
+
+def test_sparse_matching_known_answers():
+    assert max_weight_matching({}) == []
+    assert max_weight_matching({(5, 7): 1}) == [(5, 7)]
+    # the greedy choice (0, 0) is worse than the two crossing cells
+    assert max_weight_matching({(0, 0): 3, (0, 1): 2, (1, 0): 2}) == [(0, 1), (1, 0)]
+    # row 0's only column goes to row 1, heavier there than row 1's other column and row 0 together
+    assert max_weight_matching({(0, 0): 1, (1, 0): 3, (1, 1): 1}) == [(1, 0)]
+    assert max_weight_matching({(0, 0): 1, (1, 0): 5}) == [(1, 0)]
+
+
+@pytest.mark.parametrize("weight", [0, -1, float("nan"), float("inf")])
+def test_sparse_matching_refuses_weights_that_are_not_positive_and_finite(weight):
+    with pytest.raises(ValueError, match="positive and finite"):
+        max_weight_matching({(0, 0): 1, (1, 1): weight})

@@ -9,6 +9,7 @@ Sources of the expected numbers:
 
 from __future__ import annotations
 
+import random
 from fractions import Fraction as F
 
 import numpy as np
@@ -278,3 +279,45 @@ def test_unit_stats_add_up_for_random_partitions(key, response):
     assert_unit_sums_match(score, 3)
     for metric in score.metrics.values():
         assert all(0.0 <= metric[k] <= 1.0 for k in ("precision", "recall", "f1"))
+
+
+def scipy_ceafe_total(key: list, response: list) -> F:
+    """The aligned phi4 total as the reference scorer finds it: one float matrix, scipy's solver."""
+    scipy_optimize = pytest.importorskip("scipy.optimize")
+    owner = {m: j for j, cluster in enumerate(response) for m in cluster}
+    matrix = np.zeros((len(key), len(response)))
+    exact = {}
+    for i, cluster in enumerate(key):
+        for j in {owner[m] for m in cluster if m in owner}:
+            common = sum(owner.get(m) == j for m in cluster)
+            exact[i, j] = F(2 * common, len(cluster) + len(response[j]))
+            matrix[i, j] = float(exact[i, j])
+    if not key or not response:
+        return F(0)
+    rows, cols = scipy_optimize.linear_sum_assignment(matrix, maximize=True)
+    return sum((exact.get((i, j), F(0)) for i, j in zip(rows, cols)), F(0))
+
+
+def random_clustering(rng, mentions: list, n_clusters: int) -> list[list[tuple[int, int]]]:
+    grouped: dict[int, list[tuple[int, int]]] = {}
+    for mention in mentions:
+        grouped.setdefault(rng.randrange(n_clusters), []).append(mention)
+    return list(grouped.values())
+
+
+@pytest.mark.parametrize("size", [6, 40, 250])
+def test_ceafe_equals_a_scipy_alignment_on_random_clusterings(size):
+    # Each side clusters its own random subset of a shared pool, so some mentions are
+    # twinless and the overlap graph splits into components of every size.
+    rng = random.Random(size)
+    pool = [(10 * k, 10 * k + 3) for k in range(size)]
+    for _ in range(300 if size < 100 else 20):
+        sides = []
+        for _side in range(2):
+            mentions = rng.sample(pool, rng.randint(0, size))
+            sides.append(random_clustering(rng, mentions, rng.randint(1, max(1, size // rng.choice((1, 2, 5))))))
+        key, response = sides
+        sums = document_sums(key, response)["ceafe"]
+        expected = scipy_ceafe_total(key, response)
+        assert (sums.num_r, sums.num_p) == (expected, expected)
+        assert (sums.den_r, sums.den_p) == (len(key), len(response))

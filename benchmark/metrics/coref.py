@@ -53,12 +53,14 @@ A predicted mention's sentence is the gold sentence its start falls in.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Iterable, Sequence
 
 from ..records import DocRecords, Offsets
+from .assignment import max_weight_matching
 from .base import LayerScore, Units
 
 Mention = Offsets
@@ -198,20 +200,16 @@ def b_cubed(key: Partition, response: Partition) -> list[Contribution]:
 
 def _phi4_alignment(key: Partition, response: Partition) -> list[tuple[int, int, Fraction]]:
     """(key index, response index, phi4) of the best one-to-one alignment."""
-    if not key.clusters or not response.clusters:
-        return []
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
     similarity: dict[tuple[int, int], Fraction] = {}
     for i, cluster in enumerate(key.clusters):
         for j, common in response.overlaps(cluster).items():
             similarity[i, j] = Fraction(2 * common, len(cluster) + len(response.clusters[j]))
-    matrix = np.zeros((len(key.clusters), len(response.clusters)))
-    for (i, j), value in similarity.items():
-        matrix[i, j] = float(value)
-    rows, cols = linear_sum_assignment(matrix, maximize=True)
-    return [(i, j, similarity[i, j]) for i, j in zip(rows, cols) if (i, j) in similarity]
+    if not similarity:
+        return []
+    # phi4 times the common multiple of its denominators: integers, so no rounding decides a tie.
+    scale = math.lcm(*(value.denominator for value in similarity.values()))
+    weights = {cell: value.numerator * (scale // value.denominator) for cell, value in similarity.items()}
+    return [(i, j, similarity[i, j]) for i, j in max_weight_matching(weights)]
 
 
 def ceafe(key: Partition, response: Partition) -> list[Contribution]:
