@@ -14,7 +14,7 @@ from pathlib import Path
 from .corpus import corpus_dir, list_metas, load_shipped, read_text
 from .errors import InvalidData
 from .gold import parse_gold, read_yaml
-from .inventory import cameo_root
+from .inventory import cameo_root, canonical_code
 from .model import LAYERS, Document
 from .records import records_from_document
 from .validate import check_document
@@ -64,7 +64,7 @@ def _paired_labels(a: Document, b: Document) -> dict[str, tuple[list[str], list[
         "entity type": pairs(a.entities, b.entities, lambda e: e.span.key, lambda e: e.type),
         "quote kind": pairs(a.quotes, b.quotes, content, lambda q: q.kind),
         "CAMEO root": pairs(a.events, b.events, trigger, lambda e: cameo_root(e.code)),
-        "CAMEO code": pairs(a.events, b.events, trigger, lambda e: e.code),
+        "CAMEO code": pairs(a.events, b.events, trigger, lambda e: canonical_code(e.code)),
         "realis": pairs(a.events, b.events, trigger, lambda e: e.realis),
         "polarity": pairs(a.events, b.events, trigger, lambda e: e.polarity),
         "timex type": pairs(a.timexes, b.timexes, lambda t: t.span.key, lambda t: t.type),

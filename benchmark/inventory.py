@@ -69,6 +69,17 @@ def cameo_root(code: str | None) -> str | None:
     return root if len(root) == 2 and root.isascii() and root.isdigit() else None
 
 
+def canonical_code(code: str | None) -> str | None:
+    """The code in the form codes are compared in: a two-digit root code becomes its
+    "not specified below" form ("05" -> "050"), since the codebook files events of the
+    root that no subcode fits under that form; other codes are only stripped.
+    None when empty."""
+    code = (code or "").strip()
+    if len(code) == 2 and code in cameo_codes() and code + "0" in cameo_codes():
+        return code + "0"
+    return code or None
+
+
 def quad_class(code: str | None) -> int | None:
     """GDELT QuadClass: 1 verbal cooperation (roots 01-05), 2 material cooperation (06-08),
     3 verbal conflict (09-13), 4 material conflict (14-20); None outside CAMEO."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from benchmark.inventory import canonical_code
 from benchmark.metrics.events import cameo_root, quad_class, score_events
 from benchmark.records import ArgumentRecord, DocRecords, EventRecord
 
@@ -146,12 +147,25 @@ def test_empty_prediction_has_zero_recall():
     ("04", "046", 1, 0),   # more specific than the gold: still not the same code
     ("046", "046", 1, 1),
     ("046", "036", 0, 0),
+    ("05", "050", 1, 1),   # a root code and its "not specified below" form are one code
+    ("050", "05", 1, 1),
+    ("10", "100", 1, 1),
+    ("05", "051", 1, 0),   # a specific subcode is not
+    ("050", "051", 1, 0),
 ])
 def test_root_only_code(gold_code, pred_code, trigger_c, fine):
     result = score(event("delivered", pred_code), gold=doc(event("delivered", gold_code)))
     assert result.metrics["trigger_c"]["correct"] == trigger_c
     assert result.metrics["trigger_c_fine"]["correct"] == fine
     assert result.metrics["trigger_i"]["correct"] == 1
+
+
+@pytest.mark.parametrize("code, canonical", [
+    ("05", "050"), ("10", "100"), ("20", "200"), (" 04 ", "040"), ("050", "050"), ("046", "046"),
+    ("1042", "1042"), ("21", "21"), ("00", "00"), ("", None), (None, None),
+])
+def test_canonical_code(code, canonical):
+    assert canonical_code(code) == canonical
 
 
 def test_coreferent_pronoun_counts_only_for_coref():
@@ -198,3 +212,35 @@ def test_documents_are_scored_micro():
     result = score_events([GOLD, GOLD], [GOLD, doc()])
     assert prf(result.metrics["trigger_c"]) == pytest.approx((1.0, 1 / 2, 2 / 3))
     assert prf(result.metrics["arg_c"]) == pytest.approx((1.0, 1 / 2, 2 / 3))
+
+
+# Two gold events on one trigger and root; the prediction's arguments are those of
+# the one listed second. Pairing by list order would claim none of them.
+TWIN_A = event("urged", "0256", gold_arg("source", "NATO"))
+TWIN_B = event("urged", "0251", gold_arg("target", "Russia", 1, cluster=RUSSIA))
+
+
+@pytest.mark.parametrize("gold_events", [(TWIN_A, TWIN_B), (TWIN_B, TWIN_A)])
+def test_events_pair_so_that_most_arguments_match(gold_events):
+    result = score(event("urged", "0256", pred_arg("target", "Russia", 1)), gold=doc(*gold_events))
+    assert result.metrics["trigger_c"]["correct"] == 1
+    assert [result.metrics[m]["correct"] for m in ("arg_i", "arg_c", "arg_i_coref", "arg_c_coref")] == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_among_equal_argument_matches_the_same_code_is_paired(order):
+    # No argument decides. The same fine code (0251) outranks agreeing on realis
+    # (0256 is actual, like the prediction), so realis is judged against the 0251 event.
+    gold = doc(*[event("urged", "0256"), event("urged", "0251", realis="other")][::order])
+    result = score(event("urged", "0251", realis="actual"), gold=gold)
+    assert result.metrics["trigger_c_fine"]["correct"] == 1
+    assert result.accuracies["realis"] == 0.0
+
+
+def test_pairs_with_another_root_serve_only_the_accuracies():
+    # same trigger, other root: a trigger_i pair judged for realis, no argument can count
+    gold = doc(event("urged", "0256", gold_arg("source", "NATO")))
+    result = score(event("urged", "111", pred_arg("source", "NATO"), realis="other"), gold=gold)
+    assert result.metrics["trigger_i"]["correct"] == 1 and result.metrics["trigger_c"]["correct"] == 0
+    assert result.metrics["arg_i"]["correct"] == 0
+    assert result.accuracies["realis"] == 0.0

@@ -141,6 +141,38 @@ def test_relaxed_prefers_exact_then_largest_overlap():
     assert result.metrics["strict"]["correct"] == 1
 
 
+@pytest.mark.parametrize("pred_order", [1, -1])
+def test_relaxed_takes_as_many_pairs_as_possible(pred_order):
+    # gold [0,18), [19,21); predicted [0,2), [6,21). Largest overlap first would take
+    # [0,18)-[6,21) (12) and leave [19,21) with nothing; two pairs exist.
+    gold = doc(make(0, 18), make(19, 21))
+    result = score(*[make(0, 2), make(6, 21)][::pred_order], gold=gold)
+    assert prf(result.metrics["relaxed"]) == (1.0, 1.0, 1.0)
+
+
+def test_relaxed_prefers_exact_pairs_only_among_maximum_matchings():
+    # gold [0,6), [4,10) (a --gold corpus may nest or overlap timexes); predicted [0,6), [0,2).
+    # Taking the exact [0,6)-[0,6) first would leave [4,10) with nothing; two pairs exist.
+    result = score(make(0, 6), make(0, 2), gold=doc(make(0, 6), make(4, 10)))
+    assert result.metrics["relaxed"]["correct"] == 2
+    assert result.metrics["strict"]["correct"] == 1
+
+
+def test_relaxed_prefers_the_larger_total_overlap():
+    # gold A [0,10), B [10,19); predicted [0,19) (overlaps A by 10, B by 9) and [1,11)
+    # (A by 9, B by 1). Largest overlap first pairs [0,19)-A, then [1,11)-B: 11 in all;
+    # the other way round overlaps 18. The values show which pairing was taken.
+    result = score(TimexRecord(0, 19, "DATE", "B"), TimexRecord(1, 11, "DATE", "A"),
+                   gold=doc(TimexRecord(0, 10, "DATE", "A"), TimexRecord(10, 19, "DATE", "B")))
+    assert result.metrics["relaxed"]["correct"] == 2
+    assert result.metrics["value"]["correct"] == 2
+
+
+def test_values_ignore_case_and_surrounding_space():
+    result = score(timex("now", "date", " present_ref "), gold=doc(T4))
+    assert [result.metrics[m]["correct"] for m in ("strict", "relaxed", "type", "value")] == [1, 1, 1, 1]
+
+
 def test_relaxed_is_one_to_one():
     # two predictions inside one gold timex: one match, one spurious
     result = score(TimexRecord(*at("almost"), "DURATION", "P1M"), TimexRecord(*at("month"), "DURATION", "P1M"),

@@ -5,21 +5,26 @@ its own key, so two events sharing a trigger are told apart by their codes:
 
 - ``trigger_i``: offsets;
 - ``trigger_c`` (headline): offsets and CAMEO root (the code's first two digits);
-- ``trigger_c_fine``: offsets and the full code string ("04" is not "046");
+- ``trigger_c_fine``: offsets and the full code in its canonical form
+  (``05`` and ``050`` are one code; ``04`` and ``046`` are not);
 - ``quad``: offsets and GDELT QuadClass of the root.
 
 Arguments use the attached variant: a predicted argument can only be right
-when its event's trigger matches a gold trigger with the same root
-(the ``trigger_c`` pairs), and then only against that gold event's arguments,
-each of which can be claimed once:
+inside an event paired with a gold event on the same trigger and root, and
+then only against that gold event's arguments, each claimed at most once
+(as many claims as possible):
 
 - ``arg_i``: same span; ``arg_c``: same span and role;
 - ``arg_i_coref`` / ``arg_c_coref``: the span may be any span of the gold
-  argument's cluster (claims prefer the exact span, then the same role).
+  argument's cluster.
 
-Precision is over all predicted arguments, recall over all gold arguments.
-Accuracies over ``trigger_i`` pairs: ``realis`` and ``polarity``. Per label
-(CAMEO root): ``trigger_c``.
+Events are paired (:func:`_alignment`) on equal trigger offsets: as many pairs
+as possible, then as many with the same root (these pairs are a maximum
+``trigger_c`` matching), then the most claimed arguments, then the same fine
+code, then the same realis and polarity. Precision is over all predicted
+arguments, recall over all gold arguments. Accuracies over the paired events:
+``realis`` and ``polarity``. Per label (CAMEO root): ``trigger_c``. Items are
+put in a canonical order first, so no score depends on list order.
 """
 
 from __future__ import annotations
@@ -27,12 +32,13 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from ..records import ArgumentRecord, DocRecords, EventRecord
-from ..inventory import cameo_root, quad_class
+from ..inventory import cameo_root, canonical_code, quad_class
 from .base import LayerScore
-from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
-                       normalized, score_documents)
+from .matching import Candidate, Matching, Pair, Scoreboard, match_by_key, match_optimal, normalized, score_documents
 
 ACCURACIES = ("realis", "polarity")
+# In the order the alignment prefers them: the standard Arg-C first.
+ARGUMENT_METRICS = ("arg_c", "arg_i", "arg_c_coref", "arg_i_coref")
 METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
            "arg_i", "arg_c", "arg_i_coref", "arg_c_coref")
 HEADLINE = "trigger_c"
@@ -40,7 +46,12 @@ HEADLINE = "trigger_c"
 def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
     return score_documents(gold, pred, lambda doc: doc.events,
                            lambda board, g, p, _: _score_document(board, g, p),
-                           lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES)
+                           lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES, canonical=_canonical)
+
+
+def _canonical(event: EventRecord) -> tuple:
+    arguments = sorted((a.role, a.start, a.end, tuple(sorted(a.cluster))) for a in event.arguments)
+    return (event.trigger, event.code, event.realis or "", event.polarity or "", tuple(arguments))
 
 
 def _trigger_key(key_of_code: Callable[[str | None], object]) -> Callable[[EventRecord], object]:
@@ -53,7 +64,7 @@ def _trigger_key(key_of_code: Callable[[str | None], object]) -> Callable[[Event
 _TRIGGER_KEYS: dict[str, Callable[[EventRecord], object]] = {
     "trigger_i": lambda event: event.trigger,
     "trigger_c": _trigger_key(cameo_root),
-    "trigger_c_fine": _trigger_key(lambda code: (code or "").strip() or None),
+    "trigger_c_fine": _trigger_key(canonical_code),
     "quad": _trigger_key(quad_class),
 }
 
@@ -69,10 +80,14 @@ def _score_document(board: Scoreboard, gold: Sequence[EventRecord], pred: Sequen
     trigger_c = matchings["trigger_c"]
     board.add_by_label("trigger_c", trigger_c,
                        [cameo_root(e.code) for e in gold], [cameo_root(e.code) for e in pred])
-    for g, p in matchings["trigger_i"].pairs:
+    claims: dict[Pair, tuple[int, ...]] = {}
+    for g, p in _alignment(gold, pred, claims):
         board.accuracies["realis"].add(_same(gold[g].realis, pred[p].realis))
         board.accuracies["polarity"].add(_same(gold[g].polarity, pred[p].polarity))
-    _score_arguments(board, gold, pred, trigger_c)
+        for metric, count in zip(ARGUMENT_METRICS, claims.get((g, p), ())):
+            board.add_counts(metric, count, 0, 0)
+    for metric in ARGUMENT_METRICS:
+        board.add_counts(metric, 0, sum(len(e.arguments) for e in pred), sum(len(e.arguments) for e in gold))
     return trigger_c
 
 
@@ -80,29 +95,46 @@ def _same(gold_value: str | None, pred_value: str | None) -> bool:
     return normalized(gold_value) is not None and normalized(gold_value) == normalized(pred_value)
 
 
-def _score_arguments(board: Scoreboard, gold: Sequence[EventRecord], pred: Sequence[EventRecord],
-                     trigger_c: Matching) -> None:
-    n_gold = sum(len(e.arguments) for e in gold)
-    n_pred = sum(len(e.arguments) for e in pred)
-    claimed = {metric: 0 for metric in ("arg_i", "arg_c", "arg_i_coref", "arg_c_coref")}
-    for g, p in trigger_c.pairs:
-        gold_args, pred_args = gold[g].arguments, pred[p].arguments
-        for metric in claimed:
-            claimed[metric] += len(_claims(gold_args, pred_args, coref=metric.endswith("_coref"),
-                                           with_role=metric.startswith("arg_c")))
-    for metric, count in claimed.items():
-        board.add_counts(metric, count, n_pred, n_gold)
+def _same_root(gold: EventRecord, pred: EventRecord) -> bool:
+    return cameo_root(gold.code) is not None and cameo_root(gold.code) == cameo_root(pred.code)
 
 
-def _claims(gold_args: Sequence[ArgumentRecord], pred_args: Sequence[ArgumentRecord],
-            coref: bool, with_role: bool) -> list[tuple[int, int]]:
-    """Gold arguments claimed by predicted ones, each gold argument at most once."""
+def _alignment(gold: Sequence[EventRecord], pred: Sequence[EventRecord],
+               claims: dict[Pair, tuple[int, ...]]) -> list[Pair]:
+    """Gold and predicted events paired on equal trigger offsets.
+
+    Preferred, in this order: more pairs; more pairs with the same root; more
+    claimed arguments (``ARGUMENT_METRICS`` in order); more pairs with the
+    same fine code; more equal realis and polarity values. ``claims`` receives
+    the claim counts of every same-root candidate pair. Since all events on
+    one trigger can pair with each other, any same-root matching extends to a
+    maximum one, so the same-root pairs of the result are a maximum
+    ``trigger_c`` matching.
+    """
+    on_trigger: dict[tuple[int, int], list[int]] = {}
+    for g, event in enumerate(gold):
+        on_trigger.setdefault(event.trigger, []).append(g)
+    candidates = []
+    for p, event in enumerate(pred):
+        for g in on_trigger.get(event.trigger, ()):
+            same_root = _same_root(gold[g], event)
+            if same_root:
+                claims[g, p] = tuple(_claim_count(gold[g].arguments, event.arguments, metric)
+                                     for metric in ARGUMENT_METRICS)
+            same_code = same_root and canonical_code(gold[g].code) == canonical_code(event.code)
+            agreeing = _same(gold[g].realis, event.realis) + _same(gold[g].polarity, event.polarity)
+            candidates.append(Candidate(g, p, (same_root, *claims.get((g, p), (0,) * len(ARGUMENT_METRICS)),
+                                               same_code, agreeing)))
+    return match_optimal(candidates)
+
+
+def _claim_count(gold_args: Sequence[ArgumentRecord], pred_args: Sequence[ArgumentRecord], metric: str) -> int:
+    """How many gold arguments predicted ones claim, one-to-one, at most."""
+    coref, with_role = metric.endswith("_coref"), metric.startswith("arg_c")
     candidates = []
     for g, gold_arg in enumerate(gold_args):
         spans = (gold_arg.cluster | {gold_arg.offsets}) if coref else {gold_arg.offsets}
         for p, pred_arg in enumerate(pred_args):
-            same_role = _same(gold_arg.role, pred_arg.role)
-            if pred_arg.offsets not in spans or (with_role and not same_role):
-                continue
-            candidates.append(Candidate(g, p, (pred_arg.offsets == gold_arg.offsets, same_role)))
-    return match_greedy(candidates)
+            if pred_arg.offsets in spans and (not with_role or _same(gold_arg.role, pred_arg.role)):
+                candidates.append(Candidate(g, p))
+    return len(match_optimal(candidates))

@@ -6,9 +6,12 @@ the number of gold and predicted items. A :class:`Scoreboard` sums those into
 micro and per-label precision/recall/F1; :func:`add_unit_stats` spreads the
 headline's sums over the bootstrap units (sentences).
 
-Matching is greedy: candidate pairs are taken most preferred first, ties
-broken by document order (earlier gold item, then earlier prediction), and
-each item is used at most once.
+Two matchers pair items one-to-one. :func:`match_optimal` (events, timexes)
+takes as many pairs as possible and, among such matchings, the best totals of
+the candidates' preferences, tier by tier; it is exact and does not depend on
+list order once the lists are in a canonical order (``score_documents`` puts
+them in one). :func:`match_greedy` (quotes) takes candidates most preferred
+first, ties broken by list order.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ Pair = tuple[int, int]
 class Candidate:
     gold: int
     pred: int
-    # Compared as a tuple, larger first: e.g. (is exact, overlap size).
+    # Larger is better, e.g. (is exact, overlap size). match_greedy compares single
+    # candidates' tuples; match_optimal compares matchings by their totals, tier by tier.
     preference: tuple[float, ...] = ()
 
 
@@ -44,6 +48,87 @@ def match_greedy(candidates: Iterable[Candidate]) -> list[Pair]:
         used_pred.add(candidate.pred)
         pairs.append((candidate.gold, candidate.pred))
     return sorted(pairs)
+
+
+def match_optimal(candidates: Iterable[Candidate]) -> list[Pair]:
+    """A one-to-one subset of ``candidates`` with as many pairs as possible; among
+    those, the largest total of ``preference[0]``, then of ``preference[1]``, and so on.
+
+    Preferences are non-negative integers (booleans count as 0 and 1). Each
+    connected component of the candidate graph is solved on its own as a
+    maximum-weight assignment whose integer weights encode the tiers exactly
+    (:func:`_tier_weights`). Among equally good matchings the solver's choice
+    depends only on the order of the items' indices.
+    """
+    from .assignment import linear_sum_assignment
+
+    pairs: list[Pair] = []
+    for component in _components(list(candidates)):
+        if len(component) == 1:
+            pairs.append((component[0].gold, component[0].pred))
+            continue
+        golds = sorted({c.gold for c in component})
+        preds = sorted({c.pred for c in component})
+        row, col = {g: i for i, g in enumerate(golds)}, {p: j for j, p in enumerate(preds)}
+        weights = _tier_weights(component, min(len(golds), len(preds)))
+        matrix = [[0] * len(preds) for _ in golds]
+        for candidate, weight in zip(component, weights):
+            cell = (row[candidate.gold], col[candidate.pred])
+            matrix[cell[0]][cell[1]] = max(matrix[cell[0]][cell[1]], weight)
+        # Every candidate weighs at least 1; a zero cell is a filler the solver may
+        # have to use on a rectangular matrix, and is no pair.
+        pairs += [(golds[i], preds[j]) for i, j in zip(*linear_sum_assignment(matrix, maximize=True))
+                  if matrix[i][j] > 0]
+    return sorted(pairs)
+
+
+def _components(candidates: list[Candidate]) -> list[list[Candidate]]:
+    """The candidates grouped by connected component of the gold-prediction graph."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def root(node: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for candidate in candidates:
+        parent[root((0, candidate.gold))] = root((1, candidate.pred))
+    groups: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        groups[root((0, candidate.gold))].append(candidate)
+    return list(groups.values())
+
+
+def _tier_weights(candidates: Sequence[Candidate], max_pairs: int) -> list[int]:
+    """One integer weight per candidate such that a heavier matching is exactly a
+    lexicographically better one: more pairs, then a larger total of tier 0, then of tier 1, ...
+
+    The tiers of a candidate are ``(1, *preference)``. A matching has at most
+    ``max_pairs`` pairs, so its total of tier t lies in ``[0, bound[t]]`` with
+    ``bound[t] = max_pairs * (largest value of tier t)``. The weight of tier t is
+    ``scale[t] = 1 + sum(scale[s] * bound[s] for s > t)``: whatever happens in the
+    tiers below t changes a matching's weight by at most ``scale[t] - 1``, less
+    than one more unit of tier t. So comparing weights compares the tier totals
+    lexicographically. Python integers do not overflow, and the solver keeps
+    integers integral, so no rounding can break the order.
+    """
+    tiers = [(1, *(_tier_value(x) for x in c.preference)) for c in candidates]
+    depth = max(len(t) for t in tiers)
+    tiers = [t + (0,) * (depth - len(t)) for t in tiers]
+    bounds = [max_pairs * max(t[level] for t in tiers) for level in range(depth)]
+    scales = [0] * depth
+    below = 0
+    for level in reversed(range(depth)):
+        scales[level] = 1 + below
+        below += scales[level] * bounds[level]
+    return [sum(value * scale for value, scale in zip(t, scales)) for t in tiers]
+
+
+def _tier_value(value: object) -> int:
+    if isinstance(value, bool) or (isinstance(value, int) and value >= 0):
+        return int(value)
+    raise ValueError(f"match_optimal needs non-negative integer preferences, got {value!r}")
 
 
 def match_by_key(gold_keys: Sequence[Hashable | None], pred_keys: Sequence[Hashable | None]) -> list[Pair]:
@@ -244,16 +329,24 @@ def score_documents(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
                     items: Callable[[DocRecords], Sequence[Any]],
                     score_document: Callable[[Scoreboard, Sequence[Any], Sequence[Any], int], Matching],
                     position: Callable[[Any], int], headline: str, metrics: Sequence[str],
-                    accuracies: Sequence[str], extra: dict | None = None) -> LayerScore:
+                    accuracies: Sequence[str], extra: dict | None = None,
+                    canonical: Callable[[Any], Any] | None = None) -> LayerScore:
     """Score a layer document by document: ``score_document`` adds one document's
     pairs to the board and returns the headline matching, whose sums are spread
-    over sentences by each item's ``position``."""
+    over sentences by each item's ``position``.
+
+    With ``canonical``, a sort key that tells apart any two items the scorer
+    would score differently, each document's items are sorted by it first, so
+    that the scores cannot depend on the order of the lists.
+    """
     check_aligned(gold, pred)
     units = Units(gold)
     rows = units.zeros()
     board = Scoreboard()
     for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
         gold_items, pred_items = items(gold_doc), items(pred_doc)
+        if canonical is not None:
+            gold_items, pred_items = sorted(gold_items, key=canonical), sorted(pred_items, key=canonical)
         matching = score_document(board, gold_items, pred_items, index)
         add_unit_stats(rows, units, index, matching,
                        [position(x) for x in gold_items], [position(x) for x in pred_items])

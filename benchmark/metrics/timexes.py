@@ -1,11 +1,11 @@
 """Timexes: TIMEX3 extraction and normalization, TempEval-3 style (DESIGN sections 3.6 and 5).
 
-Gold and predicted timexes are matched one-to-one twice:
+Gold and predicted timexes are matched one-to-one twice (:func:`match_optimal`):
 
-- ``strict``: exact offsets;
-- ``relaxed`` (headline): any shared code point; overlapping pairs are found
-  by sort and sweep and taken exact ones first, then by largest overlap,
-  ties in document order.
+- ``strict``: exact offsets (among duplicates, same type preferred);
+- ``relaxed`` (headline): any shared code point; as many pairs as possible,
+  then, among such matchings, the most exact pairs, then the largest total
+  overlap, then the most equal values, then the most equal types.
 
 ``value`` and ``type`` are precision/recall/F1 where a relaxed pair counts
 only when its value (TempEval-3's "value F1"), resp. its type, is also equal.
@@ -13,7 +13,8 @@ Accuracies over relaxed pairs: ``type`` and ``value``. Per label (TIMEX3 type:
 a pair counts under the gold type for recall, the predicted type for
 precision): every metric.
 
-Values are compared as strings after trimming white space; types ignoring case.
+Values and types are compared after trimming white space, ignoring case.
+Items are put in a canonical order first, so no score depends on list order.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from typing import Sequence
 
 from ..records import DocRecords, TimexRecord
 from .base import LayerScore
-from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
-                       overlap, overlapping_pairs, score_documents)
+from .matching import Candidate, Matching, Scoreboard, match_optimal, overlap, overlapping_pairs, score_documents
 
 ACCURACIES = ("type", "value")
 METRICS = ("strict", "relaxed", "type", "value")
@@ -33,15 +33,17 @@ HEADLINE = "relaxed"
 def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
     return score_documents(gold, pred, lambda doc: doc.timexes,
                            lambda board, g, p, _: _score_document(board, g, p),
-                           lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES)
+                           lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES, canonical=_canonical)
+
+
+def _canonical(timex: TimexRecord) -> tuple:
+    return (timex.start, timex.end, timex.type or "", timex.value or "", timex.mod or "")
 
 
 def _score_document(board: Scoreboard, gold: Sequence[TimexRecord], pred: Sequence[TimexRecord]) -> Matching:
     """Adds one document's timexes to ``board``; returns the headline matching."""
-    gold_spans = [(t.start, t.end) for t in gold]
-    pred_spans = [(t.start, t.end) for t in pred]
-    strict = Matching.of(match_by_key(gold_spans, pred_spans), len(gold), len(pred))
-    relaxed = Matching.of(_relaxed_pairs(gold_spans, pred_spans), len(gold), len(pred))
+    strict = Matching.of(_strict_pairs(gold, pred), len(gold), len(pred))
+    relaxed = Matching.of(_relaxed_pairs(gold, pred), len(gold), len(pred))
     same_type = relaxed.where(lambda g, p: _same_type(gold[g], pred[p]))
     same_value = relaxed.where(lambda g, p: _same_value(gold[g], pred[p]))
 
@@ -56,9 +58,20 @@ def _score_document(board: Scoreboard, gold: Sequence[TimexRecord], pred: Sequen
     return relaxed
 
 
-def _relaxed_pairs(gold_spans: Sequence[tuple[int, int]], pred_spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    return match_greedy(
-        Candidate(g, p, (gold_spans[g] == pred_spans[p], overlap(gold_spans[g], pred_spans[p])))
+def _strict_pairs(gold: Sequence[TimexRecord], pred: Sequence[TimexRecord]) -> list[tuple[int, int]]:
+    at: dict[tuple[int, int], list[int]] = {}
+    for g, timex in enumerate(gold):
+        at.setdefault((timex.start, timex.end), []).append(g)
+    return match_optimal(Candidate(g, p, (_same_type(gold[g], timex),))
+                         for p, timex in enumerate(pred) for g in at.get((timex.start, timex.end), ()))
+
+
+def _relaxed_pairs(gold: Sequence[TimexRecord], pred: Sequence[TimexRecord]) -> list[tuple[int, int]]:
+    gold_spans = [(t.start, t.end) for t in gold]
+    pred_spans = [(t.start, t.end) for t in pred]
+    return match_optimal(
+        Candidate(g, p, (gold_spans[g] == pred_spans[p], overlap(gold_spans[g], pred_spans[p]),
+                         _same_value(gold[g], pred[p]), _same_type(gold[g], pred[p])))
         for g, p in overlapping_pairs(gold_spans, pred_spans)
     )
 
@@ -71,6 +84,11 @@ def _same_type(gold: TimexRecord, pred: TimexRecord) -> bool:
     return _type(gold) is not None and _type(gold) == _type(pred)
 
 
+def _value(timex: TimexRecord) -> str | None:
+    # TIMEX3 values spell every designator in capitals (P1M, PRESENT_REF, 2022-W04-WE),
+    # so no two distinct values differ only in case.
+    return (timex.value or "").strip().upper() or None
+
+
 def _same_value(gold: TimexRecord, pred: TimexRecord) -> bool:
-    gold_value = (gold.value or "").strip()
-    return bool(gold_value) and gold_value == (pred.value or "").strip()
+    return _value(gold) is not None and _value(gold) == _value(pred)
