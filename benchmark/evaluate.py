@@ -173,15 +173,17 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
     module_name, function_name = SCORERS[layer]
     scorer = getattr(importlib.import_module(module_name), function_name)
-    score = scorer(gold, pred)
+    score = scorer(gold, pred, outcomes=True)
     from .metrics.bootstrap import bootstrap_ci
+    from .metrics.outcomes import outcome_blocks
 
     ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed) if bootstrap else None
     headline = {"metric": score.headline, "value": score.metrics[score.headline]["f1"],
                 "ci95": list(ci) if ci else None}
     return {"status": "scored", "headline": headline, "metrics": score.metrics,
             "per_label": score.per_label, "accuracies": score.accuracies, "extra": score.extra,
-            "units": {"stat_kind": score.stat_kind, "stats": score.unit_stats}}
+            "units": {"stat_kind": score.stat_kind, "stats": score.unit_stats},
+            **outcome_blocks(layer, score.outcomes)}
 
 
 def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> tuple[str, ...]:
