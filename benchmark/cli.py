@@ -42,7 +42,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         system=args.system, predictions=args.predictions, gold=args.gold, layers=args.layers,
         bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
         cache=not args.no_cache, limit=args.limit, fail_fast=args.fail_fast, lenient=args.lenient,
-        progress=not args.quiet)
+        progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming)
     result = evaluate(config)
     render = {"table": format_table, "markdown": format_markdown, "json": to_json}[args.format]
     if args.output:
@@ -59,6 +59,15 @@ def cmd_systems(args: argparse.Namespace) -> int:
     for spec in list_systems(args.config, Path.cwd()):
         print(spec.describe())
     return EXIT_OK
+
+
+def _shard(value: str):
+    from .shard import Shard
+
+    try:
+        return Shard.parse(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _positive(value: str) -> int:
@@ -91,7 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "or python:MOD:ATTR, cmd:COMMAND, http://URL, file:PATH")
     source.add_argument("--predictions", type=Path, metavar="FILE", help="a JSON Lines predictions file, or a folder of BRAT .ann files")
     evaluate.add_argument("--gold", type=Path, metavar="FILE",
-                          help="score against this JSON Lines corpus instead of the shipped gold")
+                          help="score against this JSON Lines corpus instead of the shipped gold; "
+                               "hf:PATH_OR_REPO reads the 'documents' config of a Hugging Face dataset")
+    evaluate.add_argument("--gold-streaming", action="store_true",
+                          help="with --gold hf:..., stream the rows (datasets' streaming=True)")
+    evaluate.add_argument("--shard", type=_shard, metavar="I/N",
+                          help="score only shard I of N (documents I, I+N, I+2N, ... in gold order); "
+                               "combine the results with `benchmark merge`")
     evaluate.add_argument("--layers", type=_layers, metavar="LIST",
                           help=f"comma-separated subset of {','.join(LAYER_NAMES)} (default: all the system declares)")
     evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
@@ -130,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
                            help="also write each pass as JSON Lines beside it (A.jsonl, B.jsonl)")
     agreement.set_defaults(handler=_lazy("benchmark.agreement", "cmd_agreement"))
 
+    prompts = commands.add_parser("prompts", help="print the built-in LLM prompt templates",
+                                  description="Print the versioned prompt templates that LLM systems "
+                                              "(openai: in benchmark.yaml) send, one per layer.")
+    prompts.add_argument("--layer", choices=LAYER_NAMES, help="only this layer's template")
+    prompts.set_defaults(handler=_lazy("benchmark.prompts", "cmd_prompts"))
+
     compare = commands.add_parser(
         "compare", help="paired significance tests between two result files",
         description="Paired bootstrap and approximate randomization on the headline of every layer "
@@ -141,6 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--seed", type=int, default=13)
     compare.add_argument("--format", choices=("table", "json"), default="table")
     compare.set_defaults(handler=_lazy("benchmark.compare", "cmd_compare"))
+
+    merge = commands.add_parser(
+        "merge", help="combine the results of `evaluate --shard I/N` runs into one",
+        description="Sum the per-document tallies of shard results (every shard 1..N of one run) and "
+                    "recompute every figure and CI exactly as one unsharded run would.")
+    merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD.json")
+    merge.add_argument("-o", "--output", type=Path, metavar="FILE",
+                       help="write the merged result here (JSON when FILE ends in .json)")
+    merge.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+    merge.set_defaults(handler=_lazy("benchmark.merge", "cmd_merge"))
 
     export = commands.add_parser("export", help="write the gold as BRAT, CoNLL, JSON Lines, Hugging Face or spaCy",
                                  description="Write the gold in a standard format (--format FORMAT --out DIR), or "

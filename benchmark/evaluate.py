@@ -7,7 +7,7 @@ import importlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
@@ -15,7 +15,11 @@ from .jsonl import document_to_json, layers_present, parse_prediction, read_json
 from .model import LAYERS, Document
 from .records import DocRecords, records_from_document
 from .results import Signature
+from .shard import Shard
 from .validate import load_gold_record
+
+if TYPE_CHECKING:
+    from .metrics.base import LayerScore
 
 SCORERS = {
     "entities": ("benchmark.metrics.entities", "score_entities"),
@@ -24,6 +28,9 @@ SCORERS = {
     "events": ("benchmark.metrics.events", "score_events"),
     "timexes": ("benchmark.metrics.timexes", "score_timexes"),
 }
+# Attributes a loaded system may expose that go into the result under `system`
+# (an LLM system's prompt versions and token usage).
+SYSTEM_REPORTS = ("prompts", "usage")
 
 
 @dataclass
@@ -41,6 +48,8 @@ class EvaluationConfig:
     fail_fast: bool = False
     lenient: bool = False
     progress: bool = True
+    shard: Shard | None = None
+    gold_streaming: bool = False
 
 
 @dataclass
@@ -49,6 +58,8 @@ class GoldCorpus:
     name: str
     version: str
     sha256: str
+    details: dict = field(default_factory=dict)  # more of the result's dataset block
+    signature_options: tuple[tuple[str, str], ...] = ()
 
     def system_inputs(self) -> list[dict]:
         return [{"id": d.id, "text": d.text, "date": d.date, "language": "en"} for d in self.documents]
@@ -59,12 +70,20 @@ class Predictions:
     records: dict[str, DocRecords] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)
     dropped: int = 0
+    dropped_by_document: dict[str, int] = field(default_factory=dict)
     # For a predictions file: the layers it has keys for (all when it has none).
     layers: tuple[str, ...] = LAYERS
 
 
-def load_gold(path: Path | None) -> GoldCorpus:
-    """The shipped gold, or a JSON Lines corpus whose lines carry their text."""
+def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
+    """The shipped gold, a JSON Lines corpus whose lines carry their text, or (``hf:...``)
+    the ``documents`` config of a Hugging Face dataset."""
+    if path is not None and str(path).startswith("hf:"):
+        from .hf_gold import load_hf_gold
+
+        return load_hf_gold(str(path), streaming)
+    if streaming:
+        raise InputError("--gold-streaming applies to --gold hf:PATH_OR_REPO only")
     if path is None:
         return GoldCorpus(load_shipped(), DATASET_NAME, DATASET_VERSION, dataset_sha256())
     documents, problems = [], []
@@ -89,6 +108,7 @@ def _add_prediction(result: Predictions, problems: list[Problem], record: dict, 
     result.records[record["id"]] = records
     if lenient:
         result.dropped += len(found)
+        result.dropped_by_document[record["id"]] = len(found)
     else:
         problems += found
 
@@ -150,11 +170,12 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
             print(f"benchmark: {system_name} gave invalid output on {doc.id}", file=sys.stderr)
             continue
         result.dropped += len(found)
+        result.dropped_by_document[doc.id] = len(found)
         result.records[doc.id] = records
     return result
 
 
-def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions]:
+def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions, dict]:
     from .run import default_cache_dir, run_system
     from .systems.registry import load_system
 
@@ -167,23 +188,38 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
                          progress=config.progress, limit=config.limit)
     finally:
         system.close()
-    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient)
+    reported = {key: getattr(system, key) for key in SYSTEM_REPORTS if isinstance(getattr(system, key, None), dict)}
+    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient), reported
 
 
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
     module_name, function_name = SCORERS[layer]
     scorer = getattr(importlib.import_module(module_name), function_name)
-    score = scorer(gold, pred, outcomes=True)
-    from .metrics.bootstrap import bootstrap_ci
     from .metrics.outcomes import outcome_blocks
+
+    score = scorer(gold, pred, outcomes=True)
+    return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes)}
+
+
+def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
+    """A layer's block of the result file, with the headline's bootstrap CI."""
+    from .metrics.bootstrap import bootstrap_ci
 
     ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed) if bootstrap else None
     headline = {"metric": score.headline, "value": score.metrics[score.headline]["f1"],
                 "ci95": list(ci) if ci else None}
     return {"status": "scored", "headline": headline, "metrics": score.metrics,
             "per_label": score.per_label, "accuracies": score.accuracies, "extra": score.extra,
-            "units": {"stat_kind": score.stat_kind, "stats": score.unit_stats},
-            **outcome_blocks(layer, score.outcomes)}
+            "units": {"stat_kind": score.stat_kind, "stats": score.unit_stats}}
+
+
+def score_layer_with_tallies(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int,
+                             seed: int) -> dict:
+    """A shard's layer block: scored document by document, each document's tally kept for ``merge``."""
+    from .metrics.tallies import score_by_document
+
+    score, tallies = score_by_document(layer, gold, pred)
+    return {**layer_result(score, bootstrap, seed), "tallies": tallies}
 
 
 def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> tuple[str, ...]:
@@ -198,7 +234,7 @@ def evaluate(config: EvaluationConfig) -> dict:
     """Run (or read) a system's predictions, score them, and build the result record."""
     if (config.system is None) == (config.predictions is None):
         raise InputError("give exactly one of --system NAME or --predictions FILE")
-    gold = load_gold(config.gold)
+    gold = load_gold(config.gold, config.gold_streaming)
     spec = None
     if config.system is not None:
         from .systems.registry import resolve
@@ -213,9 +249,12 @@ def evaluate(config: EvaluationConfig) -> dict:
         declared = spec.layers if spec and spec.layers != LAYERS else predictions.layers
     if config.limit is not None:
         gold.documents = gold.documents[: config.limit]
+    total_documents = len(gold.documents)
+    if config.shard is not None:
+        gold.documents = config.shard.select(gold.documents)
     if source is None:
-        declared, predictions = _run_system(spec, config, gold)
-        system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind}
+        declared, predictions, reported = _run_system(spec, config, gold)
+        system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind, **reported}
     layers = _choose_layers(config.layers, declared)
     system["layers"] = list(layers)
     for doc in gold.documents:
@@ -223,17 +262,21 @@ def evaluate(config: EvaluationConfig) -> dict:
             predictions.failures.append({"document": doc.id, "error": "no prediction for this document"})
     gold_records = [records_from_document(d) for d in gold.documents]
     pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
-    scored = {layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed)
+    score = score_layer if config.shard is None else score_layer_with_tallies
+    scored = {layer: score(layer, gold_records, pred_records, config.bootstrap, config.seed)
               for layer in layers}
-    signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed)
+    options = gold.signature_options + ((config.shard.signature_option(),) if config.shard else ())
+    signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed, options=options)
     return {
         "signature": str(signature),
-        "dataset": {"name": gold.name, "version": gold.version, "sha256": gold.sha256,
+        "dataset": {"name": gold.name, "version": gold.version, "sha256": gold.sha256, **gold.details,
                     "documents": [d.id for d in gold.documents]},
         "system": system,
         "config": {"bootstrap": config.bootstrap, "seed": config.seed, "lenient": config.lenient,
-                   "limit": config.limit},
+                   "limit": config.limit,
+                   **({"shard": config.shard.record(total_documents)} if config.shard else {})},
         "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
-        "dropped_items": predictions.dropped,
+        # Items dropped from the documents scored (a predictions file may hold others).
+        "dropped_items": sum(predictions.dropped_by_document.get(d.id, 0) for d in gold.documents),
         "failures": predictions.failures,
     }

@@ -23,10 +23,13 @@ class Signature:
     bootstrap: int
     seed: int
     harness: str = __version__
+    # Further settings that change the numbers, as (name, value) pairs: ("gold", "hf"), ("shard", "2/7").
+    options: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
+        options = "".join(f"|{name}:{value}" for name, value in self.options)
         return (f"diplomacy-ie:{self.dataset_version}|sha:{self.dataset_sha256[:8]}"
-                f"|layers:{','.join(self.layers)}|boot:{self.bootstrap}|seed:{self.seed}"
+                f"|layers:{','.join(self.layers)}|boot:{self.bootstrap}|seed:{self.seed}{options}"
                 f"|harness:{self.harness}")
 
 

@@ -85,6 +85,15 @@ def test_installed_benchmark_validates_and_reads_its_own_data(installed):
     assert text_sha == meta_sha == expected
 
 
+def test_installed_benchmark_prints_its_prompt_templates(installed):
+    wheel, venv, elsewhere, env = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for layer in ("entities", "coref", "quotes", "events", "timexes"):
+        assert f"benchmark/data/prompts/{layer}.txt" in names
+    result = run([venv / "bin" / "benchmark", "prompts", "--layer", "events"], elsewhere, env)
+    assert result.stdout.startswith("version: events-v1\n")
+
+
 def test_installed_oracle_scores_one(installed):
     missing = [m for m in EVALUATE_MODULES if importlib.util.find_spec(m) is None]
     if missing:

@@ -107,10 +107,14 @@ class IOBScore:
     macro: PRF  # the mean of the per-type precisions, recalls and F1s
 
     def as_dict(self) -> dict[str, dict[str, float]]:
+        # "predicted" and "correct" are the counts behind the figures, which merging shards sums.
         result: dict[str, dict[str, float]] = {
-            label: {**prf.as_dict(), "support": self.counts[label].gold} for label, prf in self.per_type.items()}
+            label: {**prf.as_dict(), "support": self.counts[label].gold, "predicted": self.counts[label].predicted,
+                    "correct": self.counts[label].correct} for label, prf in self.per_type.items()}
         support = sum(c.gold for c in self.counts.values())
-        result["micro"] = {**self.micro.as_dict(), "support": support}
+        result["micro"] = {**self.micro.as_dict(), "support": support,
+                           "predicted": sum(c.predicted for c in self.counts.values()),
+                           "correct": sum(c.correct for c in self.counts.values())}
         result["macro"] = {**self.macro.as_dict(), "support": support}
         return result
 

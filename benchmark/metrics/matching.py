@@ -275,17 +275,24 @@ class Scoreboard:
             metrics={metric: self.micro[metric].as_dict() for metric in metrics},
             per_label=per_label,
             accuracies={name: self.accuracies[name].value() for name in accuracies},
-            extra={"macro": self._macro(metrics), **(extra or {})},
+            extra={"macro": self._macro(metrics),
+                   "accuracy_counts": {name: {"right": self.accuracies[name].right,
+                                              "total": self.accuracies[name].total} for name in accuracies},
+                   **(extra or {})},
             unit_stats=unit_stats,
             stat_kind="prf",
             outcomes=self.outcomes.sorted_records() if self.outcomes is not None else None,
         )
 
     def _macro(self, metrics: Sequence[str]) -> dict[str, dict[str, float]]:
-        """Unweighted mean over labels of per-label precision, recall and F1."""
+        """Unweighted mean over labels of per-label precision, recall and F1.
+
+        Labels are summed in sorted order, so the float result does not depend on
+        the order documents met them (a merge of shards must give the same).
+        """
         macro = {}
         for metric in metrics:
-            scores = [tallies[metric].prf() for tallies in self.by_label.values() if metric in tallies]
+            scores = [tallies[metric].prf() for _, tallies in sorted(self.by_label.items()) if metric in tallies]
             if scores:
                 macro[metric] = {
                     "precision": sum(s.precision for s in scores) / len(scores),

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from ..model import LAYERS
 
-KINDS = ("builtin", "python", "command", "http", "file", "entrypoint", "spacy")
+KINDS = ("builtin", "python", "command", "http", "file", "entrypoint", "spacy", "openai")
 
 # Seconds a command or HTTP system may take on one document when its spec sets no
 # timeout: a hung process must not hang the benchmark.

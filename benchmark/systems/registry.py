@@ -18,7 +18,7 @@ from .builtin import BUILTIN_NAMES
 from .python_system import ENTRY_POINT_GROUP, is_file_target
 
 CONFIG_NAME = "benchmark.yaml"
-CONFIG_KINDS = {"python": "python", "command": "command", "http": "http", "predictions": "file"}
+CONFIG_KINDS = {"python": "python", "command": "command", "http": "http", "predictions": "file", "openai": "openai"}
 ENTRY_KEYS = (*CONFIG_KINDS, "layers", "timeout")
 AD_HOC_FORMS = ("python:MODULE:ATTR, python:FILE.py:ATTR, cmd:COMMAND, http://URL "
                 "(or https://), file:PREDICTIONS.jsonl (or file:FOLDER of BRAT .ann files) "
@@ -118,8 +118,8 @@ def _config_entry(path: Path, name: object, entry: object) -> SystemSpec:
                          "(a non-empty string without ':').")
     key = f"systems.{name}"
     if not isinstance(entry, dict):
-        raise InputError(f"{path}: {key}: expected a mapping with one of python, command, http "
-                         f"or predictions, got {type(entry).__name__}.")
+        raise InputError(f"{path}: {key}: expected a mapping with one of python, command, http, "
+                         f"predictions or openai, got {type(entry).__name__}.")
     for unknown in (k for k in entry if k not in ENTRY_KEYS):
         near = difflib.get_close_matches(str(unknown), ENTRY_KEYS, n=1)
         hint = f"; did you mean {near[0]!r}?" if near else f"; the keys are {', '.join(ENTRY_KEYS)}."
@@ -127,9 +127,13 @@ def _config_entry(path: Path, name: object, entry: object) -> SystemSpec:
     kinds = [k for k in CONFIG_KINDS if k in entry]
     if len(kinds) != 1:
         found = f" (found {', '.join(kinds)})" if kinds else ""
-        raise InputError(f"{path}: {key}: needs exactly one of python, command, http or predictions{found}.")
+        raise InputError(f"{path}: {key}: needs exactly one of python, command, http, predictions or openai{found}.")
     kind_key = kinds[0]
     target = entry[kind_key]
+    if kind_key == "openai":  # a mapping of options, checked by its own module
+        from .openai_config import openai_target
+
+        target = openai_target(target, path, f"{key}.openai")
     if not isinstance(target, str) or not target.strip():
         raise InputError(f"{path}: {key}.{kind_key}: expected a non-empty string, got {target!r}.")
     folder = path.parent.resolve()
@@ -265,6 +269,10 @@ def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None) -> 
         from .http import HttpSystem
 
         return HttpSystem(spec.name, spec.target, spec.layers, timeout=timeout)
+    if spec.kind == "openai":
+        from .openai_chat import OpenAIChatSystem
+
+        return OpenAIChatSystem.from_spec(spec, timeout=timeout)
     if spec.kind == "file":
         from .files import load_predictions
 
