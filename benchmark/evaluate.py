@@ -218,8 +218,10 @@ def score_layer_with_tallies(layer: str, gold: list[DocRecords], pred: list[DocR
     """A shard's layer block: scored document by document, each document's tally kept for ``merge``."""
     from .metrics.tallies import score_by_document
 
+    from .metrics.outcomes import outcome_blocks
+
     score, tallies = score_by_document(layer, gold, pred)
-    return {**layer_result(score, bootstrap, seed), "tallies": tallies}
+    return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes), "tallies": tallies}
 
 
 def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> tuple[str, ...]:
