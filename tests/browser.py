@@ -5,7 +5,8 @@ fresh profile, connects to the page over the DevTools websocket (a minimal
 RFC 6455 client below), and records what the page requested and logged.
 
 Run as a script it writes a screenshot of a report:
-``python -m tests.browser report.html docs/report-rules.png``.
+``python -m tests.browser report.html docs/report-rules.png 1500 events``
+(viewport height, and the one layer left switched on in the article).
 """
 
 from __future__ import annotations
@@ -263,6 +264,7 @@ def pixel_variance(png: bytes) -> tuple[float, int]:
 
 
 def main(argv: list[str]) -> int:
+    """report.html output.png [height] [layer to show alone in the article]"""
     report, output = Path(argv[0]).resolve(), Path(argv[1])
     executable = chromium_path()
     if executable is None:
@@ -270,6 +272,9 @@ def main(argv: list[str]) -> int:
         return 1
     with Browser(executable, width=1280, height=int(argv[2]) if len(argv) > 2 else 1500) as browser:
         browser.open(report.as_uri())
+        if len(argv) > 3:
+            browser.evaluate("document.querySelectorAll('input[data-toggle-layer]').forEach((box) => {"
+                             f" if (box.getAttribute('data-toggle-layer') !== {json.dumps(argv[3])}) box.click(); }}); 1")
         output.write_bytes(browser.screenshot())
     print(f"wrote {output}")
     return 0

@@ -4,6 +4,8 @@ the matchings the metrics use, so their counts add up to the metrics' counts."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from nervaluate import Evaluator
@@ -195,3 +197,9 @@ def test_entity_records_do_not_depend_on_list_order():
 def test_outcomes_are_off_unless_asked():
     gold = [DocRecords("d", entities=[EntityRecord(0, 2, "GPE")])]
     assert score_entities(gold, gold).outcomes is None
+
+
+def test_the_readme_example_record_is_what_the_rules_output_gives(rules_result):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = json.loads(re.search(r"```json\n(\{\"category\": \"boundary\".*?)```", readme, re.S).group(1))
+    assert example == rules_result["layers"]["entities"]["errors"][0]

@@ -200,3 +200,14 @@ def test_errors_and_per_label_print_under_the_table(tmp_path):
 def test_errors_with_json_output_is_a_usage_error(tmp_path):
     done = run_cli("evaluate", "--system", "rules", "--format", "json", "--errors", env=env(tmp_path))
     assert done.returncode == 2 and "--errors" in done.stderr
+
+
+def test_lenient_drops_are_counted_under_the_table(tmp_path):
+    predictions = tmp_path / "p.jsonl"
+    bad = {"start": 5, "end": 2, "type": "GPE"}
+    predictions.write_text(json.dumps({"id": "us-nato-responses-2022-01-26",
+                                       "entities": [{"start": 0, "end": 2, "type": "GPE"}, bad]}) + "\n",
+                           encoding="utf-8")
+    done = run_cli("evaluate", "--predictions", str(predictions), "--lenient", "--bootstrap", "0", env=env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "dropped 1 invalid predicted item(s) (--lenient)" in done.stdout.split("* headline metric")[1]

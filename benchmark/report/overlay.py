@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .describe import describe
+from .describe import describe, shortened
 
 Span = tuple[int, int]
 GOLD_SIDE_COREF = frozenset({"correct", "missed", "split", "missed_mentions"})
@@ -35,6 +35,7 @@ class Item:
     gold: str
     pred: str
     pieces: list[Piece] = field(default_factory=list)
+    tag: str = ""  # a short label shown after the item: a type, code, value, role or speaker
 
     @property
     def title(self) -> str:
@@ -45,7 +46,7 @@ class Item:
 @dataclass
 class Segment:
     text: str
-    wraps: list[tuple[Item, Piece]]  # outermost first
+    wraps: list[tuple[Item, Piece, str]]  # outermost first, with the tag to show at the end of an item
 
 
 def sided_pieces(gold: list[Span], pred: list[Span], part: str) -> list[Piece]:
@@ -100,12 +101,30 @@ def _coref_pieces(record: dict) -> list[Piece]:
             for m in cluster["mentions"]]
 
 
+def tag(layer: str, record: dict) -> str:
+    """The label to show after an item: the gold one, and the predicted one when it differs."""
+    def label(item: dict | None) -> str | None:
+        if item is None or layer == "coref":
+            return None
+        if layer == "entities":
+            return item["type"]
+        if layer == "timexes":
+            return item.get("value") or item.get("type")
+        if layer == "quotes":
+            return shortened(item.get("source_name") or (item.get("source") or {}).get("text"), 24) or None
+        return item["role"] if "role" in item else item["code"]
+
+    gold, pred = label(record["gold"]), label(record["pred"])
+    return gold if pred in (None, gold) else pred if gold is None else f"{gold}→{pred}"
+
+
 def items_of(layer: str, records: list[dict], prefix: str) -> dict[str, list[Item]]:
     """The layer's items by document, each with an id unique in the report."""
     by_document: dict[str, list[Item]] = {}
     for index, record in enumerate(records):
         item = Item(f"{prefix}{index}", layer, record["outcome"], record["category"], record["also"],
-                    describe(layer, record["gold"]), describe(layer, record["pred"]), record_pieces(layer, record))
+                    describe(layer, record["gold"]), describe(layer, record["pred"]), record_pieces(layer, record),
+                    tag(layer, record) or "")
         by_document.setdefault(record["document"], []).append(item)
     return by_document
 
@@ -115,11 +134,13 @@ def segments(text: str, items: list[Item]) -> list[Segment]:
     placed = sorted(((piece.start, -piece.end, item.id, item, piece) for item in items for piece in item.pieces),
                     key=lambda entry: entry[:3])
     cuts = sorted({0, len(text)} | {x for entry in placed for x in (entry[0], -entry[1])})
+    last = {item.id: max(item.pieces, key=lambda piece: (piece.end, piece.start)) for item in items if item.pieces}
     result, open_pieces, next_piece = [], [], 0
     for start, end in zip(cuts, cuts[1:]):
         while next_piece < len(placed) and placed[next_piece][0] <= start:
             open_pieces.append(placed[next_piece])
             next_piece += 1
         open_pieces = [entry for entry in open_pieces if -entry[1] > start]
-        result.append(Segment(text[start:end], [(entry[3], entry[4]) for entry in open_pieces]))
+        result.append(Segment(text[start:end], [(item, piece, item.tag if piece is last[item.id] and piece.end == end
+                                                  else "") for _, _, _, item, piece in open_pieces]))
     return result
