@@ -42,8 +42,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     config = EvaluationConfig(
         system=args.system, predictions=args.predictions, gold=args.gold, layers=args.layers,
         bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
-        cache=not args.no_cache, limit=args.limit, fail_fast=args.fail_fast, lenient=args.lenient,
-        progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming)
+        cache=args.cache, timeout=args.timeout, limit=args.limit, fail_fast=args.fail_fast,
+        lenient=args.lenient, progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming)
     if (args.errors or args.per_label) and args.format == "json":
         from .errors import InputError
 
@@ -75,10 +75,13 @@ def _analysis_and_report(args: argparse.Namespace, result: dict) -> None:
 
 
 def cmd_systems(args: argparse.Namespace) -> int:
-    from .systems.registry import list_systems
+    from .systems.registry import AD_HOC_LISTING, listing
 
-    for spec in list_systems(args.config, Path.cwd()):
-        print(spec.describe())
+    for listed in listing(args.config, Path.cwd()):
+        print(listed.describe())
+    print("written out in full:")
+    for form, what in AD_HOC_LISTING:
+        print(f"  {form}: {what}")
     return EXIT_OK
 
 
@@ -96,6 +99,18 @@ def _positive(value: str) -> int:
     if number < 0:
         raise argparse.ArgumentTypeError("must be >= 0")
     return number
+
+
+def _seconds(value: str) -> float:
+    import math
+
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds above 0, got {value!r}")
+    return seconds
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,9 +153,16 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--seed", type=int, default=13, help="bootstrap seed (default 13)")
     evaluate.add_argument("--config", type=Path, metavar="FILE", help="systems file (default ./benchmark.yaml)")
     evaluate.add_argument("--jobs", type=_positive, default=1, metavar="N",
-                          help="documents run concurrently (command and HTTP systems)")
+                          help="documents run concurrently (command and HTTP systems, and Python "
+                               "systems declaring thread_safe = True)")
     evaluate.add_argument("--limit", type=_positive, metavar="N", help="score only the first N documents")
-    evaluate.add_argument("--no-cache", action="store_true", help="do not reuse cached predictions")
+    evaluate.add_argument("--cache", action="store_true",
+                          help="reuse and store predictions in the cache ($DIPLOMACY_IE_CACHE, default "
+                               "~/.cache/diplomacy-ie/predictions), keyed on the system's spec, entry, "
+                               "source files and the harness version")
+    evaluate.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                          help="seconds a system may take per document (default: the system's "
+                               "timeout: in benchmark.yaml, else 120); overrides benchmark.yaml")
     evaluate.add_argument("--fail-fast", action="store_true", help="stop at the first document a system fails on")
     evaluate.add_argument("--lenient", action="store_true",
                           help="drop invalid predicted items (counted in the result) instead of refusing the input")
@@ -242,9 +264,10 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as err:
         print(f"benchmark {args.command}: error: {err}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:  # SIGINT, or SIGTERM during a run (benchmark.systems.processes)
+        print(f"benchmark {args.command}: stopped by {stop.args[0] if stop.args else 'SIGINT'}; "
+              "nothing written", file=sys.stderr)
+        return getattr(stop, "exit_status", 130)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -43,7 +43,8 @@ class EvaluationConfig:
     seed: int = 13
     config: Path | None = None
     jobs: int = 1
-    cache: bool = True
+    cache: bool = False
+    timeout: float | None = None  # seconds per document; overrides the spec's timeout
     limit: int | None = None
     fail_fast: bool = False
     lenient: bool = False
@@ -73,6 +74,7 @@ class Predictions:
     dropped_by_document: dict[str, int] = field(default_factory=dict)
     # For a predictions file: the layers it has keys for (all when it has none).
     layers: tuple[str, ...] = LAYERS
+    cache: dict | None = None  # {"enabled", "hits", "documents"} of a system run
 
 
 def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
@@ -154,6 +156,11 @@ def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predic
     return result
 
 
+def _parse_output(output: dict, doc: Document, system_name: str) -> tuple[DocRecords, list[Problem]]:
+    """The checks every system output goes through, fresh or from the cache."""
+    return parse_prediction({**output, "id": doc.id}, doc.text, system_name, 1)
+
+
 def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool) -> Predictions:
     """System outputs: a document whose output is invalid is a failure, not an input error."""
     result = Predictions(failures=[{"document": f.document, "error": f.error, **({"stderr": f.stderr} if f.stderr else {})}
@@ -162,7 +169,7 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
         output = run.predictions.get(doc.id)
         if output is None:
             continue
-        records, found = parse_prediction({**output, "id": doc.id}, doc.text, system_name, 1)
+        records, found = _parse_output(output, doc, system_name)
         if found and not lenient:
             reasons = "; ".join(f"{p.item}: {p.reason}" for p in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
@@ -176,20 +183,52 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
 
 
 def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions, dict]:
-    from .run import default_cache_dir, run_system
+    """Run the system (SIGINT and SIGTERM end it and its processes, exit 130 and 143)."""
+    from .cache import default_cache_dir, system_key
+    from .run import run_system
+    from .systems.processes import stop_on_signals, stopping
     from .systems.registry import load_system
 
+    docs = {d.id: d for d in gold.documents}
+
+    def problems(document: dict, output: dict) -> list[str]:
+        return [str(problem) for problem in _parse_output(output, docs[document["id"]], spec.name)[1]]
+
     oracle_gold = {d.id: document_to_json(d) for d in gold.documents}
-    system = load_system(spec, gold_by_id=oracle_gold)
-    try:
-        run = run_system(system, gold.system_inputs(), jobs=config.jobs,
-                         cache_dir=default_cache_dir() if config.cache else None,
-                         spec_key=spec.cache_key(), fail_fast=config.fail_fast,
-                         progress=config.progress, limit=config.limit)
-    finally:
+    with stop_on_signals():
+        system = load_system(spec, gold_by_id=oracle_gold,
+                             cache_dir=default_cache_dir() if config.cache else None)
+        try:
+            run = run_system(system, gold.system_inputs(), jobs=config.jobs,
+                             cache_dir=default_cache_dir() if config.cache else None,
+                             spec_key=system_key(spec) if config.cache else "", fail_fast=config.fail_fast,
+                             progress=config.progress, limit=config.limit, check=problems)
+        except BaseException:
+            if not stopping():  # a stop has ended its processes; threads may still be using its pipes
+                system.close()
+            raise
         system.close()
+    layers = system.layers if system.layers is not None else _layers_returned(run)
+    predictions = _parse_system_output(run, gold, spec.name, config.lenient)
+    predictions.cache = {"enabled": run.cache_enabled, "hits": run.from_cache,
+                         "documents": len(run.predictions) + len(run.failures) + len(run.skipped)}
     reported = {key: getattr(system, key) for key in SYSTEM_REPORTS if isinstance(getattr(system, key, None), dict)}
-    return tuple(system.layers), _parse_system_output(run, gold, spec.name, config.lenient), reported
+    return tuple(layers), predictions, reported
+
+
+NO_LAYER_KEY = "returned no layer key (entities, clusters, quotes, events, timexes)"
+
+
+def _layers_returned(run) -> tuple[str, ...]:
+    """A system that declares no layers declares those it returned keys for, over all its
+    documents, as a predictions file does. If none at all, each answer is a failure."""
+    from .run import Failure
+
+    layers = layers_present(run.predictions.values())
+    if not layers:
+        run.failures += [Failure(doc_id, NO_LAYER_KEY) for doc_id in run.predictions]
+        run.predictions = {}
+    return layers
 
 
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
@@ -216,9 +255,8 @@ def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
 def score_layer_with_tallies(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int,
                              seed: int) -> dict:
     """A shard's layer block: scored document by document, each document's tally kept for ``merge``."""
-    from .metrics.tallies import score_by_document
-
     from .metrics.outcomes import outcome_blocks
+    from .metrics.tallies import score_by_document
 
     score, tallies = score_by_document(layer, gold, pred)
     return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes), "tallies": tallies}
@@ -248,13 +286,15 @@ def evaluate(config: EvaluationConfig) -> dict:
         predictions = read_predictions_file(source, gold, config.lenient)
         system = {"name": spec.name if spec else source.stem,
                   "spec": spec.describe() if spec else f"file:{source}", "kind": "file"}
-        declared = spec.layers if spec and spec.layers != LAYERS else predictions.layers
+        declared = spec.layers if spec and spec.layers_declared else predictions.layers
     if config.limit is not None:
         gold.documents = gold.documents[: config.limit]
     total_documents = len(gold.documents)
     if config.shard is not None:
         gold.documents = config.shard.select(gold.documents)
     if source is None:
+        if config.timeout is not None:
+            spec = replace(spec, timeout=config.timeout)
         declared, predictions, reported = _run_system(spec, config, gold)
         system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind, **reported}
     layers = _choose_layers(config.layers, declared)
@@ -280,5 +320,6 @@ def evaluate(config: EvaluationConfig) -> dict:
         "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
         # Items dropped from the documents scored (a predictions file may hold others).
         "dropped_items": sum(predictions.dropped_by_document.get(d.id, 0) for d in gold.documents),
+        "cache": predictions.cache or {"enabled": False, "hits": 0, "documents": len(gold.documents)},
         "failures": predictions.failures,
     }

@@ -172,6 +172,9 @@ def _other_key(key: str, values: list[Any]) -> Any:
         return [item for v in values for item in v]
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return sum(values)
+    if all(isinstance(v, dict) and v.keys() == values[0].keys() for v in values):
+        # e.g. the cache block: hits and documents summed, "enabled" equal in every shard
+        return {k: _other_key(f"{key}.{k}", [v[k] for v in values]) for k in values[0]}
     raise InputError(f"the shards disagree on {key!r}, which merge cannot combine")
 
 

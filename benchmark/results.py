@@ -89,15 +89,24 @@ def format_table(result: dict) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([f"system: {result['system']['name']}", *lines, "* headline metric",
-                      *_dropped_lines(result), *_failure_lines(result), result["signature"]]) + "\n"
+                      *_cache_lines(result), *_dropped_lines(result), *_failure_lines(result),
+                      result["signature"]]) + "\n"
 
 
 def format_markdown(result: dict) -> str:
     lines = [f"**system:** `{result['system']['name']}`", "",
              "| " + " | ".join(_HEADER) + " |", "|" + "---|" * len(_HEADER)]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
-    lines += ["", *_dropped_lines(result), *_failure_lines(result), f"`{result['signature']}`"]
+    lines += ["", *_cache_lines(result), *_dropped_lines(result), *_failure_lines(result),
+              f"`{result['signature']}`"]
     return "\n".join(lines) + "\n"
+
+
+def _cache_lines(result: dict) -> list[str]:
+    cache = result.get("cache") or {}
+    if not cache.get("enabled"):
+        return []
+    return [f"{cache['hits']} of {cache['documents']} documents from cache"]
 
 
 def _dropped_lines(result: dict) -> list[str]:

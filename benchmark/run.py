@@ -1,25 +1,23 @@
 """Run a system over documents: concurrency, caching, progress and fault isolation.
 
 A document the system fails on is recorded in `failures` and left out of
-`predictions`; the caller scores it as empty for the declared layers.
+`predictions`; the caller scores it as empty for the declared layers. An
+interruption (KeyboardInterrupt, or benchmark.systems.processes.Interrupted)
+cancels the documents not yet started and propagates: no partial result.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import sys
-import tempfile
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Union
 
+from .cache import Check, PredictionCache
 from .systems.base import System, SystemFailure, as_prediction, one_line
 
-CACHE_ENV = "DIPLOMACY_IE_CACHE"
 BAR_WIDTH = 20
 
 
@@ -35,28 +33,32 @@ class RunResult:
     predictions: dict[str, dict]
     failures: list[Failure]
     skipped: list[str] = field(default_factory=list)  # not run because fail_fast stopped the run
+    cache_enabled: bool = False
+    from_cache: int = 0  # documents whose prediction came from the cache
 
 
-Outcome = Union[dict, Failure]
+@dataclass
+class Cached:
+    """A prediction that came from the cache."""
+
+    prediction: dict
 
 
-def default_cache_dir() -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    if configured:
-        return Path(configured).expanduser()
-    return Path.home() / ".cache" / "diplomacy-ie" / "predictions"
+Outcome = Union[dict, Cached, Failure]
 
 
 def run_system(system: System, documents: list[dict], *, jobs: int = 1, cache_dir: Path | None,
                spec_key: str, fail_fast: bool = False, progress: bool | Literal["always"] = True,
-               limit: int | None = None) -> RunResult:
+               limit: int | None = None, check: Check | None = None) -> RunResult:
     """Predict every document. `progress`: True draws a bar when stderr is a terminal,
     "always" draws it anyway, False never; either way only for more than one document.
-    `cache_dir=None` disables the cache."""
+    `cache_dir=None` disables the cache; `spec_key` names the system in it
+    (benchmark.cache.system_key); `check` gives the problems of a prediction, and a
+    cached one with problems is evicted and run again."""
     if limit is not None:
         documents = documents[:limit]
     cacheable = cache_dir is not None and getattr(system, "cacheable", True)
-    cache = PredictionCache(cache_dir, spec_key) if cacheable else None  # type: ignore[arg-type]
+    cache = PredictionCache(cache_dir, spec_key, check) if cacheable else None  # type: ignore[arg-type]
     bar = ProgressBar(len(documents), _show_progress(progress, len(documents)))
     workers = _workers(system, jobs, len(documents), bar)
     if workers > 1:
@@ -64,7 +66,9 @@ def run_system(system: System, documents: list[dict], *, jobs: int = 1, cache_di
     else:
         outcomes = _run_in_order(system, documents, cache, bar, fail_fast)
     bar.finish()
-    return _result(documents, outcomes)
+    result = _result(documents, outcomes)
+    result.cache_enabled = cache is not None
+    return result
 
 
 def _show_progress(progress: bool | str, total: int) -> bool:
@@ -95,7 +99,8 @@ def _run_in_order(system: System, documents: list[dict], cache: PredictionCache 
 def _run_concurrently(system: System, documents: list[dict], cache: PredictionCache | None,
                       bar: ProgressBar, workers: int, fail_fast: bool) -> dict[str, Outcome]:
     outcomes: dict[str, Outcome] = {}
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="benchmark-run") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="benchmark-run")
+    try:
         pending: dict[Future, dict] = {pool.submit(run_one, system, d, cache): d for d in documents}
         stop = False
         while pending and not stop:
@@ -105,6 +110,10 @@ def _run_concurrently(system: System, documents: list[dict], cache: PredictionCa
                 stop = stop or (fail_fast and isinstance(outcome, Failure))
         for future in pending:
             future.cancel()
+    except BaseException:  # interrupted: start nothing more, and do not wait here
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     # Documents already running when fail_fast stopped the run have finished: keep them.
     for future, document in pending.items():
         if future.done() and not future.cancelled():
@@ -122,11 +131,11 @@ def _record(outcomes: dict[str, Outcome], document: dict, outcome: Outcome,
 
 
 def run_one(system: System, document: dict, cache: PredictionCache | None) -> Outcome:
-    """One document's prediction, from the cache or the system, or its Failure."""
+    """One document's prediction, from the cache (wrapped in Cached) or the system, or its Failure."""
     if cache is not None:
         cached = cache.get(document)
         if cached is not None:
-            return cached
+            return Cached(cached)
     try:
         prediction = as_prediction(system.predict(document), document)
     except SystemFailure as failure:
@@ -148,46 +157,12 @@ def _result(documents: list[dict], outcomes: dict[str, Outcome]) -> RunResult:
             result.skipped.append(document["id"])
         elif isinstance(outcome, Failure):
             result.failures.append(outcome)
+        elif isinstance(outcome, Cached):
+            result.predictions[document["id"]] = outcome.prediction
+            result.from_cache += 1
         else:
             result.predictions[document["id"]] = outcome
     return result
-
-
-def document_checksum(document: dict) -> str:
-    """What a prediction depends on: the text, and the date that timexes are normalized against."""
-    content = {"text": document["text"], "date": document.get("date"),
-               "language": document.get("language")}
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-class PredictionCache:
-    """One JSON file per (system spec, document checksum), written atomically."""
-
-    def __init__(self, root: Path, spec_key: str):
-        self.folder = Path(root) / hashlib.sha256(spec_key.encode("utf-8")).hexdigest()[:32]
-
-    def path(self, document: dict) -> Path:
-        return self.folder / f"{document_checksum(document)}.json"
-
-    def get(self, document: dict) -> dict | None:
-        try:
-            cached = json.loads(self.path(document).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(cached, dict):
-            return None
-        cached["id"] = document["id"]  # the same text may come under another id
-        return cached
-
-    def put(self, document: dict, prediction: dict) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(prediction, stream, ensure_ascii=False)
-            os.replace(temporary, self.path(document))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
 
 
 class ProgressBar:

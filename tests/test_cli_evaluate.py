@@ -6,8 +6,13 @@ import sys
 
 import pytest
 
-from .conftest import DOC_ID, ROOT, run_cli
+from .conftest import DOC_ID, ROOT, expected_dataset_sha256, run_cli
+from .test_bootstrap_ci import reference_ci
 
+ORACLE_ACCURACIES = {
+    "entities": {}, "coref": {}, "quotes": {"source": 1.0, "kind": 1.0},
+    "events": {"realis": 1.0, "polarity": 1.0}, "timexes": {"type": 1.0, "value": 1.0},
+}
 SCORED_METRICS = {
     "entities": ("strict", "exact", "partial", "ent_type"),
     "coref": ("muc", "b3", "ceafe", "lea", "conll"),
@@ -33,14 +38,14 @@ def test_help_imports_nothing_heavy():
 
 
 def test_oracle_scores_one_on_every_metric(tmp_path):
-    result, record = evaluate_json(tmp_path, "--system", "oracle", "--no-cache")
+    result, record = evaluate_json(tmp_path, "--system", "oracle")
     assert result.returncode == 0, result.stderr
     for layer, metrics in SCORED_METRICS.items():
         block = record["layers"][layer]
         assert block["status"] == "scored"
         for name in metrics:
             assert block["metrics"][name]["f1"] == pytest.approx(1.0), (layer, name)
-        assert all(v in (None, 1.0) for v in block["accuracies"].values()), layer
+        assert block["accuracies"] == ORACLE_ACCURACIES[layer], layer
         assert block["headline"]["ci95"] == [pytest.approx(1.0), pytest.approx(1.0)]
 
 
@@ -55,13 +60,17 @@ def test_empty_scores_zero_recall(tmp_path):
 def test_result_file_carries_what_reproduces_it(tmp_path):
     result, record = evaluate_json(tmp_path, "--system", "rules", "--layers", "entities,quotes", "--seed", "7")
     assert result.returncode == 0, result.stderr
-    assert record["signature"].startswith("diplomacy-ie:1.0|sha:")
+    sha256 = expected_dataset_sha256()
+    assert record["signature"].startswith(f"diplomacy-ie:1.0|sha:{sha256[:8]}|")
     assert "|layers:entities,quotes|boot:100|seed:7|harness:" in record["signature"]
-    assert record["dataset"]["documents"] == [DOC_ID] and len(record["dataset"]["sha256"]) == 64
+    assert record["dataset"]["documents"] == [DOC_ID] and record["dataset"]["sha256"] == sha256
     assert record["system"]["name"] == "rules" and record["system"]["layers"] == ["entities", "quotes"]
     assert record["layers"]["coref"] == {"status": "not attempted"}
-    low, high = record["layers"]["entities"]["headline"]["ci95"]
-    assert low <= record["layers"]["entities"]["headline"]["value"] <= high
+    for layer in ("entities", "quotes"):
+        block = record["layers"][layer]
+        expected = reference_ci(block["units"]["stats"], block["units"]["stat_kind"], 100, 7)
+        assert block["headline"]["ci95"] == [pytest.approx(expected[0], abs=1e-12),
+                                             pytest.approx(expected[1], abs=1e-12)], layer
 
 
 def test_gold_export_as_predictions_scores_one(tmp_path):

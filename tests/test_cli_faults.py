@@ -31,7 +31,7 @@ def write_system(tmp_path, body):
 
 def evaluate(tmp_path, *args):
     out = tmp_path / "out.json"
-    result = run_cli("evaluate", *args, "--bootstrap", "0", "--no-cache", "--output", str(out), "--format", "json")
+    result = run_cli("evaluate", *args, "--bootstrap", "0", "--output", str(out), "--format", "json")
     return result, (json.loads(out.read_text()) if out.exists() else None)
 
 

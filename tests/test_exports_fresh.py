@@ -2,7 +2,6 @@
 `benchmark export --all` makes from the gold as it is now; `--format --out` writes each format."""
 
 import argparse
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from benchmark.errors import InputError
 from benchmark.export import ALL_FORMATS, add_export_arguments, cmd_export, export_all
 from benchmark.formats.hf import dataset_card_front_matter, readme_front_matter
-from tests.conftest import ROOT
+from tests.conftest import DOC_ID, ROOT
 
 COMMITTED = ROOT / "annotations" / "export"
 FIX = "run `benchmark export --all` and commit annotations/export/ and README.md"
@@ -45,13 +44,21 @@ def run_export(*argv: str) -> int:
     return cmd_export(parser.parse_args(list(argv)))
 
 
+EXPORTED_FILES = {
+    "brat": ["annotation.conf", f"{DOC_ID}.ann", f"{DOC_ID}.txt", "visual.conf"],
+    "conll": ["gold.conll"],
+    "jsonl": ["gold.jsonl"],
+    "hf": [f"{config}/test.jsonl" for config in ("documents", "ner", "quotes", "events", "timexes")],
+    "spacy": ["gold.spacy"],
+}
+
+
 @pytest.mark.parametrize("name", ["brat", "conll", "jsonl", "hf", "spacy"])
 def test_each_format_exports_to_a_folder(name, tmp_path, capsys):
-    if name == "spacy" and importlib.util.find_spec("spacy") is None:
-        pytest.skip("spacy is not installed")
     assert run_export("--format", name, "--out", str(tmp_path)) == 0
     printed = [Path(p) for p in capsys.readouterr().out.split()]
-    assert printed and all(p.is_file() and tmp_path in p.parents for p in printed)
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in printed) == sorted(EXPORTED_FILES[name])
+    assert all(p.is_file() for p in printed)
     if name in ALL_FORMATS:
         for path in printed:
             relative = path.relative_to(tmp_path).as_posix()

@@ -46,7 +46,8 @@ def test_tags_read_back_are_the_gold_entities(doc):
     assert entity_offsets(doc, sentences) == inside_sentences
     if doc.entities:
         assert f1_score(gold_tags(doc), [tags for _, tags in sentences]) == 1.0
-        assert classification_report(gold_tags(doc), [tags for _, tags in sentences], output_dict=True)
+        report = classification_report(gold_tags(doc), [tags for _, tags in sentences], output_dict=True)
+        assert report["micro avg"]["support"] == len(inside_sentences)
 
 
 def test_layout_is_conll_2003():

@@ -12,8 +12,6 @@ import pytest
 
 from .conftest import ROOT, run_cli
 
-pytest.importorskip("datasets")
-
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
@@ -23,7 +21,7 @@ def env(tmp_path_factory):
 
 
 def evaluate_json(env, out, *args):
-    result = run_cli("evaluate", "--system", "rules", "--no-cache", "--bootstrap", "200", "--output", str(out),
+    result = run_cli("evaluate", "--system", "rules", "--bootstrap", "200", "--output", str(out),
                      "--format", "json", *args, env=env)
     assert result.returncode == 0, result.stderr
     return json.loads(out.read_text())
@@ -63,7 +61,7 @@ def test_streaming_an_absolute_path_gives_the_same_result_and_fingerprint(env, f
 
 def test_hf_gold_shards_and_merges(env, from_hf, tmp_path):
     out = tmp_path / "s.json"
-    result = run_cli("evaluate", "--system", "rules", "--no-cache", "--bootstrap", "200", "--gold", "hf:.",
+    result = run_cli("evaluate", "--system", "rules", "--bootstrap", "200", "--gold", "hf:.",
                      "--shard", "1/1", "--output", str(out), "--format", "json", env=env)
     assert result.returncode == 0, result.stderr
     assert "|gold:hf|shard:1/1|" in json.loads(out.read_text())["signature"]
@@ -98,7 +96,7 @@ def test_bad_hf_gold_exits_2_with_a_clear_message(env, tmp_path, make, message):
 
 def test_datasets_is_imported_only_for_hf_gold(env):
     code = ("import sys; from benchmark.cli import main\n"
-            "main(['evaluate', '--system', 'empty', '--no-cache', '--bootstrap', '0', '--quiet'])\n"
+            "main(['evaluate', '--system', 'empty', '--bootstrap', '0', '--quiet'])\n"
             "print('datasets' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.stdout.strip().splitlines()[-1] == "False", out.stderr

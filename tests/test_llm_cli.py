@@ -195,3 +195,17 @@ def test_the_readme_walkthrough_config_resolves(tmp_path):
     assert (system.layers, system.timeout) == (("entities", "quotes"), 600.0)
     assert system.prompts == {"entities": "entities-v1", "quotes": "quotes-v1"}
     assert "benchmark prompts" in section and "system.usage" in section and "--jobs" in section
+
+
+def test_the_request_cache_follows_cache(tmp_path, gold):
+    with ChatStub(answer_with_offsets(gold)) as stub:
+        _, first = evaluate(tmp_path, stub, "--cache")
+        sent = len(stub.requests)
+        _, second = evaluate(tmp_path, stub, "--cache")
+        assert len(stub.requests) == sent == 2
+        _, third = evaluate(tmp_path, stub)
+        assert len(stub.requests) == 4
+    assert first["system"]["usage"]["cached"] == 0
+    assert second["system"]["usage"] == {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "cached": 2}
+    assert third["system"]["usage"]["cached"] == 0
+    assert second["layers"]["entities"]["headline"] == first["layers"]["entities"]["headline"]

@@ -94,6 +94,96 @@ def test_worked_example_reproduces_the_summary_table():
     assert score.headline == "strict"
 
 
+# --- hand-worked examples with unequal counts: precision and recall differ ------------------
+
+def prf_of(metrics: dict) -> tuple[float, float, float]:
+    return (metrics["precision"], metrics["recall"], metrics["f1"])
+
+
+def test_more_predictions_than_gold():
+    # 3 gold, 5 predicted.
+    #   P1 (0, 5) PER  = G1 (0, 5) PER   same span, same type
+    #   P2 (10, 15) ORG in G2 (10, 20) ORG  overlap, same type
+    #   P3 (30, 35) GPE = G3 (30, 35) LOC  same span, other type
+    #   P4 (40, 45) PER, P5 (50, 52) ORG   spurious
+    gold = doc((0, 5, "PER"), (10, 20, "ORG"), (30, 35, "LOC"))
+    pred = doc((0, 5, "PER"), (10, 15, "ORG"), (30, 35, "GPE"), (40, 45, "PER"), (50, 52, "ORG"))
+    score = score_entities([gold], [pred])
+    # scheme: (correct, incorrect, partial, missed, spurious), (P, R, F1); possible 3, actual 5.
+    #   strict   COR P1; INC P2, P3:      P 1/5, R 1/3, F1 2(1/15)/(8/15) = 1/4
+    #   exact    COR P1, P3; INC P2:      P 2/5, R 2/3, F1 2(4/15)/(16/15) = 1/2
+    #   partial  COR P1, P3; PAR P2:      credit 2.5: P 2.5/5 = 1/2, R 2.5/3 = 5/6, F1 (5/6)/(4/3) = 5/8
+    #   ent_type COR P1, P2; INC P3:      P 2/5, R 2/3, F1 1/2
+    expected = {
+        "strict": ((1, 2, 0, 0, 2), (1 / 5, 1 / 3, 1 / 4)),
+        "exact": ((2, 1, 0, 0, 2), (2 / 5, 2 / 3, 1 / 2)),
+        "partial": ((2, 0, 1, 0, 2), (1 / 2, 5 / 6, 5 / 8)),
+        "ent_type": ((2, 1, 0, 0, 2), (2 / 5, 2 / 3, 1 / 2)),
+    }
+    for scheme, (expected_counts, values) in expected.items():
+        metrics = score.metrics[scheme]
+        assert counts(metrics) == expected_counts, scheme
+        assert (metrics["possible"], metrics["actual"]) == (3, 5), scheme
+        assert prf_of(metrics) == pytest.approx(values), scheme
+    # Per type, each type's spans matched among themselves:
+    #   PER: P1 correct, P4 spurious:       P 1/2, R 1,   F1 2/3 (every scheme)
+    #   ORG: P2 overlaps G2, P5 spurious:   strict and exact 0; partial credit 1/2:
+    #        P 1/4, R 1/2, F1 1/3; ent_type P 1/2, R 1, F1 2/3
+    #   LOC: G3 missed; GPE: P3 spurious:   0 everywhere
+    assert set(score.per_label) == {"GPE", "LOC", "ORG", "PER"}
+    assert prf_of(score.per_label["PER"]["strict"]) == pytest.approx((1 / 2, 1.0, 2 / 3))
+    assert prf_of(score.per_label["ORG"]["partial"]) == pytest.approx((1 / 4, 1 / 2, 1 / 3))
+    assert prf_of(score.per_label["ORG"]["ent_type"]) == pytest.approx((1 / 2, 1.0, 2 / 3))
+    assert prf_of(score.per_label["LOC"]["strict"]) == prf_of(score.per_label["GPE"]["strict"]) == (0, 0, 0)
+    # Macro: the unweighted mean over the four types.
+    #   strict, exact: P (1/2)/4 = 1/8, R 1/4, F1 (2/3)/4 = 1/6
+    #   partial:       P (1/2 + 1/4)/4 = 3/16, R (1 + 1/2)/4 = 3/8, F1 (2/3 + 1/3)/4 = 1/4
+    #   ent_type:      P (1/2 + 1/2)/4 = 1/4, R (1 + 1)/4 = 1/2, F1 (2/3 + 2/3)/4 = 1/3
+    macro = {"strict": (1 / 8, 1 / 4, 1 / 6), "exact": (1 / 8, 1 / 4, 1 / 6),
+             "partial": (3 / 16, 3 / 8, 1 / 4), "ent_type": (1 / 4, 1 / 2, 1 / 3)}
+    for scheme, values in macro.items():
+        metrics = score.metrics[scheme]
+        got = (metrics["macro_precision"], metrics["macro_recall"], metrics["macro_f1"])
+        assert got == pytest.approx(values), scheme
+
+
+def test_fewer_predictions_than_gold_and_touching_spans():
+    # 5 gold, 4 predicted. Spans are half-open: [0, 5) and [5, 9) touch but share no character.
+    #   P1 [5, 9) PER    touches G1 [0, 5) PER: no overlap, so spurious (G1 missed)
+    #   P2 [25, 30) PER  = G3 [25, 30) PER, which touches G4 [30, 34) ORG
+    #   P3 [9, 12) LOC   touches G2 [12, 20) LOC: spurious (G2 missed)
+    #   P4 [30, 32) ORG  in G4 [30, 34) ORG: overlap, same type
+    #   G5 [40, 45) GPE  missed
+    gold = doc((0, 5, "PER"), (12, 20, "LOC"), (25, 30, "PER"), (30, 34, "ORG"), (40, 45, "GPE"))
+    pred = doc((5, 9, "PER"), (25, 30, "PER"), (9, 12, "LOC"), (30, 32, "ORG"))
+    score = score_entities([gold], [pred])
+    # possible 5, actual 4; missed G1, G2, G5; spurious P1, P3.
+    #   strict, exact  COR P2; INC P4:  P 1/4, R 1/5, F1 2(1/20)/(9/20) = 2/9
+    #   partial        COR P2; PAR P4:  credit 1.5: P 3/8, R 3/10, F1 (9/40)/(27/40) = 1/3
+    #   ent_type       COR P2, P4:      P 1/2, R 2/5, F1 (2/5)/(9/10) = 4/9
+    expected = {
+        "strict": ((1, 1, 0, 3, 2), (1 / 4, 1 / 5, 2 / 9)),
+        "exact": ((1, 1, 0, 3, 2), (1 / 4, 1 / 5, 2 / 9)),
+        "partial": ((1, 0, 1, 3, 2), (3 / 8, 3 / 10, 1 / 3)),
+        "ent_type": ((2, 0, 0, 3, 2), (1 / 2, 2 / 5, 4 / 9)),
+    }
+    for scheme, (expected_counts, values) in expected.items():
+        metrics = score.metrics[scheme]
+        assert counts(metrics) == expected_counts, scheme
+        assert (metrics["possible"], metrics["actual"]) == (5, 4), scheme
+        assert prf_of(metrics) == pytest.approx(values), scheme
+    # PER on its own: G1 missed, G3 found; P1 spurious, P2 correct: P 1/2, R 1/2.
+    assert counts(score.per_label["PER"]["strict"]) == (1, 0, 0, 1, 1)
+    assert counts(score.per_label["LOC"]["ent_type"]) == (0, 0, 0, 1, 1)
+
+
+def test_touching_spans_alone_never_match():
+    score = score_entities([doc((0, 5, "PER"))], [doc((5, 9, "PER"))])
+    for scheme in SCHEMES:
+        assert counts(score.metrics[scheme]) == (0, 0, 0, 1, 1), scheme
+        assert prf_of(score.metrics[scheme]) == (0.0, 0.0, 0.0), scheme
+
+
 # --- edge cases -----------------------------------------------------------------------------
 
 GOLD = [doc((0, 5, "PER"), (10, 20, "ORG"), sentence_starts=[0, 8]), doc((3, 9, "LOC"), (12, 14, "PER"))]
@@ -132,10 +222,15 @@ def test_misaligned_document_lists_are_refused():
 def test_macro_is_the_mean_over_types():
     pred = [doc((0, 5, "PER"), (10, 20, "LOC")), doc((3, 9, "LOC"))]
     score = score_entities(GOLD, pred)
+    # Per type (no overlaps within a type, so every scheme agrees):
+    #   PER: gold (0, 5), (12, 14); found (0, 5):           P 1,   R 1/2, F1 2/3
+    #   ORG: gold (10, 20); no ORG predicted:               P 0,   R 0,   F1 0
+    #   LOC: gold (3, 9) found; (10, 20) LOC spurious:      P 1/2, R 1,   F1 2/3
+    # Macro: P (1 + 0 + 1/2)/3 = 1/2, R (1/2 + 0 + 1)/3 = 1/2, F1 (2/3 + 0 + 2/3)/3 = 4/9.
     for scheme in SCHEMES:
-        for name in ("precision", "recall", "f1"):
-            per_type = [score.per_label[label][scheme][name] for label in score.per_label]
-            assert score.metrics[scheme][f"macro_{name}"] == pytest.approx(sum(per_type) / len(per_type))
+        metrics = score.metrics[scheme]
+        got = (metrics["macro_precision"], metrics["macro_recall"], metrics["macro_f1"])
+        assert got == pytest.approx((1 / 2, 1 / 2, 4 / 9)), scheme
 
 
 def test_a_type_is_scored_on_its_own_spans():

@@ -153,12 +153,23 @@ def test_strict_mode_agrees_with_seqeval_iob2_scheme(sequences):
     assert_same_as_seqeval(score_iob2(gold, pred, mode="strict"), theirs)
 
 
+def tags_on_token_edges(tokens, entities: list[EntityRecord]) -> list[str]:
+    """IOB2 tags made here, for flat entities whose edges are token edges: a token inside
+    an entity is B- at the entity's start, I- after it."""
+    tags = []
+    for token in tokens:
+        inside = [e for e in entities if e.start <= token.start and token.end <= e.end]
+        assert len(inside) <= 1, inside
+        tags.append("O" if not inside else ("B-" if token.start == inside[0].start else "I-") + inside[0].type)
+    return tags
+
+
 def test_entity_layer_iob2_view_equals_seqeval_on_the_article():
     from seqeval.metrics import f1_score, precision_score, recall_score
     from seqeval.scheme import IOB2
 
     from benchmark.corpus import load_shipped
-    from benchmark.formats.conll import iob2_tags, sentence_tokens
+    from benchmark.formats.conll import sentence_tokens
     from benchmark.metrics.entities import score_entities
     from benchmark.records import records_from_document
     from benchmark.systems.rules import RulesSystem
@@ -170,10 +181,13 @@ def test_entity_layer_iob2_view_equals_seqeval_on_the_article():
                                            for e in prediction["entities"]])
     view = score_entities([gold], [pred]).extra["iob2"]
     tokens = sentence_tokens(doc)
-    gold_tags = [iob2_tags(t, doc.entities) for t in tokens]
-    pred_tags = [to_iob2([(x.start, x.end) for x in t], pred.entities) for t in tokens]
+    edges = {t.start for s in tokens for t in s} | {t.end for s in tokens for t in s}
+    assert all(e.start in edges and e.end in edges for e in gold.entities + pred.entities)
+    gold_tags = [tags_on_token_edges(t, gold.entities) for t in tokens]
+    pred_tags = [tags_on_token_edges(t, pred.entities) for t in tokens]
     for mode, kwargs in (("default", {}), ("strict", {"mode": "strict", "scheme": IOB2})):
         assert view[mode]["micro"]["precision"] == pytest.approx(precision_score(gold_tags, pred_tags, **kwargs))
         assert view[mode]["micro"]["recall"] == pytest.approx(recall_score(gold_tags, pred_tags, **kwargs))
         assert view[mode]["micro"]["f1"] == pytest.approx(f1_score(gold_tags, pred_tags, **kwargs))
-    assert view["default"]["micro"]["f1"] < 1.0  # the rules system misses something: the test can fail
+    # The rules system gets 71 of its 72 chunks right, against 72 gold chunks (one GPE wrong).
+    assert view["default"]["micro"]["f1"] == pytest.approx(71 / 72)

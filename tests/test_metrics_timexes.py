@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from benchmark.metrics.matching import overlap, overlapping_pairs
+from benchmark.metrics.matching import overlapping_pairs
 from benchmark.metrics.timexes import score_timexes
 from benchmark.records import DocRecords, TimexRecord
 
@@ -187,7 +187,10 @@ def test_sweep_finds_exactly_the_overlapping_pairs():
         spans = [[(s, s + rng.randint(0, 6)) for s in (rng.randint(0, 30) for _ in range(rng.randint(0, 8)))]
                  for _side in range(2)]
         gold_spans, pred_spans = spans
-        expected = {(g, p) for g, a in enumerate(gold_spans) for p, b in enumerate(pred_spans) if overlap(a, b)}
+        # Half-open spans share a code point when the later start is before the earlier end
+        # (an empty span shares none).
+        expected = {(g, p) for g, a in enumerate(gold_spans) for p, b in enumerate(pred_spans)
+                    if max(a[0], b[0]) < min(a[1], b[1])}
         found = list(overlapping_pairs(gold_spans, pred_spans))
         assert sorted(found) == sorted(expected)
         assert len(found) == len(set(found))

@@ -26,9 +26,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from benchmark.cache import default_cache_dir, system_key
 from benchmark.errors import InputError
 from benchmark.model import LAYERS
-from benchmark.run import Failure, default_cache_dir, run_system
+from benchmark.run import Failure, run_system
 from benchmark.systems.base import SystemFailure, SystemSpec
 from benchmark.systems.builtin import EmptySystem, OracleSystem
 from benchmark.systems.command import CommandSystem
@@ -84,11 +85,26 @@ CLASS_SOURCE = """
 """
 
 
-def test_python_callable_from_a_file(tmp_path):
+@pytest.fixture
+def loaded(request):
+    """load_system, closing every system loaded when the test ends."""
+    systems = []
+
+    def load(spec, **kwargs):
+        system = load_system(spec, **kwargs)
+        systems.append(system)
+        return system
+
+    yield load
+    for system in systems:
+        system.close()
+
+
+def test_python_callable_from_a_file(tmp_path, loaded):
     write(tmp_path / "sysfile.py", CALLABLE_SOURCE)
     spec = resolve("python:sysfile.py:extract", cwd=tmp_path)
     assert (spec.kind, spec.origin) == ("python", "ad hoc")
-    system = load_system(spec)
+    system = loaded(spec)
     assert system.layers == ("entities",)
     assert system.predict(make_docs("US troops")[0]) == {
         "id": "d0", "entities": [{"start": 0, "end": 2, "type": "GPE"}]}
@@ -104,7 +120,7 @@ def test_python_class_from_a_file_is_instantiated_once_and_closed(tmp_path):
     assert (tmp_path / "sub" / "closed.flag").exists()
 
 
-def test_python_systems_from_benchmark_yaml(tmp_path):
+def test_python_systems_from_benchmark_yaml(tmp_path, loaded):
     module = f"confmod_{uuid.uuid4().hex}"
     conf = tmp_path / "conf"
     write(conf / "tagger.py", CLASS_SOURCE)
@@ -119,11 +135,11 @@ def test_python_systems_from_benchmark_yaml(tmp_path):
     byfile = resolve("byfile", config=config, cwd=elsewhere)
     assert byfile.kind == "python" and byfile.origin == str(config)
     assert byfile.target == f"{conf.resolve() / 'tagger.py'}:Tagger"
-    system = load_system(byfile)
+    system = loaded(byfile)
     assert system.layers == ("entities",)  # the config's layers win over the class attribute
     assert system.predict(make_docs("x")[0])["calls"] == 1
 
-    bymodule = load_system(resolve("bymodule", config=config, cwd=elsewhere))
+    bymodule = loaded(resolve("bymodule", config=config, cwd=elsewhere))
     assert (bymodule.layers, bymodule.timeout) == (("entities",), 5.0)
     assert bymodule.predict(make_docs("US")[0])["entities"][0]["type"] == "GPE"
 
@@ -139,7 +155,7 @@ def test_python_system_that_cannot_be_imported_is_an_input_error(tmp_path):
         load_system(resolve("python:no_such_pkg_xyz.mod:f", cwd=tmp_path))
 
 
-def test_python_system_that_raises_or_returns_junk_fails_only_that_document(tmp_path):
+def test_python_system_that_raises_or_returns_junk_fails_only_that_document(tmp_path, loaded):
     write(tmp_path / "flaky.py", """
         def extract(document):
             if document["text"] == "raise":
@@ -148,36 +164,22 @@ def test_python_system_that_raises_or_returns_junk_fails_only_that_document(tmp_
                 return ["not", "an", "object"]
             if document["text"] == "exit":
                 raise SystemExit(4)
-            return {"entities": []}
+            if document["text"] == "no id":
+                return {"entities": []}
+            return {"id": document["id"], "entities": []}
     """)
-    system = load_system(resolve("python:flaky.py:extract", cwd=tmp_path))
-    result = run_system(system, make_docs("ok", "raise", "list", "exit", "ok"),
+    system = loaded(resolve("python:flaky.py:extract", cwd=tmp_path))
+    result = run_system(system, make_docs("ok", "raise", "list", "exit", "no id", "ok"),
                         cache_dir=None, spec_key="k", progress=False)
-    assert sorted(result.predictions) == ["d0", "d4"]
-    assert result.predictions["d0"] == {"entities": [], "id": "d0"}  # the id is filled in
+    assert sorted(result.predictions) == ["d0", "d5"]
+    assert result.predictions["d0"] == {"id": "d0", "entities": []}
     errors = {f.document: f for f in result.failures}
     assert errors["d1"].error == "raised ValueError: cannot parse this one"
     assert "flaky.py" in errors["d1"].stderr and "Traceback" in errors["d1"].stderr
     assert errors["d2"].error == "returned list, not a JSON object"
     assert errors["d3"].error == "raised SystemExit: 4"
-
-
-def test_python_system_past_its_timeout_fails_and_the_run_goes_on():
-    release = threading.Event()
-
-    def extract(document):
-        if document["text"] == "hang":
-            release.wait(30)
-        return {"id": document["id"]}
-
-    system = PythonSystem("slowpoke", extract, LAYERS, timeout=0.2)
-    try:
-        result = run_system(system, make_docs("hang", "fine"), cache_dir=None, spec_key="k", progress=False)
-    finally:
-        release.set()
-    assert list(result.predictions) == ["d1"]
-    assert result.failures[0].document == "d0"
-    assert "timeout of 0.2 s" in result.failures[0].error
+    assert errors["d4"].error.startswith('answered without an "id" (keys: entities)')  # never filled in
+    assert len(system.started) == 1  # a failing document does not cost the worker
 
 
 # --- command systems ------------------------------------------------------------
@@ -453,25 +455,37 @@ def tiny_installed(tmp_path):
 
 
 @pytest.mark.slow
-def test_an_installed_entry_point_is_a_system(tiny_installed, tmp_path):
+def test_an_installed_entry_point_is_a_system(tiny_installed, tmp_path, loaded):
     spec = resolve("tiny", cwd=tmp_path)
     assert spec.kind == "entrypoint" and spec.target == "tinysys:predict"
     assert TINY_DIST in spec.origin
     assert "tiny" in [s.name for s in list_systems(cwd=tmp_path)]
-    system = load_system(spec)
+    system = loaded(spec)
     assert system.layers == ("entities",)
     assert system.predict(make_docs("x")[0]) == {"id": "d0", "entities": [], "from": "tinysys"}
 
 
 # --- resolution -----------------------------------------------------------------
 
-def test_builtins_win_over_benchmark_yaml_and_listing_shows_the_winners(tmp_path):
-    write_config(tmp_path, {"empty": {"command": "cat"}, "mymodel": {"http": "http://localhost:9/x"}})
-    assert resolve("empty", cwd=tmp_path).kind == "builtin"
+@pytest.mark.parametrize("name", ["oracle", "rules", "empty"])
+def test_a_benchmark_yaml_entry_named_like_a_builtin_is_refused(tmp_path, name):
+    config = write_config(tmp_path, {name: {"command": "cat"}, "mymodel": {"http": "http://localhost:9/x"}})
+    for wanted in (name, "mymodel"):
+        with pytest.raises(InputError) as caught:
+            resolve(wanted, cwd=tmp_path)
+        assert str(caught.value) == (f"{config}: systems.{name}: {name!r} is the name of a built-in system, "
+                                     f"which would be run instead; rename the entry (e.g. to 'my-{name}').")
+    with pytest.raises(InputError, match="rename the entry"):
+        list_systems(cwd=tmp_path)
+
+
+def test_listing_shows_the_builtins_then_user_entries(tmp_path):
+    write_config(tmp_path, {"mymodel": {"http": "http://localhost:9/x"}})
     listed = {spec.name: spec for spec in list_systems(cwd=tmp_path)}
+    assert [name for name in listed][:3] == ["oracle", "empty", "rules"]
     assert listed["empty"].kind == "builtin"
     assert listed["mymodel"].kind == "http"
-    assert "mymodel: http http://localhost:9/x" in listed["mymodel"].describe()
+    assert "mymodel: http http://localhost:9/x; layers those it returns keys for" in listed["mymodel"].describe()
 
 
 def test_unknown_name_lists_known_systems_with_a_suggestion(tmp_path):
@@ -569,6 +583,7 @@ def test_brat_folder_is_read_as_predictions(tmp_path):
 def test_empty_and_oracle(tmp_path):
     gold = {"d0": {"id": "d0", "entities": [{"start": 0, "end": 2, "type": "GPE"}]}}
     oracle = load_system(resolve("oracle", cwd=tmp_path), gold_by_id=gold)
+    assert isinstance(oracle, OracleSystem)  # built-ins run in the harness's process
     assert isinstance(oracle, OracleSystem)
     result = run_system(oracle, make_docs("US", "other"), cache_dir=tmp_path / "cache", spec_key="oracle",
                         progress=False)
@@ -585,7 +600,6 @@ def test_empty_and_oracle(tmp_path):
 def test_rules_is_loaded_lazily(tmp_path):
     spec = resolve("rules", cwd=tmp_path)
     assert (spec.kind, spec.origin) == ("builtin", "built-in")
-    pytest.importorskip("benchmark.systems.rules")
     system = load_system(spec)
     assert system.name == "rules" and set(system.layers) <= set(LAYERS)
 
@@ -606,17 +620,18 @@ def test_cache_skips_the_system_on_a_second_run(tmp_path):
     docs = make_docs("a", "b")
     cache = tmp_path / "cache"
     first = run_system(system, docs, cache_dir=cache, spec_key="python:x.py:f", progress=False)
-    assert system.calls == 2
+    assert system.calls == 2 and (first.cache_enabled, first.from_cache) == (True, 0)
     second = run_system(system, docs, cache_dir=cache, spec_key="python:x.py:f", progress=False)
     assert system.calls == 2 and second.predictions == first.predictions
-    renamed = [dict(doc, id=f"new-{doc['id']}") for doc in docs]  # same text, other id
-    assert list(run_system(system, renamed, cache_dir=cache, spec_key="python:x.py:f",
-                           progress=False).predictions["new-d0"].items()) == [("id", "new-d0"), ("entities", [])]
-    assert system.calls == 2
-    run_system(system, docs, cache_dir=None, spec_key="python:x.py:f", progress=False)
+    assert second.from_cache == 2
+    renamed = [dict(doc, id=f"new-{doc['id']}") for doc in docs]  # same text, other id: other input
+    assert run_system(system, renamed, cache_dir=cache, spec_key="python:x.py:f",
+                      progress=False).predictions["new-d0"] == {"id": "new-d0", "entities": []}
     assert system.calls == 4
+    uncached = run_system(system, docs, cache_dir=None, spec_key="python:x.py:f", progress=False)
+    assert system.calls == 6 and (uncached.cache_enabled, uncached.from_cache) == (False, 0)
     run_system(system, docs, cache_dir=cache, spec_key="another spec", progress=False)
-    assert system.calls == 6
+    assert system.calls == 8
     assert not list(cache.rglob("*.tmp"))
 
 
@@ -635,7 +650,8 @@ def test_failures_are_not_cached(tmp_path):
     assert (len(first.failures), list(second.predictions)) == (1, ["d0"])
 
 
-def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+def test_default_cache_dir_follows_the_environment(monkeypatch, tmp_path, private_prediction_cache):
+    assert default_cache_dir() == private_prediction_cache  # the autouse fixture of conftest.py
     monkeypatch.setenv("DIPLOMACY_IE_CACHE", str(tmp_path / "elsewhere"))
     assert default_cache_dir() == tmp_path / "elsewhere"
     monkeypatch.delenv("DIPLOMACY_IE_CACHE")
@@ -657,22 +673,64 @@ def test_two_jobs_run_two_documents_at_once():
     assert (sorted(result.predictions), result.failures) == (["d0", "d1"], [])
 
 
-def test_a_python_system_not_declared_thread_safe_runs_one_document_at_a_time(capsys):
-    active, peak = [0], [0]
-    lock = threading.Lock()
+class OverlapProbe:
+    """Each call stays inside until a second call joins it, or for 0.5 s: so two calls
+    that are allowed to overlap certainly do, and `peak` says whether they did."""
 
-    def extract(document):
-        with lock:
-            active[0] += 1
-            peak[0] = max(peak[0], active[0])
-        with lock:
-            active[0] -= 1
+    name, layers = "probe", LAYERS
+
+    def __init__(self, thread_safe: bool):
+        self.thread_safe = thread_safe
+        self.inside = self.peak = 0
+        self.joined = threading.Condition()
+
+    def predict(self, document):
+        with self.joined:
+            self.inside += 1
+            self.peak = max(self.peak, self.inside)
+            self.joined.notify_all()
+            self.joined.wait_for(lambda: self.inside >= 2, timeout=0.5)
+            self.inside -= 1
         return {"id": document["id"]}
 
-    system = PythonSystem("serial", extract, LAYERS)
-    result = run_system(system, make_docs(*"abcdef"), jobs=4, cache_dir=None, spec_key="k", progress=False)
-    assert len(result.predictions) == 6 and peak[0] == 1
-    assert "not declared thread-safe" in capsys.readouterr().err
+
+@pytest.mark.parametrize("thread_safe, peak", [(True, 2), (False, 1)])
+def test_thread_safe_decides_whether_two_documents_overlap(capsys, thread_safe, peak):
+    probe = OverlapProbe(thread_safe)
+    result = run_system(probe, make_docs(*"abcd"), jobs=2, cache_dir=None, spec_key="k", progress=False)
+    assert (len(result.predictions), probe.peak) == (4, peak)
+    assert ("not declared thread-safe" in capsys.readouterr().err) is (not thread_safe)
+
+
+OVERLAP_SOURCE = """
+    import os, pathlib, time
+
+    class Probe:
+        thread_safe = {thread_safe}
+
+        def predict(self, document):
+            mark = pathlib.Path(f"inside-{{os.getpid()}}")
+            mark.touch()
+            deadline = time.time() + 1.0  # stay inside until another worker joins, or 1 s
+            while len(list(pathlib.Path().glob("inside-*"))) < 2 and time.time() < deadline:
+                time.sleep(0.01)
+            peers = len(list(pathlib.Path().glob("inside-*")))
+            time.sleep(0.05)  # so that a joining worker still finds this one inside
+            mark.unlink()
+            return {{"id": document["id"], "peers": peers, "pid": os.getpid()}}
+"""
+
+
+@pytest.mark.parametrize("thread_safe", [True, False])
+def test_python_workers_overlap_only_when_the_system_is_thread_safe(tmp_path, loaded, thread_safe):
+    write(tmp_path / "probe.py", OVERLAP_SOURCE.format(thread_safe=thread_safe))
+    system = loaded(resolve("python:probe.py:Probe", cwd=tmp_path))
+    assert system.thread_safe is thread_safe
+    result = run_system(system, make_docs("a", "b"), jobs=2, cache_dir=None, spec_key="k", progress=False)
+    assert result.failures == []
+    answers = result.predictions.values()
+    assert {a["peers"] for a in answers} == ({2} if thread_safe else {1})
+    assert len({a["pid"] for a in answers}) == (2 if thread_safe else 1)  # one worker per running document
 
 
 def test_fail_fast_stops_at_the_first_failure():
@@ -717,8 +775,8 @@ def test_limit_runs_only_the_first_documents():
 
 def test_spec_describe_and_cache_key(tmp_path):
     source = write(tmp_path / "m.py", "def f(d):\n    return {}\n")
-    spec = SystemSpec("m", "python", f"{source}:f", ("entities",), 3.0, "ad hoc")
+    spec = SystemSpec("m", "python", f"{source}:f", ("entities",), 3.0, "ad hoc", layers_declared=True)
     assert spec.describe() == f"m: python {source}:f; layers entities; timeout 3 s; from ad hoc"
-    before = spec.cache_key()
+    before = system_key(spec)
     source.write_text("def f(d):\n    return {'entities': []}\n", encoding="utf-8")
-    assert spec.cache_key() != before  # editing the system's file invalidates its cache
+    assert system_key(spec) != before  # editing the system's file invalidates its cache

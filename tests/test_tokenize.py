@@ -32,7 +32,7 @@ def test_article_sentences(article_text):
     assert sentences[-2:] == ["Related Articles", "Back to top button"]
     assert "“We will read it." in sentences
     # a closing quote stays with the sentence it ends
-    assert any(s.startswith("“Right now") and s.endswith("told reporters.") for s in sentences)
+    assert sum(s.startswith("“Right now") and s.endswith("told reporters.") for s in sentences) == 1
     assert len(sentences) == 24
 
 

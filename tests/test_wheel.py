@@ -13,14 +13,12 @@ from pathlib import Path
 import pytest
 
 from benchmark.corpus import list_metas
-from tests.conftest import ROOT
+from tests.conftest import ROOT, expected_dataset_sha256
 
 pytestmark = pytest.mark.slow
 
 IGNORED = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks", "build",
                                  "dist", "*.egg-info", "_data", ".venv", "venv", ".mypy_cache", ".ruff_cache")
-# Modules `benchmark evaluate --system oracle` needs; the oracle run is skipped until they exist.
-EVALUATE_MODULES = ("benchmark.metrics.entities", "benchmark.systems.registry", "benchmark.run")
 
 
 def run(command: list, cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -74,15 +72,15 @@ def test_wheel_holds_the_rules_lexicons(installed):
 def test_installed_benchmark_validates_and_reads_its_own_data(installed):
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "validate"], elsewhere, env)
-    assert "ok" in result.stdout
     probe = ("import hashlib, benchmark.corpus as c; m = c.list_metas()[0]; print(c.data_root()); "
              "print(hashlib.sha256((c.corpus_dir() / f'{m.id}.txt').read_bytes()).hexdigest()); print(m.sha256)")
     data_root, text_sha, meta_sha = run([venv / "bin" / "python", "-c", probe], elsewhere, env).stdout.split()
     data_root = Path(data_root)
     assert data_root.name == "_data" and data_root.parent.name == "benchmark"
     assert data_root.parent.parent.name == "site-packages" and venv in data_root.parents
-    expected = list_metas()[0].sha256
-    assert text_sha == meta_sha == expected
+    (meta,) = list_metas()
+    assert text_sha == meta_sha == meta.sha256
+    assert result.stdout == f"ok: {data_root / 'annotations' / f'{meta.id}.yaml'}\n"
 
 
 def test_installed_benchmark_prints_its_prompt_templates(installed):
@@ -95,17 +93,15 @@ def test_installed_benchmark_prints_its_prompt_templates(installed):
 
 
 def test_installed_oracle_scores_one(installed):
-    missing = [m for m in EVALUATE_MODULES if importlib.util.find_spec(m) is None]
-    if missing:
-        pytest.skip(f"benchmark evaluate needs {', '.join(missing)}, not written yet")
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0",
-                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+                  "--format", "json", "--quiet"], elsewhere, env)
     scored = json.loads(result.stdout)
-    assert scored["dataset"]["sha256"]
+    assert scored["dataset"]["sha256"] == expected_dataset_sha256()
+    assert sorted(scored["layers"]) == sorted(["entities", "coref", "quotes", "events", "timexes"])
     for layer, outcome in scored["layers"].items():
-        if outcome.get("status") == "scored":
-            assert outcome["headline"]["value"] == 1.0, layer
+        assert outcome["status"] == "scored", layer
+        assert outcome["headline"]["value"] == 1.0, layer
 
 
 def test_installed_rules_scores_the_pinned_headlines(installed):
@@ -113,7 +109,7 @@ def test_installed_rules_scores_the_pinned_headlines(installed):
 
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "evaluate", "--system", "rules", "--bootstrap", "0",
-                  "--format", "json", "--no-cache", "--quiet"], elsewhere, env)
+                  "--format", "json", "--quiet"], elsewhere, env)
     scored = json.loads(result.stdout)
     assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == \
         {layer: value for layer, (_, value, _) in RULES_HEADLINES.items()}
@@ -125,6 +121,6 @@ def test_installed_benchmark_writes_its_html_report(installed):
     for template in ("report.html.j2", "macros.html.j2", "report.css", "report.js"):
         assert f"benchmark/report/templates/{template}" in names
     report = elsewhere / "report.html"
-    run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0", "--no-cache", "--quiet",
+    run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0", "--quiet",
          "--report", report], elsewhere, env)
     assert 'data-outcome="correct"' in report.read_text(encoding="utf-8")

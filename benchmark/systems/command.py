@@ -1,31 +1,34 @@
 """Command systems: a long-lived process started with a shell command that reads one
 JSON document per line on stdin and writes one prediction per line on stdout.
 
-Each worker thread of the run gets its own process. When a process dies, hangs past
-the timeout or writes something that is not a prediction for the document, it is
-killed and the failure recorded; the next document starts a fresh process.
+Each worker thread of the run gets its own process. Every answer must carry the
+id of the document it answers. When a process dies, hangs past the timeout, or
+writes a line that is not the answer for the document it was sent (not JSON, no
+id, another document's id: a start-up banner or an extra line), the document
+fails, the process is killed, and the next document starts a fresh process, so a
+stray line can never be taken for a later document's answer. Output is read with
+bounded buffers: a stdout line over MAX_REPLY_BYTES fails the document, and only
+the last 64 KiB of stderr are kept for the failure record.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import queue
-import signal
 import subprocess
 import threading
 import time
-from collections import deque
 from pathlib import Path
 
-from .base import DEFAULT_TIMEOUT, SystemFailure, as_prediction
+from .base import DEFAULT_TIMEOUT, MAX_REPLY_BYTES, SystemFailure, as_prediction
+from .processes import Channel, ChannelError, Child, Stopping
 
-STDERR_LINES = 20
 SHUTDOWN_GRACE = 2.0  # seconds a process gets to exit after its stdin is closed
+SHOWN = 80  # characters of a stray line quoted in a failure
 
 
 class CommandProcess:
-    """One running process with reader threads for its stdout lines and stderr tail."""
+    """One running process in a session of its own, and the pipes to it."""
 
     def __init__(self, command: str, cwd: Path | None):
         env = dict(os.environ)
@@ -33,90 +36,62 @@ class CommandProcess:
         # answer in a pipe buffer until the timeout.
         env.setdefault("PYTHONUNBUFFERED", "1")
         env.setdefault("PYTHONIOENCODING", "utf-8")
-        self.process = subprocess.Popen(
-            command, shell=True, cwd=cwd, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            start_new_session=(os.name == "posix"),  # so a kill reaches the shell's children
-        )
-        self.lines: queue.Queue[bytes | None] = queue.Queue()
-        self.stderr_tail: deque[str] = deque(maxlen=STDERR_LINES)
-        self._stdout_reader = threading.Thread(target=self._read_stdout, daemon=True)
-        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
-        self._stdout_reader.start()
-        self._stderr_reader.start()
+        self.child = Child(command, shell=True, cwd=cwd, env=env, bufsize=0,
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        streams = self.child.process
+        self.channel = Channel(streams.stdin.fileno(), streams.stdout.fileno(),  # type: ignore[union-attr]
+                               streams.stderr.fileno(), self.child.alive)  # type: ignore[union-attr]
+
+    @property
+    def process(self) -> subprocess.Popen:
+        return self.child.process
 
     @property
     def pid(self) -> int:
-        return self.process.pid
-
-    def _read_stdout(self) -> None:
-        for line in self.process.stdout:  # type: ignore[union-attr]
-            self.lines.put(line)
-        self.lines.put(None)
-
-    def _read_stderr(self) -> None:
-        for line in self.process.stderr:  # type: ignore[union-attr]
-            self.stderr_tail.append(line.decode("utf-8", "replace").rstrip("\r\n"))
+        return self.child.pid
 
     def ask(self, document: dict, timeout: float | None) -> bytes:
         """Send a document and return the next non-blank line of output."""
-        payload = (json.dumps(document, ensure_ascii=True) + "\n").encode("ascii")
-        try:
-            self.process.stdin.write(payload)  # type: ignore[union-attr]
-            self.process.stdin.flush()  # type: ignore[union-attr]
-        except OSError:  # BrokenPipeError: it has already exited
-            raise SystemFailure(self._exit_message("before reading the document")) from None
+        request = (json.dumps(document, ensure_ascii=True) + "\n").encode("ascii")
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                line = self.lines.get(timeout=remaining)
-            except queue.Empty:
-                raise SystemFailure(f"no answer within the timeout of {timeout:g} s") from None
-            if line is None:
-                raise SystemFailure(self._exit_message("before answering"))
+                line = self.channel.exchange(request, deadline)
+            except ChannelError as error:
+                raise SystemFailure(self._problem(error, timeout)) from None
+            request = b""
             if line.strip():
                 return line
 
-    def _exit_message(self, when: str) -> str:
-        try:
-            status = self.process.wait(timeout=1.0)
-        except subprocess.TimeoutExpired:
+    def _problem(self, error: ChannelError, timeout: float | None) -> str:
+        if error.reason == "timeout":
+            return f"no answer within the timeout of {timeout:g} s"
+        if error.reason == "too long":
+            return f"wrote an output line longer than {MAX_REPLY_BYTES // 2 ** 20} MiB"
+        when = error.detail or "before answering"
+        status = self.child.exit_status()
+        if status is None:
             return f"the process closed its output {when}"
         return f"the process exited with status {status} {when}"
 
     def stderr_text(self) -> str:
-        self._stderr_reader.join(timeout=1.0)
-        return "\n".join(self.stderr_tail)
+        return self.channel.tail.text()
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            try:
-                if os.name == "posix":
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                else:
-                    self.process.kill()
-            except ProcessLookupError:
-                pass
-        self._reap()
+        self.child.end()
+        self._close_pipes()
 
     def stop(self) -> None:
-        """Close stdin so the process can exit by itself; kill it if it does not."""
+        """Close stdin so the process can exit by itself; kill its group in any case."""
         try:
             self.process.stdin.close()  # type: ignore[union-attr]
         except OSError:
             pass
-        try:
-            self.process.wait(timeout=SHUTDOWN_GRACE)
-        except subprocess.TimeoutExpired:
-            pass
+        self.channel.request_fd = None
+        self.channel.wait_for_exit(self.child, SHUTDOWN_GRACE)
         self.kill()
 
-    def _reap(self) -> None:
-        try:
-            self.process.wait(timeout=5.0)
-        except subprocess.TimeoutExpired:
-            pass
+    def _close_pipes(self) -> None:
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             try:
                 stream.close()  # type: ignore[union-attr]
@@ -130,7 +105,7 @@ class CommandSystem:
     thread_safe = True
     cacheable = True
 
-    def __init__(self, name: str, command: str, layers: tuple[str, ...], *,
+    def __init__(self, name: str, command: str, layers: tuple[str, ...] | None, *,
                  timeout: float | None = DEFAULT_TIMEOUT, cwd: Path | None = None):
         self.name = name
         self.layers = layers
@@ -156,6 +131,8 @@ class CommandSystem:
     def _process(self) -> CommandProcess:
         process = getattr(self._local, "process", None)
         if process is None or process.process.poll() is not None:
+            if process is not None:
+                process.kill()
             process = self._start()
             self._local.process = process
         return process
@@ -163,6 +140,8 @@ class CommandSystem:
     def _start(self) -> CommandProcess:
         try:
             process = CommandProcess(self.command, self.cwd)
+        except Stopping:
+            raise SystemFailure("the run is stopping") from None
         except OSError as error:
             raise SystemFailure(f"cannot start command {self.command!r}: {error}") from None
         with self._lock:
@@ -180,6 +159,8 @@ def _parse(line: bytes) -> object:
     text = line.decode("utf-8", "replace").strip()
     try:
         return json.loads(text)
-    except ValueError as error:
-        shown = text if len(text) <= 80 else text[:77] + "..."
-        raise SystemFailure(f"wrote a line that is not JSON ({error}): {shown}") from None
+    except (ValueError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        shown = text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
+        raise SystemFailure(f"wrote a line that is not JSON ({reason}): {shown}; every line on stdout "
+                            "must be the answer to one document, with its id (write logs to stderr)") from None

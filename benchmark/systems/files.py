@@ -37,12 +37,11 @@ class PredictionsFile:
     cacheable = False
     thread_safe = True
 
-    def __init__(self, name: str, path: Path, layers: tuple[str, ...] = LAYERS):
+    def __init__(self, name: str, path: Path, layers: tuple[str, ...] | None = None):
         self.name = name
         self.path = path
         self.predictions, self.line_of = read_jsonl_predictions(path)
-        present = layers_present(self.predictions.values())
-        self.layers = present if layers == LAYERS and present else layers
+        self.layers = layers or layers_present(self.predictions.values()) or LAYERS
 
     def predict(self, document: dict) -> dict:
         prediction = self.predictions.get(document["id"])
@@ -64,10 +63,10 @@ class BratFolder:
     cacheable = False
     thread_safe = True
 
-    def __init__(self, name: str, folder: Path, layers: tuple[str, ...] = LAYERS):
+    def __init__(self, name: str, folder: Path, layers: tuple[str, ...] | None = None):
         self.name = name
         self.folder = folder
-        self.layers = layers
+        self.layers = layers or LAYERS
 
     def predict(self, document: dict) -> dict:
         from ..formats.brat import read_brat_predictions
@@ -81,7 +80,7 @@ class BratFolder:
         pass
 
 
-def load_predictions(name: str, path: Path, layers: tuple[str, ...] = LAYERS):
+def load_predictions(name: str, path: Path, layers: tuple[str, ...] | None = None):
     if path.is_dir():
         return BratFolder(name, path, layers)
     if not path.exists():

@@ -3,8 +3,14 @@
 an entry point of the group `benchmark.systems`.
 
 An optional `layers` attribute declares what the system does (a spec's explicit
-`layers:` wins); an optional `thread_safe = True` lets `--jobs` call it from
-several threads; an optional `close()` is called at the end of the run.
+`layers:` wins; with neither, the system declares the layers it returns keys for);
+an optional `thread_safe = True` lets `--jobs` run several documents at once; an
+optional `close()` is called at the end of the run.
+
+This module loads such an object and calls it in the current process. A user's
+system is loaded here only inside a worker process (benchmark.systems.worker); the
+harness talks to it through benchmark.systems.isolated. The built-in `rules`
+system is the one Python system called in the harness's own process.
 """
 
 from __future__ import annotations
@@ -15,14 +21,12 @@ import importlib.util
 import inspect
 import os
 import sys
-import threading
 import traceback
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable
 
 from ..errors import InputError
-from ..model import LAYERS
 from .base import SystemFailure, SystemSpec, as_prediction, normalize_layers
 
 ENTRY_POINT_GROUP = "benchmark.systems"
@@ -30,48 +34,28 @@ TRACEBACK_LINES = 20
 
 
 class PythonSystem:
-    """Calls a Python predict function in process and checks what it returns."""
+    """Calls a Python predict function in this process and checks what it returns."""
 
-    def __init__(self, name: str, predict: Callable[[dict], object], layers: tuple[str, ...], *,
-                 timeout: float | None = None, close: Callable[[], object] | None = None,
-                 thread_safe: bool = False, cacheable: bool = True):
+    def __init__(self, name: str, predict: Callable[[dict], object], layers: tuple[str, ...] | None, *,
+                 close: Callable[[], object] | None = None, thread_safe: bool = False,
+                 cacheable: bool = True):
         self.name = name
         self.layers = layers
-        self.timeout = timeout
         self.thread_safe = thread_safe
         self.cacheable = cacheable
         self._predict = predict
         self._close = close
 
+    @property
+    def has_close(self) -> bool:
+        return self._close is not None
+
     def predict(self, document: dict) -> dict:
-        value = _call(self._predict, dict(document), self.timeout)
-        return as_prediction(value, document)
+        return as_prediction(_guarded(self._predict, dict(document)), document)
 
     def close(self) -> None:
         if self._close is not None:
             self._close()
-
-
-def _call(function: Callable[[dict], object], document: dict, timeout: float | None) -> object:
-    if timeout is None:
-        return _guarded(function, document)
-    # A thread cannot be killed: past the timeout it is abandoned (daemon) and the run goes on.
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = _guarded(function, document)
-        except SystemFailure as failure:
-            outcome["failure"] = failure
-
-    worker = threading.Thread(target=run, name=f"predict-{document['id']}", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise SystemFailure(f"did not return within the timeout of {timeout:g} s")
-    if "failure" in outcome:
-        raise outcome["failure"]  # type: ignore[misc]
-    return outcome["value"]
 
 
 def _guarded(function: Callable[[dict], object], document: dict) -> object:
@@ -88,6 +72,9 @@ def label(spec: SystemSpec) -> str:
 
 
 def load_python_system(spec: SystemSpec) -> PythonSystem:
+    """Import and wrap the system a `python` or `entrypoint` spec names (InputError if it cannot)."""
+    if spec.kind == "entrypoint":
+        return load_entry_point_system(spec)
     return system_from_object(import_target(spec), spec)
 
 
@@ -99,7 +86,7 @@ def load_entry_point_system(spec: SystemSpec) -> PythonSystem:
     entry_point = next(iter(matches))
     try:
         loaded = entry_point.load()
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise InputError(f"cannot load {label(spec)} from {spec.origin}: "
                          f"{type(error).__name__}: {error}") from None
     return system_from_object(loaded, spec)
@@ -110,7 +97,7 @@ def system_from_object(loaded: object, spec: SystemSpec, *, cacheable: bool = Tr
     if inspect.isclass(loaded):
         try:
             loaded = loaded()
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise InputError(f"cannot create {label(spec)}: {spec.target}() raised "
                              f"{type(error).__name__}: {error}. A system class is created "
                              "with no arguments.") from None
@@ -122,15 +109,18 @@ def system_from_object(loaded: object, spec: SystemSpec, *, cacheable: bool = Tr
                              "f(document) -> dict, or a class or object with a predict(document) method.")
         predict, close = loaded, None
     return PythonSystem(spec.name, predict, declared_layers(loaded, spec),
-                        timeout=spec.timeout, close=close if callable(close) else None,
+                        close=close if callable(close) else None,
                         thread_safe=bool(getattr(loaded, "thread_safe", False)), cacheable=cacheable)
 
 
-def declared_layers(loaded: object, spec: SystemSpec) -> tuple[str, ...]:
-    """The spec's explicit layers, else the object's `layers` attribute, else all five."""
-    declared = getattr(loaded, "layers", None)
-    if spec.layers != LAYERS or declared is None:
+def declared_layers(loaded: object, spec: SystemSpec) -> tuple[str, ...] | None:
+    """The spec's explicit layers, else the object's `layers` attribute, else None:
+    the layers it returns keys for."""
+    if spec.layers_declared:
         return spec.layers
+    declared = getattr(loaded, "layers", None)
+    if declared is None:
+        return None
     try:
         return normalize_layers(declared)
     except ValueError as error:
@@ -170,7 +160,7 @@ def _import_module(module_name: str, spec: SystemSpec):
             raise InputError(f"cannot import {label(spec)}: no module named {error.name!r} "
                              f"is installed{folder}.") from None
         raise _import_failure(spec, error) from None
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise _import_failure(spec, error) from None
 
 
@@ -192,13 +182,13 @@ def _import_file(path: Path, spec: SystemSpec):
     sys.modules[module_name] = module
     try:
         module_spec.loader.exec_module(module)  # type: ignore[union-attr]
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         del sys.modules[module_name]
         raise _import_failure(spec, error) from None
     return module
 
 
-def _import_failure(spec: SystemSpec, error: Exception) -> InputError:
+def _import_failure(spec: SystemSpec, error: BaseException) -> InputError:
     frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.startswith("<")]
     where = ""
     if frames and not isinstance(error, SyntaxError):  # a SyntaxError names its own line

@@ -8,8 +8,12 @@ the working directory (or `--config FILE`), then the entry-point group
 from __future__ import annotations
 
 import difflib
+import json
+import math
+from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..errors import InputError
 from ..model import LAYERS
@@ -23,14 +27,35 @@ ENTRY_KEYS = (*CONFIG_KINDS, "layers", "timeout")
 AD_HOC_FORMS = ("python:MODULE:ATTR, python:FILE.py:ATTR, cmd:COMMAND, http://URL "
                 "(or https://), file:PREDICTIONS.jsonl (or file:FOLDER of BRAT .ann files) "
                 "and spacy:PIPELINE (a spaCy package name or folder)")
+# What `benchmark systems` prints under the named systems.
+AD_HOC_LISTING = (
+    ("python:MODULE:ATTR, python:FILE.py:ATTR", "a Python function or class, run in a worker process"),
+    ("cmd:COMMAND", "a command reading JSON Lines on stdin and answering on stdout"),
+    ("http://URL, https://URL", "a server answering one POST per document"),
+    ("file:PREDICTIONS.jsonl, file:FOLDER", "predictions made elsewhere (JSON Lines, or BRAT .ann files)"),
+    ("spacy:PIPELINE", "a spaCy pipeline (package name or folder), scored on entities"),
+)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One line of `benchmark systems`: a spec and, if another wins its name, which."""
+
+    spec: SystemSpec
+    shadowed_by: str = ""
+
+    def describe(self) -> str:
+        shadowed = f" (shadowed by {self.shadowed_by}: --system {self.spec.name} runs that one)" \
+            if self.shadowed_by else ""
+        return self.spec.describe() + shadowed
 
 
 def resolve(name: str, config: Path | None = None, cwd: Path | None = None) -> SystemSpec:
     cwd = Path.cwd() if cwd is None else cwd
+    config_file = find_config(config, cwd)
+    configured = read_config(config_file) if config_file else {}  # refuses an entry named like a built-in
     if name in BUILTIN_NAMES:
         return builtin_spec(name)
-    config_file = find_config(config, cwd)
-    configured = read_config(config_file) if config_file else {}
     if name in configured:
         return configured[name]
     installed = entry_point_specs()
@@ -45,11 +70,20 @@ def resolve(name: str, config: Path | None = None, cwd: Path | None = None) -> S
 
 def list_systems(config: Path | None = None, cwd: Path | None = None) -> list[SystemSpec]:
     """Every system a name resolves to, in resolution order (shadowed entries left out)."""
+    return [listed.spec for listed in listing(config, cwd) if not listed.shadowed_by]
+
+
+def listing(config: Path | None = None, cwd: Path | None = None) -> list[Listed]:
+    """Every named system in resolution order, the shadowed ones included and marked."""
     cwd = Path.cwd() if cwd is None else cwd
     config_file = find_config(config, cwd)
     configured = read_config(config_file) if config_file else {}
-    return _winners([builtin_spec(n) for n in BUILTIN_NAMES], configured.values(),
-                    entry_point_specs().values())
+    listed: list[Listed] = []
+    winners: dict[str, SystemSpec] = {}
+    for spec in [*(builtin_spec(n) for n in BUILTIN_NAMES), *configured.values(), *entry_point_specs().values()]:
+        winner = winners.setdefault(spec.name, spec)
+        listed.append(Listed(spec, "" if winner is spec else _short_origin(winner)))
+    return listed
 
 
 def _winners(*groups) -> list[SystemSpec]:
@@ -61,7 +95,7 @@ def _winners(*groups) -> list[SystemSpec]:
 
 
 def builtin_spec(name: str) -> SystemSpec:
-    return SystemSpec(name, "builtin", name, LAYERS, None, "built-in")
+    return SystemSpec(name, "builtin", name, LAYERS, None, "built-in", layers_declared=True)
 
 
 def find_config(config: Path | None, cwd: Path) -> Path | None:
@@ -93,6 +127,10 @@ def read_config(path: Path) -> dict[str, SystemSpec]:
     if not isinstance(systems, dict):
         raise InputError(f"{path}: systems: expected a mapping of system names to entries such as "
                          f"`mymodel: {{python: \"mypkg.mod:extract\"}}`, got {type(systems).__name__}.")
+    for name in systems:
+        if name in BUILTIN_NAMES:
+            raise InputError(f"{path}: systems.{name}: {name!r} is the name of a built-in system, which "
+                             f"would be run instead; rename the entry (e.g. to 'my-{name}').")
     return {name: _config_entry(path, name, entry) for name, entry in systems.items()}
 
 
@@ -141,8 +179,14 @@ def _config_entry(path: Path, name: object, entry: object) -> SystemSpec:
         name=name, kind=CONFIG_KINDS[kind_key],
         target=_config_target(path, f"{key}.{kind_key}", CONFIG_KINDS[kind_key], target.strip(), folder),
         layers=_config_layers(path, key, entry), timeout=_config_timeout(path, key, entry),
-        origin=str(path), root=folder,
+        origin=str(path), root=folder, layers_declared="layers" in entry, entry=_canonical(entry),
     )
+
+
+def _canonical(entry: dict) -> str:
+    """The entry as it determines the output (its timeout never changes an answer)."""
+    kept = {str(key): value for key, value in entry.items() if key != "timeout"}
+    return json.dumps(kept, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _config_target(path: Path, key: str, kind: str, target: str, folder: Path) -> str:
@@ -150,9 +194,29 @@ def _config_target(path: Path, key: str, kind: str, target: str, folder: Path) -
         return _python_target(target, folder, f"{path}: {key}")
     if kind == "file":
         return str(folder / target)  # an absolute target stays as it is
-    if kind == "http" and not target.startswith(("http://", "https://")):
-        raise InputError(f"{path}: {key}: expected a URL starting with http:// or https://, got {target!r}.")
+    if kind == "http":
+        problem = url_problem(target)
+        if problem:
+            raise InputError(f"{path}: {key}: {problem}.")
     return target
+
+
+def url_problem(url: str) -> str | None:
+    """What makes `url` unusable for an HTTP system, or None."""
+    if not url.startswith(("http://", "https://")):
+        return f"expected a URL starting with http:// or https://, got {url!r}"
+    if any(ord(c) <= 32 or ord(c) == 127 for c in url):
+        return f"the URL {url!r} contains white space or a control character"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        return f"{url!r} is not a valid URL: {error}"
+    if not parts.hostname:
+        return f"the URL {url!r} names no host"
+    if port == 0:
+        return f"the URL {url!r} names port 0"
+    return None
 
 
 def _config_layers(path: Path, key: str, entry: dict) -> tuple[str, ...]:
@@ -165,12 +229,21 @@ def _config_layers(path: Path, key: str, entry: dict) -> tuple[str, ...]:
 
 
 def _config_timeout(path: Path, key: str, entry: dict) -> float | None:
-    timeout = entry.get("timeout")
-    if timeout is None:
+    if "timeout" not in entry:
         return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-        raise InputError(f"{path}: {key}.timeout: expected a number of seconds above 0, got {timeout!r}.")
-    return float(timeout)
+    problem = timeout_problem(entry["timeout"])
+    if problem:
+        raise InputError(f"{path}: {key}.timeout: {problem}.")
+    return float(entry["timeout"])
+
+
+def timeout_problem(timeout: object) -> str | None:
+    """Why `timeout` is not a usable number of seconds per document, or None."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
+            or not math.isfinite(timeout) or timeout <= 0:
+        shown = repr(timeout) if not isinstance(timeout, int) or abs(timeout) < 10 ** 100 else "a huge number"
+        return f"expected a finite number of seconds above 0, got {shown}"
+    return None
 
 
 def _python_target(target: str, folder: Path, where: str) -> str:
@@ -207,6 +280,9 @@ def ad_hoc_spec(name: str, cwd: Path) -> SystemSpec | None:
     if prefix == "cmd":
         return SystemSpec(name, "command", rest, origin="ad hoc", root=cwd.resolve())
     if prefix in ("http", "https") and rest.startswith("//"):
+        problem = url_problem(name)
+        if problem:
+            raise InputError(f"system {name!r}: {problem}.")
         return SystemSpec(name, "http", name, origin="ad hoc")
     if prefix == "file":
         path = (cwd / rest).resolve()
@@ -214,7 +290,7 @@ def ad_hoc_spec(name: str, cwd: Path) -> SystemSpec | None:
             raise InputError(f"system {name!r}: no such predictions file or folder: {path}.")
         return SystemSpec(name, "file", str(path), origin="ad hoc")
     if prefix == "spacy":
-        return SystemSpec(name, "spacy", rest, ("entities",), origin="ad hoc")
+        return SystemSpec(name, "spacy", rest, ("entities",), origin="ad hoc", layers_declared=True)
     return None
 
 
@@ -245,38 +321,40 @@ def _path_hint(name: str, cwd: Path) -> str:
 
 # --- loading ------------------------------------------------------------------
 
-def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None) -> System:
+def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None,
+                cache_dir: Path | None = None) -> System:
+    """Load what `spec` names. A user's system gets its per-document timeout: the
+    spec's (where --timeout has already been applied), else DEFAULT_TIMEOUT.
+    `cache_dir` is the run's cache folder under --cache (an LLM system keeps its
+    request cache there), None without it."""
     if spec.kind == "builtin":
         return _load_builtin(spec, gold_by_id)
     timeout = spec.timeout if spec.timeout is not None else DEFAULT_TIMEOUT
-    if spec.kind == "python":
-        from .python_system import load_python_system
+    if spec.kind in ("python", "entrypoint"):
+        from .isolated import IsolatedPythonSystem
 
-        return load_python_system(spec)
+        return IsolatedPythonSystem(spec, timeout)
     if spec.kind == "spacy":
         from .spacy_system import load_spacy_system
 
         return load_spacy_system(spec.target)
-    if spec.kind == "entrypoint":
-        from .python_system import load_entry_point_system
-
-        return load_entry_point_system(spec)
     if spec.kind == "command":
         from .command import CommandSystem
 
-        return CommandSystem(spec.name, spec.target, spec.layers, timeout=timeout, cwd=spec.root)
+        return CommandSystem(spec.name, spec.target, spec.declared_layers(), timeout=timeout, cwd=spec.root)
     if spec.kind == "http":
         from .http import HttpSystem
 
-        return HttpSystem(spec.name, spec.target, spec.layers, timeout=timeout)
+        return HttpSystem(spec.name, spec.target, spec.declared_layers(), timeout=timeout)
     if spec.kind == "openai":
         from .openai_chat import OpenAIChatSystem
 
-        return OpenAIChatSystem.from_spec(spec, timeout=timeout)
+        return OpenAIChatSystem.from_spec(spec, timeout=timeout,
+                                          cache_dir=cache_dir / "requests" if cache_dir else None)
     if spec.kind == "file":
         from .files import load_predictions
 
-        return load_predictions(spec.name, Path(spec.target), spec.layers)
+        return load_predictions(spec.name, Path(spec.target), spec.declared_layers())
     raise ValueError(f"unknown system kind {spec.kind!r}")
 
 
