@@ -149,10 +149,11 @@ class Browser:
             if "method" in message:
                 self.events.append(message)
 
-    def wait_for(self, method: str) -> dict:
+    def wait_for(self, method: str, since: int = 0) -> dict:
+        """The first ``method`` event among ``events[since:]``, waiting for it if need be."""
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            for event in self.events:
+            for event in self.events[since:]:
                 if event["method"] == method:
                     return event
             message = json.loads(self.socket.receive())
@@ -163,8 +164,9 @@ class Browser:
     def open(self, url: str) -> None:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable")
+        since = len(self.events)
         self.call("Page.navigate", url=url)
-        self.wait_for("Page.loadEventFired")
+        self.wait_for("Page.loadEventFired", since)
 
     def evaluate(self, expression: str):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)

@@ -185,6 +185,16 @@ def test_a_result_on_another_gold_needs_that_gold(results, tmp_path):
     assert done.returncode == 2 and "absent.jsonl" in done.stderr and not out.exists()
 
 
+def test_results_on_different_documents_are_refused(results, tmp_path):
+    _, paths = results
+    result = json.loads(paths["empty"].read_text(encoding="utf-8"))
+    result["dataset"]["documents"] = []
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(result), encoding="utf-8")
+    done = run_cli("report", str(paths["rules"]), str(other), "-o", str(tmp_path / "r.html"))
+    assert done.returncode == 2 and "different documents" in done.stderr and not (tmp_path / "r.html").exists()
+
+
 def test_errors_and_per_label_print_under_the_table(tmp_path):
     done = run_cli("evaluate", "--system", "rules", "--quiet", "--bootstrap", "0", "--errors", "--per-label",
                    env=env(tmp_path))

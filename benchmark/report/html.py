@@ -98,6 +98,9 @@ def build_report(results: list[dict], gold: Path | None = None, streaming: bool 
     if not results:
         raise InputError("give at least one result file")
     texts = gold_texts(results, gold, streaming)
+    if any(r["dataset"].get("documents") != results[0]["dataset"].get("documents") for r in results):
+        raise InputError("the result files were scored on different documents (their dataset.documents differ); "
+                         "systems are compared on the same documents only")
     missing = [r["system"]["name"] for r in results for b in r["layers"].values()
                if b.get("status") == "scored" and "errors" not in b]
     if missing:
