@@ -10,7 +10,7 @@ import argparse
 import errno
 import os
 import sys
-from contextlib import nullcontext
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
@@ -38,6 +38,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .errors import InputError
     from .evaluate import EvaluationConfig, evaluate, input_paths
     from .results import OutputFile, format_markdown, format_table, to_json
 
@@ -46,9 +47,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
         cache=args.cache, timeout=args.timeout, limit=args.limit, fail_fast=args.fail_fast,
         lenient=args.lenient, progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming)
+    if (args.errors or args.per_label) and args.format == "json":
+        raise InputError("--errors and --per-label print under the table; with --format json the records "
+                         "are in the result (layers.<layer>.errors, per_label)")
     render = {"table": format_table, "markdown": format_markdown, "json": to_json}[args.format]
-    # The output is checked and its temporary file created before anything runs.
-    with OutputFile(args.output, input_paths(config)) if args.output else nullcontext() as output:
+    inputs = input_paths(config)
+    # Every output is checked, and its temporary file created, before anything runs.
+    with ExitStack() as outputs:
+        output = outputs.enter_context(OutputFile(args.output, inputs)) if args.output else None
+        report = outputs.enter_context(OutputFile(args.report, [*inputs, args.output])) if args.report else None
         result = evaluate(config)
         if not args.output or args.format != "json":
             sys.stdout.write(render(result))
@@ -56,7 +63,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if output is not None:
             output.commit(to_json(result) if args.output.suffix == ".json" else render(result))
             print(f"wrote {args.output}", file=sys.stderr)
+        _analysis_and_report(args, result, report)
     return EXIT_SYSTEM_FAILED if result["failures"] else EXIT_OK
+
+
+def _analysis_and_report(args: argparse.Namespace, result: dict, report) -> None:
+    """``--errors`` and ``--per-label`` under the table; ``--report`` as an HTML file."""
+    if args.errors or args.per_label:
+        from .report.terminal import analysis_text
+
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write("\n" + analysis_text(result, args.errors, args.per_label, color))
+    if report is not None:
+        from .report.html import build_report
+
+        report.commit(build_report([result], args.gold, args.gold_streaming))
+        print(f"wrote {args.report}", file=sys.stderr)
 
 
 def cmd_systems(args: argparse.Namespace) -> int:
@@ -169,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--lenient", action="store_true",
                           help="drop invalid predicted items (counted in the result) instead of refusing the input")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+    evaluate.add_argument("--errors", action="store_true",
+                          help="print every error under the table, by category, each in its context")
+    evaluate.add_argument("--per-label", action="store_true",
+                          help="print the per-label tables under the table (both print the confusion matrices)")
+    evaluate.add_argument("--report", type=_output_path, metavar="FILE", help="also write the HTML report to FILE")
     evaluate.set_defaults(handler=cmd_evaluate)
 
     systems = commands.add_parser("systems", help="list every system --system NAME can resolve",
@@ -217,6 +244,19 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write the merged result here (JSON when FILE ends in .json)")
     merge.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     merge.set_defaults(handler=_lazy("benchmark.merge", "cmd_merge"))
+
+    report = commands.add_parser(
+        "report", help="write one self-contained HTML report of one or more result files",
+        description="Write the scores, the errors on the article, confusion matrices and, for several "
+                    "result files, the paired tests against the first, as one HTML file that loads nothing.")
+    report.add_argument("results", nargs="+", type=Path, metavar="RESULT.json")
+    report.add_argument("-o", "--output", type=_output_path, required=True, metavar="FILE", help="the HTML file to write")
+    report.add_argument("--gold", type=Path, metavar="FILE",
+                        help="the gold the results were scored on (needed unless it is the shipped gold)")
+    report.add_argument("--samples", type=_positive, default=1000, metavar="N",
+                        help="samples of the paired tests between systems (default 1000)")
+    report.add_argument("--seed", type=_at_least(0), default=13)
+    report.set_defaults(handler=_lazy("benchmark.report.html", "cmd_report"))
 
     export = commands.add_parser("export", help="write the gold as BRAT, CoNLL, JSON Lines, Hugging Face or spaCy",
                                  description="Write the gold in a standard format (--format FORMAT --out DIR), or "

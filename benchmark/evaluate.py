@@ -184,7 +184,10 @@ def _layers_returned(run, predictions: Predictions, system_name: str) -> tuple[s
 def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
     module_name, function_name = SCORERS[layer]
     scorer = getattr(importlib.import_module(module_name), function_name)
-    return layer_result(scorer(gold, pred), bootstrap, seed)
+    from .metrics.outcomes import outcome_blocks
+
+    score = scorer(gold, pred, outcomes=True)
+    return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes)}
 
 
 def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
@@ -202,10 +205,11 @@ def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
 def score_layer_with_tallies(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int,
                              seed: int) -> dict:
     """A shard's layer block: scored document by document, each document's tally kept for ``merge``."""
+    from .metrics.outcomes import outcome_blocks
     from .metrics.tallies import score_by_document
 
     score, tallies = score_by_document(layer, gold, pred)
-    return {**layer_result(score, bootstrap, seed), "tallies": tallies}
+    return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes), "tallies": tallies}
 
 
 def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> tuple[str, ...]:

@@ -146,7 +146,22 @@ def _merge_layer(layer: str, shards: list[ShardResult], ordered: list[tuple[Shar
         tally, doc_rows = per_shard[shard.shard.index][local]
         tallies.append(tally)
         rows += doc_rows
-    return layer_result(combine(layer, tallies, rows), config["bootstrap"], config["seed"])
+    return {**layer_result(combine(layer, tallies, rows), config["bootstrap"], config["seed"]),
+            **_merged_outcomes(layer, shards, [shard.documents[local] for shard, local in ordered])}
+
+
+def _merged_outcomes(layer: str, shards: list[ShardResult], documents: list[str]) -> dict:
+    """The shards' error and correct records, each list in gold document order."""
+    from .metrics.outcomes import outcome_blocks
+
+    by_document: dict[tuple[str, str], list[dict]] = {}
+    for shard in shards:
+        block = shard.result["layers"][layer]
+        for key in ("errors", "correct"):
+            for record in block.get(key, []):
+                by_document.setdefault((key, record["document"]), []).append(record)
+    return outcome_blocks(layer, [r for key in ("errors", "correct") for doc_id in documents
+                                  for r in by_document.get((key, doc_id), [])])
 
 
 def _other_key(key: str, values: list[Any]) -> Any:

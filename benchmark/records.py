@@ -79,6 +79,8 @@ class DocRecords:
     text: str = ""
     # Gold only: start offsets of the sentences, the bootstrap units.
     sentence_starts: list[int] = field(default_factory=list)
+    # Gold only: (id, start, end) of each sentence, for the context of an error record.
+    sentences: list[tuple[str, int, int]] = field(default_factory=list)
     # Gold only: cluster name by each of its spans, for scoring ``source_name``.
     cluster_names: dict[Offsets, str] = field(default_factory=dict)
 
@@ -143,5 +145,6 @@ def records_from_document(doc: Document) -> DocRecords:
         timexes=[TimexRecord(t.span.start, t.span.end, t.type, t.value, t.mod) for t in doc.timexes],
         text=doc.text,
         sentence_starts=[s.span.start for s in doc.sentences],
+        sentences=[(s.id, s.span.start, s.span.end) for s in doc.sentences],
         cluster_names=cluster_names,
     )

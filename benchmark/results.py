@@ -191,14 +191,16 @@ def format_table(result: dict) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([f"system: {result['system']['name']}", *lines, "* headline metric",
-                      *_cache_lines(result), *_warning_lines(result), *_failure_lines(result), result["signature"]]) + "\n"
+                      *_cache_lines(result), *_warning_lines(result), *_dropped_lines(result),
+                      *_failure_lines(result), result["signature"]]) + "\n"
 
 
 def format_markdown(result: dict) -> str:
     lines = [f"**system:** `{result['system']['name']}`", "",
              "| " + " | ".join(_HEADER) + " |", "|" + "---|" * len(_HEADER)]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
-    lines += ["", *_cache_lines(result), *_warning_lines(result), *_failure_lines(result), f"`{result['signature']}`"]
+    lines += ["", *_cache_lines(result), *_warning_lines(result), *_dropped_lines(result),
+              *_failure_lines(result), f"`{result['signature']}`"]
     return "\n".join(lines) + "\n"
 
 
@@ -211,6 +213,11 @@ def _cache_lines(result: dict) -> list[str]:
 
 def _warning_lines(result: dict) -> list[str]:
     return [f"warning: {w['layer']}: {w['message']}" for w in result.get("warnings", [])]
+
+
+def _dropped_lines(result: dict) -> list[str]:
+    dropped = result.get("dropped_items", 0)
+    return [f"dropped {dropped} invalid predicted item(s) (--lenient); they are not scored"] if dropped else []
 
 
 def _failure_lines(result: dict) -> list[str]:

@@ -113,3 +113,14 @@ def test_installed_rules_scores_the_pinned_headlines(installed):
     scored = json.loads(result.stdout)
     assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == \
         {layer: value for layer, (_, value, _) in RULES_HEADLINES.items()}
+
+
+def test_installed_benchmark_writes_its_html_report(installed):
+    wheel, venv, elsewhere, env = installed
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in ("report.html.j2", "macros.html.j2", "report.css", "report.js"):
+        assert f"benchmark/report/templates/{template}" in names
+    report = elsewhere / "report.html"
+    run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0", "--quiet",
+         "--report", report], elsewhere, env)
+    assert 'data-outcome="correct"' in report.read_text(encoding="utf-8")

@@ -56,6 +56,9 @@ class LayerScore:
     extra: dict[str, Any] = field(default_factory=dict)
     unit_stats: list[list[float]] = field(default_factory=list)
     stat_kind: str = "prf"
+    # With ``outcomes=True``: one record per matched pair, miss and spurious item
+    # (``metrics/outcomes``), built from the same matchings as the metrics.
+    outcomes: list[dict] | None = None
 
 
 class Units:

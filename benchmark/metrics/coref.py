@@ -62,6 +62,8 @@ from typing import Callable, Iterable, Sequence
 from ..records import DocRecords, Offsets
 from .assignment import max_weight_matching
 from .base import LayerScore, Units
+from .outcomes import OutcomeLog
+from .outcomes.coref import log_coref
 
 Mention = Offsets
 Cluster = tuple[Mention, ...]
@@ -312,11 +314,17 @@ def _corpus_sums(per_doc: list[dict[str, list[Contribution]]]) -> dict[str, Sums
     return {name: total(c for doc in per_doc for c in doc[name]) for name in METRICS}
 
 
-def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
-    """Score predicted clusters against gold clusters, documents aligned by index."""
+def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
+    """Score predicted clusters against gold clusters, documents aligned by index; with
+    ``outcomes``, also record how each cluster fared (``metrics/outcomes``)."""
     if len(gold) != len(pred):
         raise ValueError(f"coreference: {len(gold)} gold documents but {len(pred)} predicted")
     pairs = [(Partition.of(g.clusters), Partition.of(p.clusters)) for g, p in zip(gold, pred)]
+    log = OutcomeLog("coref") if outcomes else None
+    if log is not None:
+        for gold_doc, (key, response) in zip(gold, pairs):
+            log.begin(gold_doc)
+            log_coref(log, key, response, gold_doc.cluster_names)
     per_doc = _score(pairs)
     without = _score([(k.without_singletons(), r.without_singletons()) for k, r in pairs])
     return LayerScore(
@@ -326,4 +334,5 @@ def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> Layer
                "mentions": _mention_identification(pairs)},
         unit_stats=_unit_stats(Units(gold), per_doc),
         stat_kind="conll",
+        outcomes=log.sorted_records() if log is not None else None,
     )

@@ -37,6 +37,8 @@ from typing import Iterable, Sequence
 from ..records import DocRecords, EntityRecord
 from .base import PRF, LayerScore, Units
 from .iob import iob2_view
+from .outcomes import OutcomeLog
+from .outcomes.entities import log_entities
 
 SCHEMES = ("strict", "exact", "partial", "ent_type")
 HEADLINE = "strict"
@@ -420,17 +422,22 @@ def _macro(per_label: dict[str, dict[str, dict[str, float]]], scheme: str) -> di
             for name in ("precision", "recall", "f1")}
 
 
-def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
-    """Score predicted entities against the gold, documents aligned by index."""
+def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
+    """Score predicted entities against the gold, documents aligned by index; with
+    ``outcomes``, also record every item's outcome (``metrics/outcomes``)."""
     if len(gold) != len(pred):
         raise ValueError(f"entity scoring needs aligned documents: {len(gold)} gold, {len(pred)} predicted")
     units = Units(gold)
     unit_stats = units.zeros(4)
     sums = Accumulator()
+    log = OutcomeLog("entities") if outcomes else None
     for doc_index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
         match = DocMatch.of(gold_doc.entities, pred_doc.entities)
         sums.add(match)
         _add_unit_stats(unit_stats, units, doc_index, match)
+        if log is not None:
+            log.begin(gold_doc)
+            log_entities(log, match)
 
     per_label = {label: {scheme: scheme_result(tally, scheme) for scheme in SCHEMES}
                  for label, tally in sums.per_type().items()}
@@ -440,4 +447,4 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> La
     # The token view needs the text, which gold records read from the corpus carry.
     extra = {"iob2": iob2_view(gold, pred)} if gold and all(doc.text for doc in gold) else {}
     return LayerScore(headline=HEADLINE, metrics=metrics, per_label=per_label, extra=extra,
-                      unit_stats=unit_stats)
+                      unit_stats=unit_stats, outcomes=log.sorted_records() if log is not None else None)

@@ -34,6 +34,8 @@ from typing import Callable, Sequence
 from ..records import ArgumentRecord, DocRecords, EventRecord
 from ..inventory import cameo_root, canonical_code, quad_class
 from .base import LayerScore
+from .outcomes import OutcomeLog
+from .outcomes.events import log_events
 from .matching import Candidate, Matching, Pair, Scoreboard, match_by_key, match_optimal, normalized, score_documents
 
 ACCURACIES = ("realis", "polarity")
@@ -43,10 +45,11 @@ METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
            "arg_i", "arg_c", "arg_i_coref", "arg_c_coref")
 HEADLINE = "trigger_c"
 
-def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
+def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
     return score_documents(gold, pred, lambda doc: doc.events,
                            lambda board, g, p, _: _score_document(board, g, p),
-                           lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES, canonical=_canonical)
+                           lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES, canonical=_canonical,
+                           outcomes=OutcomeLog("events") if outcomes else None)
 
 
 def _canonical(event: EventRecord) -> tuple:
@@ -81,13 +84,16 @@ def _score_document(board: Scoreboard, gold: Sequence[EventRecord], pred: Sequen
     board.add_by_label("trigger_c", trigger_c,
                        [cameo_root(e.code) for e in gold], [cameo_root(e.code) for e in pred])
     claims: dict[Pair, tuple[int, ...]] = {}
-    for g, p in _alignment(gold, pred, claims):
+    alignment = _alignment(gold, pred, claims)
+    for g, p in alignment:
         board.accuracies["realis"].add(_same(gold[g].realis, pred[p].realis))
         board.accuracies["polarity"].add(_same(gold[g].polarity, pred[p].polarity))
         for metric, count in zip(ARGUMENT_METRICS, claims.get((g, p), ())):
             board.add_counts(metric, count, 0, 0)
     for metric in ARGUMENT_METRICS:
         board.add_counts(metric, 0, sum(len(e.arguments) for e in pred), sum(len(e.arguments) for e in gold))
+    if board.outcomes is not None:
+        log_events(board.outcomes, gold, pred, alignment, claimed_arguments)
     return trigger_c
 
 
@@ -130,11 +136,19 @@ def _alignment(gold: Sequence[EventRecord], pred: Sequence[EventRecord],
 
 def _claim_count(gold_args: Sequence[ArgumentRecord], pred_args: Sequence[ArgumentRecord], metric: str) -> int:
     """How many gold arguments predicted ones claim, one-to-one, at most."""
+    return len(claimed_arguments(gold_args, pred_args, metric))
+
+
+def claimed_arguments(gold_args: Sequence[ArgumentRecord], pred_args: Sequence[ArgumentRecord],
+                      metric: str) -> list[Pair]:
+    """The (gold, predicted) argument pairs behind ``metric``'s claims: as many as
+    possible, then as many with the same role (so that the ``arg_i`` pairs with the
+    same role are as many as the ``arg_c`` claims)."""
     coref, with_role = metric.endswith("_coref"), metric.startswith("arg_c")
     candidates = []
     for g, gold_arg in enumerate(gold_args):
         spans = (gold_arg.cluster | {gold_arg.offsets}) if coref else {gold_arg.offsets}
         for p, pred_arg in enumerate(pred_args):
             if pred_arg.offsets in spans and (not with_role or _same(gold_arg.role, pred_arg.role)):
-                candidates.append(Candidate(g, p))
-    return len(match_optimal(candidates))
+                candidates.append(Candidate(g, p, (_same(gold_arg.role, pred_arg.role),)))
+    return match_optimal(candidates)

@@ -22,6 +22,7 @@ from typing import Any, Callable, Hashable, Iterable, Iterator, Sequence
 
 from ..records import DocRecords, Offsets
 from .base import PRF, LayerScore, Units
+from .outcomes import OutcomeLog
 
 Pair = tuple[int, int]
 
@@ -234,6 +235,8 @@ class Scoreboard:
     micro: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     by_label: dict[str, dict[str, Tally]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(Tally)))
     accuracies: dict[str, Accuracy] = field(default_factory=lambda: defaultdict(Accuracy))
+    # When outcomes are wanted: the layer's OutcomeLog, which the document scorer fills.
+    outcomes: OutcomeLog | None = None
 
     def add(self, metric: str, matching: Matching) -> None:
         self.add_counts(metric, len(matching.pairs), matching.n_pred, matching.n_gold)
@@ -278,6 +281,7 @@ class Scoreboard:
                    **(extra or {})},
             unit_stats=unit_stats,
             stat_kind="prf",
+            outcomes=self.outcomes.sorted_records() if self.outcomes is not None else None,
         )
 
     def _macro(self, metrics: Sequence[str]) -> dict[str, dict[str, float]]:
@@ -337,20 +341,23 @@ def score_documents(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
                     score_document: Callable[[Scoreboard, Sequence[Any], Sequence[Any], int], Matching],
                     position: Callable[[Any], int], headline: str, metrics: Sequence[str],
                     accuracies: Sequence[str], extra: dict | None = None,
-                    canonical: Callable[[Any], Any] | None = None) -> LayerScore:
+                    canonical: Callable[[Any], Any] | None = None, outcomes: OutcomeLog | None = None) -> LayerScore:
     """Score a layer document by document: ``score_document`` adds one document's
     pairs to the board and returns the headline matching, whose sums are spread
     over sentences by each item's ``position``.
 
     With ``canonical``, a sort key that tells apart any two items the scorer
     would score differently, each document's items are sorted by it first, so
-    that the scores cannot depend on the order of the lists.
+    that the scores cannot depend on the order of the lists. ``outcomes`` reaches
+    ``score_document`` on the board, to be filled from the same matchings.
     """
     check_aligned(gold, pred)
     units = Units(gold)
     rows = units.zeros()
-    board = Scoreboard()
+    board = Scoreboard(outcomes=outcomes)
     for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
+        if outcomes is not None:
+            outcomes.begin(gold_doc)
         gold_items, pred_items = items(gold_doc), items(pred_doc)
         if canonical is not None:
             gold_items, pred_items = sorted(gold_items, key=canonical), sorted(pred_items, key=canonical)

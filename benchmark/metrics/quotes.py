@@ -37,6 +37,8 @@ from typing import Sequence
 
 from ..records import DocRecords, Offsets, QuoteRecord
 from .base import LayerScore
+from .outcomes import OutcomeLog
+from .outcomes.quotes import log_quotes
 from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
                        normalized, score_documents)
 
@@ -49,12 +51,13 @@ _NON_SPACE = re.compile(r"\S+")
 
 
 def score_quotes(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
-                 texts: Sequence[str] | None = None) -> LayerScore:
+                 texts: Sequence[str] | None = None, outcomes: bool = False) -> LayerScore:
     doc_texts = list(texts) if texts is not None else [doc.text or None for doc in gold]
     overlap_unit = "token" if all(t is not None for t in doc_texts) else "character"
     return score_documents(gold, pred, lambda doc: doc.quotes,
                            lambda board, g, p, index: _score_document(board, g, p, doc_texts[index]),
-                           _position, HEADLINE, METRICS, ACCURACIES, extra={"overlap_unit": overlap_unit})
+                           _position, HEADLINE, METRICS, ACCURACIES, extra={"overlap_unit": overlap_unit},
+                           outcomes=OutcomeLog("quotes") if outcomes else None)
 
 
 def _score_document(board: Scoreboard, gold: Sequence[QuoteRecord], pred: Sequence[QuoteRecord],
@@ -79,6 +82,8 @@ def _score_document(board: Scoreboard, gold: Sequence[QuoteRecord], pred: Sequen
     for g, p in partial.pairs:
         board.accuracies["source"].add(source_is_right(gold[g], pred[p]))
         board.accuracies["kind"].add(gold_kinds[g] is not None and gold_kinds[g] == pred_kinds[p])
+    if board.outcomes is not None:
+        log_quotes(board.outcomes, gold, pred, partial.pairs, source_is_right)
     return attribution
 
 

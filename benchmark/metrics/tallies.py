@@ -206,16 +206,16 @@ def _combine_board(layer: str, tallies: Sequence[dict], unit_stats: list[list[fl
 
 # ---------------------------------------------------------------- the two entry points
 
-def document_tally(layer: str, gold: DocRecords, pred: DocRecords) -> tuple[dict, list[list[float]]]:
-    """One document's tally and its bootstrap rows, from the layer's scorer run on it alone."""
-    score = _scorer(layer)([gold], [pred])
+def document_tally(layer: str, gold: DocRecords, pred: DocRecords) -> tuple[dict, list[list[float]], list[dict]]:
+    """One document's tally, its bootstrap rows and its outcome records, from the layer's scorer run on it alone."""
+    score = _scorer(layer)([gold], [pred], outcomes=True)
     if layer == "entities":
         tally = _entity_tally(score)
     elif layer == "coref":
         tally = _coref_tally(gold, pred, score)
     else:
         tally = _board_tally(score)
-    return {"units": len(score.unit_stats), **tally}, score.unit_stats
+    return {"units": len(score.unit_stats), **tally}, score.unit_stats, score.outcomes
 
 
 def combine(layer: str, tallies: Sequence[dict], unit_stats: list[list[float]]) -> LayerScore:
@@ -231,11 +231,15 @@ def combine(layer: str, tallies: Sequence[dict], unit_stats: list[list[float]]) 
 
 def score_by_document(layer: str, gold: Sequence[DocRecords], pred: Sequence[DocRecords]
                       ) -> tuple[LayerScore, list[dict]]:
-    """The layer's score built from per-document tallies, and those tallies."""
-    tallies, rows = [], []
+    """The layer's score built from per-document tallies (with every document's outcome
+    records), and those tallies."""
+    tallies, rows, outcomes = [], [], []
     for gold_doc, pred_doc in zip(gold, pred, strict=True):
-        tally, doc_rows = document_tally(layer, gold_doc, pred_doc)
+        tally, doc_rows, doc_outcomes = document_tally(layer, gold_doc, pred_doc)
         tallies.append(tally)
         rows += doc_rows
-    return combine(layer, tallies, rows), tallies
+        outcomes += doc_outcomes
+    score = combine(layer, tallies, rows)
+    score.outcomes = outcomes
+    return score, tallies
 

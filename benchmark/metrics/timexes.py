@@ -23,6 +23,8 @@ from typing import Sequence
 
 from ..records import DocRecords, TimexRecord
 from .base import LayerScore
+from .outcomes import OutcomeLog
+from .outcomes.timexes import log_timexes
 from .matching import Candidate, Matching, Scoreboard, match_optimal, overlap, overlapping_pairs, score_documents
 
 ACCURACIES = ("type", "value")
@@ -30,10 +32,11 @@ METRICS = ("strict", "relaxed", "type", "value")
 HEADLINE = "relaxed"
 
 
-def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> LayerScore:
+def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
     return score_documents(gold, pred, lambda doc: doc.timexes,
                            lambda board, g, p, _: _score_document(board, g, p),
-                           lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES, canonical=_canonical)
+                           lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES, canonical=_canonical,
+                           outcomes=OutcomeLog("timexes") if outcomes else None)
 
 
 def _canonical(timex: TimexRecord) -> tuple:
@@ -55,6 +58,8 @@ def _score_document(board: Scoreboard, gold: Sequence[TimexRecord], pred: Sequen
     for g, p in relaxed.pairs:
         board.accuracies["type"].add(_same_type(gold[g], pred[p]))
         board.accuracies["value"].add(_same_value(gold[g], pred[p]))
+    if board.outcomes is not None:
+        log_timexes(board.outcomes, gold, pred, relaxed.pairs, _same_type, _same_value)
     return relaxed
 
 
