@@ -258,6 +258,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--seed", type=_at_least(0), default=13)
     report.set_defaults(handler=_lazy("benchmark.report.html", "cmd_report"))
 
+    leaderboard = commands.add_parser(
+        "leaderboard", help="systems side by side: one row per result file, one column per layer headline",
+        description="One row per system and one column per layer headline with its 95% CI; per layer the best "
+                    "and the systems not significantly different from it (paired bootstrap) are marked. The "
+                    "result files must be scored on the same gold and documents with the same bootstrap settings.")
+    leaderboard.add_argument("results", nargs="+", type=Path, metavar="RESULT.json")
+    leaderboard.add_argument("--format", choices=("markdown", "html", "csv"), default="markdown")
+    leaderboard.add_argument("-o", "--output", type=_output_path, metavar="FILE", help="write the leaderboard here")
+    leaderboard.add_argument("--alpha", type=float, default=0.05,
+                             help="significance level of the paired tests against the best (default 0.05)")
+    leaderboard.set_defaults(handler=_lazy("benchmark.leaderboard", "cmd_leaderboard"))
+
     export = commands.add_parser("export", help="write the gold as BRAT, CoNLL, JSON Lines, Hugging Face or spaCy",
                                  description="Write the gold in a standard format (--format FORMAT --out DIR), or "
                                              "regenerate annotations/export/ and the README card header (--all).")

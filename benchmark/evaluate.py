@@ -30,8 +30,8 @@ SCORERS = {
     "timexes": ("benchmark.metrics.timexes", "score_timexes"),
 }
 # Attributes a loaded system may expose that go into the result under `system`
-# (an LLM system's prompt versions and token usage).
-SYSTEM_REPORTS = ("prompts", "usage")
+# (an LLM system's prompt versions and token usage; a spaCy pipeline's name and versions).
+SYSTEM_REPORTS = ("prompts", "usage", "model")
 
 
 @dataclass
