@@ -28,10 +28,11 @@ A text that occurs nowhere is *unaligned*: the caller scores it as spurious.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from .tokenize import tokenize
@@ -223,3 +224,161 @@ def _distance(span: tuple[int, int], anchor: tuple[int, int] | None) -> int:
         return 0
     return max(0, anchor[0] - span[1], span[0] - anchor[1])
 
+
+
+# ---------------------------------------------------------------- records
+
+ALIGNMENT_MODES = ("standard", "fuzzy")
+
+
+def is_text_anchored(span: object) -> bool:
+    """A span named by its text alone: ``text`` and neither ``start`` nor ``end``."""
+    return isinstance(span, dict) and "start" not in span and "end" not in span and "text" in span
+
+
+def anchor_problem(span: dict) -> str | None:
+    """What makes a text-anchored span unusable (it is then reported, not aligned)."""
+    text, occurrence = span.get("text"), span.get("occurrence")
+    if not isinstance(text, str) or not text.strip():
+        return "a span without start and end needs a non-empty 'text' to be found by"
+    if occurrence is not None and (not isinstance(occurrence, int) or isinstance(occurrence, bool)
+                                   or occurrence < 1):
+        return f"'occurrence' must be a whole number from 1 (the n-th occurrence of the text), got {occurrence!r}"
+    return None
+
+
+@dataclass
+class LayerAlignment:
+    """How the text-anchored spans of one layer were found (metrics page, section 2.5)."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys((*TIERS, "unaligned"), 0))
+    unaligned_items: list[dict] = field(default_factory=list)
+
+    def add(self, aligned: Aligned | None) -> None:
+        self.counts[aligned.tier if aligned else "unaligned"] += 1
+
+    def as_dict(self) -> dict:
+        return {**self.counts, "unaligned_items": self.unaligned_items}
+
+
+@dataclass
+class AlignedRecord:
+    """A prediction record with its text-anchored spans given offsets.
+
+    ``record`` is a copy in which every aligned span has ``start``, ``end`` and
+    the document's own ``text``; ``unaligned`` maps the id() of each span object
+    that aligned nowhere to offsets past the end of the text, unique to it, so
+    that it can match nothing and is scored as spurious. ``layers`` holds the
+    tallies of each layer that had text-anchored spans.
+    """
+
+    record: dict
+    unaligned: dict[int, tuple[int, int]] = field(default_factory=dict)
+    layers: dict[str, LayerAlignment] = field(default_factory=dict)
+
+
+class _Walker:
+    """Applies the policy to one record, layer by layer."""
+
+    def __init__(self, record: dict, text: str, fuzzy: bool):
+        self.result = AlignedRecord(copy.deepcopy(record))
+        self.text = text
+        self.aligner = Aligner(DocumentIndex(text, fuzzy))
+
+    def independent(self, layer: str, kind: str, spans: list[tuple[str, dict]]) -> None:
+        anchored = [(label, span) for label, span in spans if is_text_anchored(span) and not anchor_problem(span)]
+        if not anchored:
+            return
+        requests = [Request(span["text"], span.get("occurrence")) for _, span in anchored]
+        for (label, span), aligned in zip(anchored, self.aligner.independent(kind, requests)):
+            self._place(layer, label, span, aligned)
+
+    def dependent(self, layer: str, label: str, span: object, anchor: object) -> None:
+        if not is_text_anchored(span) or anchor_problem(span):  # type: ignore[arg-type]
+            return
+        request = Request(span["text"], span.get("occurrence"))
+        self._place(layer, label, span, self.aligner.dependent(request, _offsets_of(anchor)))
+
+    def _place(self, layer: str, label: str, span: dict, aligned: Aligned | None) -> None:
+        tally = self.result.layers.setdefault(layer, LayerAlignment())
+        tally.add(aligned)
+        span.pop("occurrence", None)
+        if aligned is None:
+            first = len(self.text) + 1 + 2 * len(self.result.unaligned)
+            self.result.unaligned[id(span)] = (first, first + 1)
+            tally.unaligned_items.append({"item": label, "text": span["text"]})
+            return
+        span.update(start=aligned.start, end=aligned.end, text=self.text[aligned.start:aligned.end])
+
+
+def _offsets_of(span: object) -> tuple[int, int] | None:
+    if isinstance(span, dict) and isinstance(span.get("start"), int) and isinstance(span.get("end"), int):
+        return (span["start"], span["end"])
+    return None
+
+
+def _listed(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _dicts(pairs: list[tuple[str, object]]) -> list[tuple[str, dict]]:
+    return [(label, span) for label, span in pairs if isinstance(span, dict)]
+
+
+def align_record(record: dict, text: str, fuzzy: bool = False) -> AlignedRecord:
+    """Offsets for the text-anchored spans of a prediction record (see the module docstring).
+
+    Items of the wrong shape are left as they are: the prediction checks report them.
+    """
+    walker = _Walker(record, text, fuzzy)
+    copy_ = walker.result.record
+    entities = _listed(copy_.get("entities"))
+    walker.independent("entities", "entities", _dicts([(f"entities[{i}]", e) for i, e in enumerate(entities)]))
+    timexes = _listed(copy_.get("timexes"))
+    walker.independent("timexes", "timexes", _dicts([(f"timexes[{i}]", t) for i, t in enumerate(timexes)]))
+    _align_clusters(walker, _listed(copy_.get("clusters")))
+    _align_quotes(walker, _listed(copy_.get("quotes")))
+    _align_events(walker, _listed(copy_.get("events")))
+    return walker.result
+
+
+def _align_clusters(walker: _Walker, clusters: list) -> None:
+    mentions = []
+    for i, cluster in enumerate(clusters):
+        members = cluster.get("mentions") if isinstance(cluster, dict) else cluster
+        mentions += [(f"clusters[{i}][{j}]", m) for j, m in enumerate(_listed(members))]
+    walker.independent("coref", "mentions", _dicts(mentions))
+
+
+def _align_quotes(walker: _Walker, quotes: list) -> None:
+    quotes = [(i, q) for i, q in enumerate(quotes) if isinstance(q, dict)]
+    walker.independent("quotes", "cue", _dicts([(f"quotes[{i}].cue", q.get("cue")) for i, q in quotes]))
+    walker.independent("quotes", "content", _dicts([(f"quotes[{i}].content[{j}]", s)
+                                                    for i, q in quotes for j, s in enumerate(_listed(q.get("content")))]))
+    for i, quote in quotes:
+        content = _listed(quote.get("content"))
+        anchor = quote.get("cue") if _offsets_of(quote.get("cue")) else (content[0] if content else None)
+        for key in ("source", "addressee"):
+            walker.dependent("quotes", f"quotes[{i}].{key}", quote.get(key), anchor)
+
+
+def _align_events(walker: _Walker, events: list) -> None:
+    events = [(i, e) for i, e in enumerate(events) if isinstance(e, dict)]
+    walker.independent("events", "trigger", _dicts([(f"events[{i}].trigger", e.get("trigger")) for i, e in events]))
+    for i, event in events:
+        for j, argument in enumerate(_listed(event.get("arguments"))):
+            walker.dependent("events", f"events[{i}].arguments[{j}]", argument, event.get("trigger"))
+
+
+def has_text_anchored(record: dict) -> bool:
+    """Does any span of the record's scored layers lack offsets (and so need aligning)?"""
+    stack: list = [record.get(key) for key in ("entities", "timexes", "clusters", "quotes", "events")]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if is_text_anchored(item):
+                return True
+            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False

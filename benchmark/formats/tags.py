@@ -130,3 +130,56 @@ def sentence_entities(sentence: TaggedSentence, row: dict, labels: Sequence[str]
         except ValueError as error:
             raise ValueError(f"ner_tags[{position}]: {error}") from None
     return entities_from_tags(sentence.tokens, tags)
+
+
+def entities_from_sentences(record: dict, doc: Document) -> tuple[dict, list[tuple[str, str]]]:
+    """The record with the entities its tagged sentences predict, and (item, reason) problems.
+
+    The tagged sentences are replaced by the entities they read to; a record
+    giving both ``entities`` and tags is refused, since one would hide the other.
+    """
+    from .hf import NER_LABELS
+
+    if record.get("entities") is not None:
+        return record, [("sentences", "gives both 'entities' and tagged sentences; give one of them")]
+    published = published_sentences(doc)
+    entities, problems = [], []
+    for index, row in enumerate(record["sentences"]):
+        label = f"sentences[{index}]"
+        sentence = published.get(row.get("id")) if isinstance(row, dict) else None
+        if sentence is None:
+            problems.append((label, _unknown_sentence(row, doc.id, published)))
+            continue
+        try:
+            entities += sentence_entities(sentence, row, NER_LABELS)
+        except ValueError as error:
+            problems.append((label, str(error)))
+    rest = {key: value for key, value in record.items() if key != "sentences"}
+    return {**rest, "entities": entities}, problems
+
+
+def _unknown_sentence(row: object, doc_id: str, published: dict[str, TaggedSentence]) -> str:
+    given = row.get("id") if isinstance(row, dict) else None
+    hint = ""
+    if isinstance(given, str) and f"{doc_id}/{given}" in published:
+        hint = f"; did you mean {doc_id + '/' + given!r}?"
+    first = next(iter(published), "")
+    return f"names no sentence of the ner config (ids such as {first!r}), got {given!r}{hint}"
+
+
+def is_tag_row(record: object) -> bool:
+    """A row shaped like the ner config's: ``id``, ``document``, ``ner_tags``."""
+    return isinstance(record, dict) and "ner_tags" in record and "document" in record
+
+
+def group_tag_rows(rows: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """Rows of the ner config form, as one record per document (line of its first row)."""
+    documents: dict[str, tuple[int, dict]] = {}
+    for line, row in rows:
+        doc_id = row.get("document")
+        key = doc_id if isinstance(doc_id, str) else f"\0{line}"
+        if key not in documents:
+            documents[key] = (line, {"id": doc_id, "sentences": []})
+        sentence = {k: v for k, v in row.items() if k != "document"}
+        documents[key][1]["sentences"].append(sentence)
+    return list(documents.values())
