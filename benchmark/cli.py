@@ -46,7 +46,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         system=args.system, predictions=args.predictions, gold=args.gold, layers=args.layers,
         bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
         cache=args.cache, timeout=args.timeout, limit=args.limit, fail_fast=args.fail_fast,
-        lenient=args.lenient, progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming)
+        lenient=args.lenient, progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming,
+        align=args.align, label_map=args.label_map)
     if (args.errors or args.per_label) and args.format == "json":
         raise InputError("--errors and --per-label print under the table; with --format json the records "
                          "are in the result (layers.<layer>.errors, per_label)")
@@ -190,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--fail-fast", action="store_true", help="stop at the first document a system fails on")
     evaluate.add_argument("--lenient", action="store_true",
                           help="drop invalid predicted items (counted in the result) instead of refusing the input")
+    evaluate.add_argument("--align", choices=("standard", "fuzzy"), default="standard",
+                          help="how spans given by their text alone are found: exact, normalized and "
+                               "case-insensitive matches (standard), or also near matches (fuzzy); "
+                               "recorded in the signature")
+    evaluate.add_argument("--label-map", metavar="NAME|FILE",
+                          help="map gold and predicted entity types before scoring: conll2003, or a YAML "
+                               "file mapping each OntoNotes type to a type or null; recorded in the signature")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     evaluate.add_argument("--errors", action="store_true",
                           help="print every error under the table, by category, each in its context")

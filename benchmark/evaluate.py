@@ -13,7 +13,7 @@ from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped,
 from .errors import InputError, InvalidData, Problem
 from .jsonl import document_to_json, layers_present, read_jsonl
 from .model import LAYERS, Document
-from .predictions import Predictions, check_system_outputs, read_predictions_file
+from .predictions import PredictionOptions, Predictions, check_system_outputs, read_predictions_file
 from .records import DocRecords, records_from_document
 from .results import Signature
 from .shard import Shard
@@ -52,6 +52,8 @@ class EvaluationConfig:
     progress: bool = True
     shard: Shard | None = None
     gold_streaming: bool = False
+    align: str = "standard"  # or "fuzzy": how text-anchored spans are found (benchmark.align)
+    label_map: str | None = None  # a shipped map's name or a YAML file (benchmark.labelmap)
 
 
 @dataclass
@@ -102,20 +104,35 @@ def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
     return GoldCorpus(documents, path.stem, "custom", sha256_of(read_bytes(path)))
 
 
-def _output_problems(output: dict, doc: Document, system_name: str) -> list[Problem]:
+def prediction_options(config: EvaluationConfig) -> PredictionOptions:
+    """How predictions are read under ``config``; a bad label map or mode is an input error."""
+    from .align import ALIGNMENT_MODES
+
+    if config.align not in ALIGNMENT_MODES:
+        raise InputError(f"unknown alignment mode {config.align!r}; the modes are {', '.join(ALIGNMENT_MODES)}")
+    label_map = None
+    if config.label_map is not None:
+        from .labelmap import load_label_map
+
+        label_map = load_label_map(config.label_map)
+    return PredictionOptions(fuzzy=config.align == "fuzzy", label_map=label_map)
+
+
+def _output_problems(output: dict, doc: Document, system_name: str, options: PredictionOptions) -> list[Problem]:
     """The checks every system output goes through, fresh or from the cache."""
     from .predictions import Entry, check_entries
 
-    checked, _ = check_entries([Entry({**output, "id": doc.id}, doc, system_name, 1)])
+    checked, _ = check_entries([Entry({**output, "id": doc.id}, doc, system_name, 1)], options)
     return checked[0].problems
 
 
-def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool) -> Predictions:
+def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool,
+                         options: PredictionOptions) -> Predictions:
     """System outputs: a document whose output is invalid is a failure, not an input error."""
     result = Predictions(failures=[{"document": f.document, "error": f.error, **({"stderr": f.stderr} if f.stderr else {})}
                                    for f in run.failures])
     outputs = {doc.id: run.predictions[doc.id] for doc in gold.documents if doc.id in run.predictions}
-    for checked in check_system_outputs(outputs, gold, system_name):
+    for checked in check_system_outputs(outputs, gold, system_name, options):
         doc_id, found = checked.entry.document.id, checked.problems
         if lenient:
             found = [p for p in found if p.document_level]
@@ -128,11 +145,13 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool)
             print(f"benchmark: {system_name} gave invalid output on {doc_id}: {reasons}{more}", file=sys.stderr)
             continue
         result.records[doc_id] = checked.records
+        result.alignment[doc_id] = checked.alignment
         result.off_token[doc_id] = checked.off_token
     return result
 
 
-def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple[str, ...], Predictions, dict]:
+def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus,
+                options: PredictionOptions) -> tuple[tuple[str, ...], Predictions, dict]:
     """Run the system (SIGINT and SIGTERM end it and its processes, exit 130 and 143)."""
     from .cache import default_cache_dir, system_key
     from .run import run_system
@@ -142,7 +161,7 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
     docs = {d.id: d for d in gold.documents}
 
     def problems(document: dict, output: dict) -> list[str]:
-        return [str(problem) for problem in _output_problems(output, docs[document["id"]], spec.name)]
+        return [str(problem) for problem in _output_problems(output, docs[document["id"]], spec.name, options)]
 
     oracle_gold = {d.id: document_to_json(d) for d in gold.documents}
     with stop_on_signals():
@@ -158,7 +177,7 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus) -> tuple[tuple
                 system.close()
             raise
         system.close()
-    predictions = _parse_system_output(run, gold, spec.name, config.lenient)
+    predictions = _parse_system_output(run, gold, spec.name, config.lenient, options)
     layers = system.layers if system.layers is not None else _layers_returned(run, predictions, spec.name)
     predictions.cache = {"enabled": run.cache_enabled, "hits": run.from_cache,
                          "documents": len(run.predictions) + len(run.failures) + len(run.skipped)}
@@ -223,6 +242,8 @@ def _choose_layers(requested: Sequence[str] | None, declared: Sequence[str]) -> 
 def input_paths(config: EvaluationConfig) -> list[Path]:
     """Every file a run reads, so that ``--output`` can refuse to overwrite one of them."""
     paths = [config.predictions, config.gold, config.config or Path.cwd() / "benchmark.yaml"]
+    if config.label_map is not None and Path(config.label_map).is_file():
+        paths.append(Path(config.label_map))
     if config.system is not None:
         from .systems.registry import resolve
 
@@ -238,6 +259,7 @@ def evaluate(config: EvaluationConfig) -> dict:
     """Run (or read) a system's predictions, score them, and build the result record."""
     if (config.system is None) == (config.predictions is None):
         raise InputError("give exactly one of --system NAME or --predictions FILE")
+    options = prediction_options(config)
     gold = load_gold(config.gold, config.gold_streaming)
     spec = None
     if config.system is not None:
@@ -247,7 +269,7 @@ def evaluate(config: EvaluationConfig) -> dict:
     # A predictions file is input, named by --predictions or by a file system: bad items exit 2.
     source = config.predictions or (Path(spec.target) if spec.kind == "file" else None)
     if source is not None:
-        predictions = read_predictions_file(source, gold, config.lenient)
+        predictions = read_predictions_file(source, gold, config.lenient, options)
         system = {"name": spec.name if spec else source.stem,
                   "spec": spec.describe() if spec else f"file:{source}", "kind": "file"}
         declared = spec.layers if spec and spec.layers_declared else predictions.layers
@@ -260,7 +282,7 @@ def evaluate(config: EvaluationConfig) -> dict:
     if source is None:
         if config.timeout is not None:
             spec = replace(spec, timeout=config.timeout)
-        declared, predictions, reported = _run_system(spec, config, gold)
+        declared, predictions, reported = _run_system(spec, config, gold, options)
         system = {"name": spec.name, "spec": spec.describe(), "kind": spec.kind, **reported}
     layers = _choose_layers(config.layers, declared)
     system["layers"] = list(layers)
@@ -269,19 +291,25 @@ def evaluate(config: EvaluationConfig) -> dict:
             predictions.failures.append({"document": doc.id, "error": "no prediction for this document"})
     gold_records = [records_from_document(d) for d in gold.documents]
     pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
+    if options.label_map is not None:
+        for records in (*gold_records, *pred_records):
+            records.entities = options.label_map.apply(records.entities)
     score = score_layer if config.shard is None else score_layer_with_tallies
     scored = {layer: score(layer, gold_records, pred_records, config.bootstrap, config.seed)
               for layer in layers}
-    options = (gold.signature_options + signature_options(config, corpus_size, scored)
-               + ((config.shard.signature_option(),) if config.shard else ()))
-    signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed, options=options)
+    for layer, block in alignment_blocks(predictions, gold.documents, layers).items():
+        scored[layer]["alignment"] = block
+    settings = (gold.signature_options + signature_options(config, corpus_size, scored, options)
+                + ((config.shard.signature_option(),) if config.shard else ()))
+    signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed, options=settings)
     return {
         "signature": str(signature),
         "dataset": {"name": gold.name, "version": gold.version, "sha256": gold.sha256, **gold.details,
                     "documents": [d.id for d in gold.documents]},
         "system": system,
         "config": {"bootstrap": config.bootstrap, "seed": config.seed, "lenient": config.lenient,
-                   "limit": config.limit,
+                   "limit": config.limit, "align": config.align,
+                   "label_map": options.label_map.as_dict() if options.label_map else None,
                    **({"shard": config.shard.record(total_documents)} if config.shard else {})},
         "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
         # Items dropped from the documents scored (a predictions file may hold others).
@@ -292,7 +320,8 @@ def evaluate(config: EvaluationConfig) -> dict:
     }
 
 
-def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[str, dict]) -> tuple[tuple[str, str], ...]:
+def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[str, dict],
+                      reading: PredictionOptions = PredictionOptions()) -> tuple[tuple[str, str], ...]:
     """The settings besides layers, bootstrap and seed that change the numbers, in a fixed
     order, each only when it is not the default (so a default run's signature stays short
     and a later option appends without changing earlier signatures)."""
@@ -308,11 +337,33 @@ def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[s
         rule = f"dice{PARTIAL_DICE:g}-{quotes['extra'].get('overlap_unit', 'token')}"
         if rule != DEFAULT_QUOTE_OVERLAP:
             options.append(("quote_overlap", rule))
+    if reading.label_map is not None:
+        options.append(("map", reading.label_map.signature_value()))
+    if reading.fuzzy:
+        options.append(("align", "fuzzy"))
     return tuple(options)
 
 
 # The quote overlap rule of the metrics page: Dice >= 0.5 over white-space tokens.
 DEFAULT_QUOTE_OVERLAP = "dice0.5-token"
+
+
+def alignment_blocks(predictions: Predictions, documents: list[Document], layers: Sequence[str]) -> dict[str, dict]:
+    """Per scored layer with text-anchored spans: how they were found, summed over the documents."""
+    blocks: dict[str, dict] = {}
+    for layer in layers:
+        tallies = [(d.id, predictions.alignment.get(d.id, {}).get(layer)) for d in documents]
+        tallies = [(doc_id, tally) for doc_id, tally in tallies if tally is not None]
+        if not tallies:
+            continue
+        block = dict.fromkeys(tallies[0][1].counts, 0)
+        for _, tally in tallies:
+            for tier, count in tally.counts.items():
+                block[tier] += count
+        block["unaligned_items"] = [{"document": doc_id, **item} for doc_id, tally in tallies
+                                    for item in tally.unaligned_items]
+        blocks[layer] = block
+    return blocks
 
 
 def off_token_warnings(predictions: Predictions, documents: list[Document], layers: Sequence[str]) -> list[dict]:

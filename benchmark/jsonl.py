@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import inventory as inv
+from .align import anchor_problem, is_text_anchored
 from .errors import Problem
 from .model import (
     Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
@@ -82,9 +83,16 @@ PREDICTION_KEYS = LAYER_KEYS
 
 
 def layers_present(predictions: Iterable[dict]) -> tuple[str, ...]:
-    """The layers that some prediction has a key for (an empty list counts)."""
+    """The layers that some prediction has a key for (an empty list counts); tagged
+    sentences (benchmark.formats.tags) stand for entities."""
     predictions = list(predictions)
-    return tuple(layer for layer, key in PREDICTION_KEYS.items() if any(key in p for p in predictions))
+    return tuple(layer for layer, key in PREDICTION_KEYS.items()
+                 if any(key in p or (layer == "entities" and has_tagged_sentences(p)) for p in predictions))
+
+
+def has_tagged_sentences(prediction: dict) -> bool:
+    sentences = prediction.get("sentences")
+    return isinstance(sentences, list) and any(isinstance(s, dict) and "ner_tags" in s for s in sentences)
 
 
 # ---------------------------------------------------------------- span checks
@@ -135,15 +143,27 @@ def checked_offsets(raw: Any, text: str) -> Offsets:
 class _Collector:
     """Collects the problems of one prediction record, item by item."""
 
-    def __init__(self, file: str, line: int, text: str):
+    def __init__(self, file: str, line: int, text: str, entity_types: Iterable[str] = inv.ENTITY_TYPES,
+                 unaligned: dict[int, Offsets] | None = None):
         self.where = f"{file}:{line}"
         self.text = text
+        self.entity_types = frozenset(entity_types)
+        self.unaligned = unaligned or {}
         self.problems: list[Problem] = []
 
     def fail(self, item: str, reason: str, document_level: bool = False) -> None:
         self.problems.append(Problem(self.where, item, reason, document_level))
 
     def offsets(self, raw: Any) -> Offsets:
+        """A span's offsets: as given, or as aligned from its text (benchmark.align)."""
+        if id(raw) in self.unaligned:
+            return self.unaligned[id(raw)]
+        if is_text_anchored(raw):
+            raise SpanError(anchor_problem(raw) or "a span needs start and end here (only a prediction's "
+                                                   "spans may be given by their text alone)")
+        if isinstance(raw, dict) and "occurrence" in raw:
+            raise SpanError("'occurrence' picks among the occurrences of a span given by its text alone; "
+                            "a span with start and end takes none")
         return checked_offsets(raw, self.text)
 
     def label(self, value: Any, allowed, what: str, optional: bool = False) -> Any:
@@ -170,7 +190,7 @@ class _Collector:
 
 def _entity(c: _Collector, item: dict) -> EntityRecord:
     start, end = c.offsets(item)
-    return EntityRecord(start, end, c.label(item.get("type"), inv.ENTITY_TYPES, "entity type"))
+    return EntityRecord(start, end, c.label(item.get("type"), c.entity_types, "entity type"))
 
 
 def _cluster(c: _Collector, item: Any) -> list[Offsets]:
@@ -237,13 +257,18 @@ def _text_problem(record: dict, text: str) -> str | None:
             f"({len(claimed)} vs {len(text)} code points); offsets only mean something against the same text")
 
 
-def parse_prediction(record: dict, text: str, file: str, line: int) -> tuple[DocRecords, list[Problem]]:
+def parse_prediction(record: dict, text: str, file: str, line: int, *,
+                     entity_types: Iterable[str] = inv.ENTITY_TYPES,
+                     unaligned: dict[int, Offsets] | None = None) -> tuple[DocRecords, list[Problem]]:
     """Span records of one prediction line; items with problems are left out and reported.
 
     Problems of the record as a whole (unknown top-level keys, a layer that is
-    not a list, another text) are flagged ``document_level``.
+    not a list, another text) are flagged ``document_level``. ``entity_types``
+    are the types accepted (a label map adds its targets); ``unaligned`` gives
+    the offsets past the text of the spans that :func:`benchmark.align.align_record`
+    could not find.
     """
-    collector = _Collector(file, line, text)
+    collector = _Collector(file, line, text, entity_types, unaligned)
     for key, reason in document_problems(record):
         collector.fail(key, reason, document_level=True)
     mismatch = _text_problem(record, text)

@@ -146,8 +146,22 @@ def _merge_layer(layer: str, shards: list[ShardResult], ordered: list[tuple[Shar
         tally, doc_rows = per_shard[shard.shard.index][local]
         tallies.append(tally)
         rows += doc_rows
+    documents = [shard.documents[local] for shard, local in ordered]
     return {**layer_result(combine(layer, tallies, rows), config["bootstrap"], config["seed"]),
-            **_merged_outcomes(layer, shards, [shard.documents[local] for shard, local in ordered])}
+            **_merged_outcomes(layer, shards, documents), **_merged_alignment(layer, shards, documents)}
+
+
+def _merged_alignment(layer: str, shards: list[ShardResult], documents: list[str]) -> dict:
+    """The shards' alignment tallies summed, their unaligned items in gold document order."""
+    blocks = [shard.result["layers"][layer]["alignment"] for shard in shards
+              if "alignment" in shard.result["layers"][layer]]
+    if not blocks:
+        return {}
+    merged = {tier: sum(block.get(tier, 0) for block in blocks) for tier in blocks[0] if tier != "unaligned_items"}
+    position = {doc_id: index for index, doc_id in enumerate(documents)}
+    items = [item for block in blocks for item in block.get("unaligned_items", [])]
+    merged["unaligned_items"] = sorted(items, key=lambda item: position.get(item.get("document"), -1))
+    return {"alignment": merged}
 
 
 def _merged_outcomes(layer: str, shards: list[ShardResult], documents: list[str]) -> dict:

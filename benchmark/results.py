@@ -191,7 +191,7 @@ def format_table(result: dict) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([f"system: {result['system']['name']}", *lines, "* headline metric",
-                      *_cache_lines(result), *_warning_lines(result), *_dropped_lines(result),
+                      *_cache_lines(result), *_alignment_lines(result), *_warning_lines(result), *_dropped_lines(result),
                       *_failure_lines(result), result["signature"]]) + "\n"
 
 
@@ -199,7 +199,7 @@ def format_markdown(result: dict) -> str:
     lines = [f"**system:** `{result['system']['name']}`", "",
              "| " + " | ".join(_HEADER) + " |", "|" + "---|" * len(_HEADER)]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
-    lines += ["", *_cache_lines(result), *_warning_lines(result), *_dropped_lines(result),
+    lines += ["", *_cache_lines(result), *_alignment_lines(result), *_warning_lines(result), *_dropped_lines(result),
               *_failure_lines(result), f"`{result['signature']}`"]
     return "\n".join(lines) + "\n"
 
@@ -209,6 +209,19 @@ def _cache_lines(result: dict) -> list[str]:
     if not cache.get("enabled"):
         return []
     return [f"{cache['hits']} of {cache['documents']} documents from cache"]
+
+
+def _alignment_lines(result: dict) -> list[str]:
+    """One line per layer whose spans were given by their text alone: how each was found."""
+    lines = []
+    for layer in LAYERS:
+        block = (result["layers"].get(layer) or {}).get("alignment")
+        if block:
+            tiers = ", ".join(f"{tier} {block[tier]}" for tier in ("exact", "normalized", "casefold", "fuzzy",
+                                                                      "unaligned"))
+            listed = f" (listed in layers.{layer}.alignment.unaligned_items)" if block["unaligned"] else ""
+            lines.append(f"aligned by text: {layer}: {tiers}{listed}")
+    return lines
 
 
 def _warning_lines(result: dict) -> list[str]:

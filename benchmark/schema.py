@@ -17,9 +17,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-# The keys of a span. A text-anchored span (text without start/end) will add
-# "occurrence" here, and every shape that holds a span takes it.
-SPAN_KEYS: dict[str, str] = {"start": "int", "end": "int", "text": "str"}
+# The keys of a span. A text-anchored span (text without start/end) may name the
+# n-th occurrence of its text (benchmark.align).
+SPAN_KEYS: dict[str, str] = {"start": "int", "end": "int", "text": "str", "occurrence": "int"}
 
 # The key of each scored layer in a record, in LAYERS order.
 LAYER_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
@@ -38,7 +38,8 @@ class Shape:
     """An object kind: its name in messages and the kind of each key's value.
 
     A kind is "str", "int", "shape:NAME" (an object), "list:NAME" (a list of
-    such objects) or "cluster" (an object, or a list of spans).
+    such objects), "list" (a list checked by its reader) or "cluster" (an
+    object, or a list of spans).
     """
 
     name: str
@@ -52,7 +53,8 @@ def _spanned(name: str, **keys: str) -> Shape:
 SHAPES: dict[str, Shape] = {shape.name: shape for shape in (
     Shape("span", dict(SPAN_KEYS)),
     _spanned("section", type="str"),
-    _spanned("sentence"),
+    # A tagger's sentence (formats/tags.py) carries its tags instead of offsets.
+    _spanned("sentence", ner_tags="list", tokens="list"),
     _spanned("entity", type="str"),
     _spanned("mention", kind="str"),
     Shape("cluster", {"id": "str", "name": "str", "type": "str", "mentions": "list:span"}),
@@ -158,6 +160,9 @@ def _check(value: Any, shape: Shape, label: str, found: list[tuple[str, str]]) -
                 found.append((f"{label}.{key}", f"must be {name}, got {_brief(item)}"))
         elif kind.startswith("shape:"):
             _check(item, SHAPES[kind[6:]], f"{label}.{key}", found)
+        elif kind == "list":
+            if type(item) is not list:
+                found.append((f"{label}.{key}", f"must be a list, got {_brief(item)}"))
         elif type(item) is list:
             _check_list(item, SHAPES[kind[5:]], f"{label}.{key}", found)
         else:

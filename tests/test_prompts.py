@@ -84,63 +84,16 @@ def test_every_template_uses_the_same_invented_example():
     assert set(LAYERS) == {layer for layer in LAYERS if "$text" in builtin_text(layer).split("</document>")[-2]}
 
 
-class Aligner:
-    """Just enough of the alignment policy to place the example's spans: order and
-    `occurrence` for independent spans, nearest to the anchor for dependent ones."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.starts, self.ends = token_edges(text)
-        self.taken: set[tuple[int, int]] = set()
-
-    def occurrences(self, span: str) -> list[tuple[int, int]]:
-        found = [(m.start(), m.end()) for m in re.finditer(re.escape(span), self.text)]
-        return [o for o in found if o[0] in self.starts and o[1] in self.ends]
-
-    def place(self, item: dict, anchor: tuple[int, int] | None = None) -> dict:
-        found = self.occurrences(item["text"])
-        assert found, f"{item['text']!r} is not in the example document"
-        if "occurrence" in item:
-            chosen = found[item["occurrence"] - 1]
-        elif anchor is not None:
-            chosen = min(found, key=lambda o: abs(o[0] - anchor[0]))
-        else:
-            chosen = next(o for o in found if o not in self.taken)
-        if anchor is None:
-            self.taken.add(chosen)
-        return {**{k: v for k, v in item.items() if k != "occurrence"}, "start": chosen[0], "end": chosen[1]}
-
-
-def aligned(layer: str, document: str, answer: dict) -> dict:
-    place = Aligner(document).place
-    key = PREDICTION_KEYS[layer]
-    items = answer[key]
-    if layer in ("entities", "timexes"):
-        return {key: [place(item) for item in items]}
-    if layer == "coref":
-        return {key: [[place(member) for member in cluster] for cluster in items]}
-    if layer == "quotes":
-        quotes = []
-        for quote in items:
-            cue = place(quote["cue"])
-            anchor = (cue["start"], cue["end"])
-            quotes.append({**quote, "cue": cue, "content": [place(c) for c in quote["content"]],
-                           **{role: place(quote[role], anchor) for role in ("source", "addressee") if role in quote}})
-        return {key: quotes}
-    events = []
-    for event in items:
-        trigger = place(event["trigger"])
-        anchor = (trigger["start"], trigger["end"])
-        events.append({**event, "trigger": trigger, "arguments": [place(a, anchor) for a in event["arguments"]]})
-    return {key: events}
-
-
 @pytest.mark.parametrize("layer", LAYERS)
 def test_the_example_answer_is_a_valid_prediction_once_aligned(layer):
+    from benchmark.align import align_record
+
     document, answer = example(layer)
     assert list(answer) == [PREDICTION_KEYS[layer]] and answer[PREDICTION_KEYS[layer]]
-    records, problems = parse_prediction({"id": "example", **aligned(layer, document, answer)}, document,
-                                         f"{layer}.txt", 1)
+    aligned = align_record({"id": "example", **answer}, document)
+    assert [tally.counts["unaligned"] for tally in aligned.layers.values()] == [0]
+    assert aligned.layers[layer].counts["exact"] > 0
+    records, problems = parse_prediction(aligned.record, document, f"{layer}.txt", 1)
     assert problems == []
     for timex in records.timexes:
         assert inv.valid_timex_value(timex.type, timex.value), timex
