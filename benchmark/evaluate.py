@@ -11,6 +11,7 @@ from typing import Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
+from .gcpause import paused_gc, without_gc
 from .jsonl import document_to_json, layers_present, parse_prediction, read_jsonl
 from .model import LAYERS, Document
 from .records import DocRecords, records_from_document
@@ -63,6 +64,7 @@ class Predictions:
     layers: tuple[str, ...] = LAYERS
 
 
+@without_gc
 def load_gold(path: Path | None) -> GoldCorpus:
     """The shipped gold, or a JSON Lines corpus whose lines carry their text."""
     if path is None:
@@ -108,6 +110,7 @@ def _read_brat_folder(path: Path, gold: GoldCorpus, lenient: bool) -> Prediction
     return result
 
 
+@without_gc
 def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool) -> Predictions:
     """Parse a predictions file (or BRAT folder); a bad item is an input error unless ``lenient``."""
     if Path(path).is_dir():
@@ -219,10 +222,11 @@ def evaluate(config: EvaluationConfig) -> dict:
     for doc in gold.documents:
         if doc.id not in predictions.records and not any(f["document"] == doc.id for f in predictions.failures):
             predictions.failures.append({"document": doc.id, "error": "no prediction for this document"})
-    gold_records = [records_from_document(d) for d in gold.documents]
-    pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
-    scored = {layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed)
-              for layer in layers}
+    with paused_gc():
+        gold_records = [records_from_document(d) for d in gold.documents]
+        pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
+        scored = {layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed)
+                  for layer in layers}
     signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed)
     return {
         "signature": str(signature),

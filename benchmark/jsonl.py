@@ -8,12 +8,15 @@ clusters; so it is both a valid prediction (scoring 1.0) and the format of
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import inventory as inv
+from .bulk import plain_spans
 from .errors import InputError, Problem
+from .jsonparse import loads
 from .model import (
     Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
 )
@@ -69,22 +72,25 @@ def write_jsonl(records: list[dict], path: Path) -> None:
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object) for every non-blank line; bad JSON is an InputError."""
     try:
-        handle = open(path, encoding="utf-8-sig")
+        data = Path(path).read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
-    with handle:
-        try:
-            lines = list(handle)
-        except UnicodeDecodeError as err:
-            raise InputError(f"{path}: is not UTF-8 text ({err.reason})") from None
-    for number, line in enumerate(lines, 1):
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    # bytes.splitlines breaks lines where text-mode reading does: \n, \r\n, \r.
+    for number, line in enumerate(data.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            value = loads(line)
+        except UnicodeDecodeError as err:
+            raise InputError(f"{path}:{number}: is not UTF-8 text ({err.reason})") from None
         except json.JSONDecodeError as err:
+            if not line.decode("utf-8").strip():  # white space beyond ASCII only: a blank line
+                continue
             raise InputError(f"{path}:{number}: not valid JSON: {err.msg} at column {err.colno}. "
                              "Each line must be one JSON object, for one document.") from None
+        yield number, value
 
 
 # The key of each layer in a prediction.
@@ -231,6 +237,19 @@ def _timex(c: _Collector, item: Any) -> TimexRecord:
 _PREDICTION_LAYERS = {
     "entities": _entity, "clusters": _cluster, "quotes": _quote, "events": _event, "timexes": _timex,
 }
+_PLAIN_ENTITY_KEYS = frozenset({"start", "end", "type", "text"})
+_ENTITY_TYPES = frozenset(inv.ENTITY_TYPES)
+
+
+def _plain_entities(raw: Any, text: str) -> list[EntityRecord] | None:
+    """The entity layer read at once when it is plainly right (see bulk.py), else None."""
+    columns = plain_spans(raw, text, _PLAIN_ENTITY_KEYS)
+    if columns is None:
+        return None
+    types = columns.values("type")
+    if not _ENTITY_TYPES.issuperset(types):
+        return None
+    return list(map(EntityRecord, columns.starts, columns.ends, types))
 
 
 def parse_prediction(record: dict, text: str, file: str, line: int) -> tuple[DocRecords, list[Problem]]:
@@ -239,6 +258,9 @@ def parse_prediction(record: dict, text: str, file: str, line: int) -> tuple[Doc
     parsed = DocRecords(id=record["id"])
     for layer, parse in _PREDICTION_LAYERS.items():
         target = getattr(parsed, layer)
+        if layer == "entities" and (plain := _plain_entities(record.get(layer), text)) is not None:
+            target.extend(plain)
+            continue
         for label, item in collector.items(record, layer):
             try:
                 target.append(parse(collector, item))
@@ -291,8 +313,9 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
 
     each("sections", lambda i: doc.sections.append(
         Section(i.get("id") or f"P{len(doc.sections) + 1}", i.get("type", "body"), b.span(i))))
-    each("sentences", lambda i: doc.sentences.append(
-        Sentence(i.get("id") or f"S{len(doc.sentences) + 1}", b.span(i))))
+    if not _plain_sentences(b, record.get("sentences")):
+        each("sentences", lambda i: doc.sentences.append(
+            Sentence(i.get("id") or f"S{len(doc.sentences) + 1}", b.span(i))))
 
     def entity(i: dict) -> None:
         e = Entity(i.get("id") or b.next_id("E", doc.entities), b.span(i), i["type"])
@@ -304,7 +327,8 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
         doc.mentions.append(m)
         b.by_span[m.span.key] = m.id
 
-    each("entities", entity)
+    if not _plain_gold_entities(b, record.get("entities")):
+        each("entities", entity)
     each("mentions", mention)
     each("timexes", lambda i: doc.timexes.append(Timex(
         i.get("id") or b.next_id("T", doc.timexes), b.span(i), i.get("type"), str(i.get("value")), i.get("mod"))))
@@ -327,6 +351,32 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
     return doc, b.c.problems
 
 
+_PLAIN_SENTENCE_KEYS = frozenset({"id", "start", "end", "text"})
+_PLAIN_GOLD_ENTITY_KEYS = frozenset({"id", "start", "end", "text", "type"})
+
+
+def _plain_sentences(b: _GoldBuilder, raw: Any) -> bool:
+    """Read the sentence layer at once if it is plainly right (see bulk.py); False if not read."""
+    columns = plain_spans(raw, b.text, _PLAIN_SENTENCE_KEYS)
+    if columns is None:
+        return False
+    ids = [given or f"S{k}" for k, given in enumerate(columns.values("id"), 1)]
+    b.doc.sentences.extend(map(Sentence, ids, map(Span, columns.starts, columns.ends, columns.texts)))
+    return True
+
+
+def _plain_gold_entities(b: _GoldBuilder, raw: Any) -> bool:
+    """Read the entity layer at once if it is plainly right (see bulk.py); False if not read."""
+    columns = plain_spans(raw, b.text, _PLAIN_GOLD_ENTITY_KEYS)
+    types = columns.values("type") if columns is not None else [None]
+    if None in types:
+        return False
+    ids = [given or f"E{k}" for k, given in enumerate(columns.values("id"), 1)]
+    b.doc.entities.extend(map(Entity, ids, map(Span, columns.starts, columns.ends, columns.texts), types))
+    b.by_span.update(zip(zip(columns.starts, columns.ends), ids))
+    return True
+
+
 def _add_cluster(b: _GoldBuilder, item: Any) -> None:
     members = item.get("mentions") if isinstance(item, dict) else item
     refs = tuple(dict.fromkeys(b.ref(m) for m in members))
@@ -342,6 +392,6 @@ def _add_cluster(b: _GoldBuilder, item: Any) -> None:
 def _add_singleton_clusters(doc: Document) -> None:
     """A clustered-type entity no cluster names is a singleton, as in the YAML gold."""
     clustered = {m for c in doc.clusters for m in c.members}
-    for e in doc.entities:
-        if e.type in inv.CLUSTERED_TYPES and e.id not in clustered:
-            doc.clusters.append(Cluster(f"C{len(doc.clusters) + 1}", e.span.text, e.type, (e.id,)))
+    alone = [e for e in doc.entities if e.type in inv.CLUSTERED_TYPES and e.id not in clustered]
+    doc.clusters.extend(Cluster(f"C{number}", e.span.text, e.type, (e.id,))
+                        for number, e in enumerate(alone, len(doc.clusters) + 1))

@@ -1,0 +1,187 @@
+"""The fast paths of reading large inputs give exactly what the item-by-item paths give."""
+
+from __future__ import annotations
+
+import gc
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmark import jsonl, jsonparse
+from benchmark.errors import InputError
+from benchmark.gcpause import paused_gc
+from benchmark.jsonl import document_from_json, parse_prediction, read_jsonl
+from benchmark.validate import check_document
+
+TEXT = "The US envoy met Antony Blinken in Geneva on Wednesday."
+
+# --- one JSON parser ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [
+    b'{"id": "d", "entities": [{"start": 4, "end": 6, "type": "GPE"}]}',
+    '{"text": "caf\\u00e9 \\u201cquoted\\u201d", "n": -0, "x": 1.5e3, "y": [true, null]}'.encode(),
+    '{"text": "already UTF-8: café “quoted”"}'.encode(),
+    b'{"a": 1, "a": 2}',
+    b'{"colon": "a\\u003ab", "a": 1}',
+    b'{"nan": NaN, "inf": Infinity}',
+    b'{"surrogate": "\\ud800"}',
+    b'[1, 2, {"k": "v:w"}]',
+])
+def test_loads_reads_what_the_standard_library_reads(line):
+    assert repr(jsonparse.loads(line)) == repr(json.loads(line.decode("utf-8")))
+
+
+def test_an_integer_beyond_64_bits_is_refused_as_an_offset_either_way(monkeypatch):
+    """orjson reads it as a float, the standard library as an int (see jsonparse): only the
+    message differs."""
+    line = b'{"id": "d", "entities": [{"start": 0, "end": 123456789012345678901234567890, "type": "GPE"}]}'
+    for reader in (jsonparse.loads, jsonparse.stdlib_loads):
+        _, problems = parse_prediction(reader(line), TEXT, "p.jsonl", 1)
+        assert len(problems) == 1 and problems[0].item == "entities[0]"
+
+
+@pytest.mark.parametrize("line", [b'{"a": 1, "a": 2}', b'{"a": {"b": 1, "b": 1}}', b'{"a\\u003a": 1, "a": 2, "a": 3}'])
+def test_a_line_that_may_hold_duplicate_keys_goes_to_the_standard_library(line, monkeypatch):
+    """So that a check of duplicate keys, made there, sees every line that has them."""
+    seen = []
+    monkeypatch.setattr(jsonparse, "stdlib_loads", lambda raw: seen.append(raw) or json.loads(raw))
+    jsonparse.loads(line)
+    jsonparse.loads(b'{"a": 1, "b": {"a": 2}, "text": "a: b"}')
+    assert seen == [line]
+
+
+def test_without_orjson_the_standard_library_reads_everything(monkeypatch):
+    monkeypatch.setattr(jsonparse, "orjson", None)
+    assert jsonparse.loads(b'{"a": [1, 2.5, "x"]}') == {"a": [1, 2.5, "x"]}
+    with pytest.raises(json.JSONDecodeError):
+        jsonparse.loads(b'{"a": ')
+
+
+def test_bad_json_and_bad_utf8_raise_what_the_standard_library_raises():
+    with pytest.raises(json.JSONDecodeError, match="Expecting"):
+        jsonparse.loads(b'{"a": }')
+    with pytest.raises(UnicodeDecodeError):
+        jsonparse.loads(b'{"a": "\xff"}')
+
+
+# --- JSON Lines files ----------------------------------------------------------------------------
+
+
+def test_read_jsonl_splits_lines_as_text_mode_does(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf{"n": 1}\r\n{"n": 2}\r{"n": 3}\n\n  \n\xc2\xa0\n{"n": 4}')
+    assert list(read_jsonl(path)) == [(1, {"n": 1}), (2, {"n": 2}), (3, {"n": 3}), (7, {"n": 4})]
+
+
+def test_read_jsonl_names_the_line_of_bad_json_or_bad_utf8(tmp_path):
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'{"n": 1}\n{"n": \n')
+    with pytest.raises(InputError, match=r"p.jsonl:2: not valid JSON"):
+        list(read_jsonl(path))
+    path.write_bytes(b'{"n": 1}\n{"n": "\xff"}\n')
+    with pytest.raises(InputError, match=r"p.jsonl:2: is not UTF-8 text"):
+        list(read_jsonl(path))
+
+
+# --- whole-layer reading equals item-by-item reading --------------------------------------------
+
+KEYS = ("start", "end", "type", "text", "id", "score")
+
+
+@st.composite
+def entity_items(draw):
+    """Entity items, mostly right, some wrong in one of the ways the item-by-item path reports."""
+    items = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, len(TEXT) - 1))
+        end = draw(st.integers(start + 1, len(TEXT)))
+        item = {"start": start, "end": end, "type": draw(st.sampled_from(["GPE", "PERSON", "DATE"]))}
+        if draw(st.booleans()):
+            item["text"] = TEXT[start:end]
+        fault = draw(st.integers(0, 14))
+        if fault == 1:
+            item["start"] = True
+        elif fault == 2:
+            del item["end"]
+        elif fault == 3:
+            item["text"] = "nothing like it"
+        elif fault == 4:
+            item["type"] = "COUNTRY"
+        elif fault == 5:
+            item["score"] = 0.5
+        elif fault == 6:
+            item = [start, end]
+        elif fault == 7:
+            item["end"] = len(TEXT) + 3
+        elif fault == 8:
+            item["start"], item["end"] = end, start
+        elif fault == 9:
+            item["id"] = "E9"
+        elif fault == 10:
+            del item["type"]
+        items.append(item)
+    return items
+
+
+def _item_by_item(monkeypatch) -> None:
+    monkeypatch.setattr(jsonl, "plain_spans", lambda *args: None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(entity_items())
+def test_predicted_entities_read_at_once_or_one_by_one_agree(items):
+    record = {"id": "d", "entities": items}
+    fast = parse_prediction(record, TEXT, "p.jsonl", 1)
+    with pytest.MonkeyPatch.context() as patch:
+        _item_by_item(patch)
+        slow = parse_prediction(record, TEXT, "p.jsonl", 1)
+    assert fast == slow
+
+
+@settings(max_examples=300, deadline=None)
+@given(entity_items(), entity_items())
+def test_gold_layers_read_at_once_or_one_by_one_agree(entities, sentences):
+    record = {"id": "d", "text": TEXT, "entities": entities, "sentences": sentences}
+    fast_doc, fast_problems = document_from_json(record, "g.jsonl", 1)
+    with pytest.MonkeyPatch.context() as patch:
+        _item_by_item(patch)
+        slow_doc, slow_problems = document_from_json(record, "g.jsonl", 1)
+    assert fast_doc == slow_doc and fast_problems == slow_problems
+    for gold in (False, True):
+        problems = check_document(fast_doc, "g.jsonl:1", gold=gold)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("benchmark.validate.SpanChecker.all_right", lambda self, spans: False)
+            assert problems == check_document(fast_doc, "g.jsonl:1", gold=gold)
+
+
+def test_the_collector_is_paused_and_restored():
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_an_item_with_any_other_key_is_read_one_by_one(monkeypatch):
+    """Checks made item by item (such as refusing an unknown key) see every item that has one."""
+    seen = []
+    reader = jsonl._PREDICTION_LAYERS["entities"]
+    monkeypatch.setitem(jsonl._PREDICTION_LAYERS, "entities", lambda c, item: seen.append(item) or reader(c, item))
+    plain = {"start": 4, "end": 6, "type": "GPE", "text": "US"}
+    parse_prediction({"id": "d", "entities": [plain, plain]}, TEXT, "p.jsonl", 1)
+    assert seen == []
+    odd = {**plain, "confidence": 0.9}
+    parse_prediction({"id": "d", "entities": [plain, odd]}, TEXT, "p.jsonl", 1)
+    assert seen == [plain, odd]
