@@ -75,10 +75,10 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
         data = Path(path).read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot be read: {err.strerror or err}") from None
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
     # bytes.splitlines breaks lines where text-mode reading does: \n, \r\n, \r.
-    for number, line in enumerate(data.splitlines(), 1):
+    lines = data[len(codecs.BOM_UTF8):].splitlines() if data.startswith(codecs.BOM_UTF8) else data.splitlines()
+    del data  # the lines alone, not the file twice, stay in memory while they are read
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
