@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
+from .gcpause import paused_gc, without_gc
 from .jsonl import document_to_json, layers_present, read_jsonl
 from .model import LAYERS, Document
 from .predictions import PredictionOptions, Predictions, check_system_outputs, read_predictions_file
@@ -80,6 +81,11 @@ def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
         raise InputError("--gold-streaming applies to --gold hf:PATH_OR_REPO only")
     if path is None:
         return GoldCorpus(load_shipped(), DATASET_NAME, DATASET_VERSION, dataset_sha256())
+    return _load_gold_jsonl(path)
+
+
+@without_gc
+def _load_gold_jsonl(path: Path) -> GoldCorpus:
     from .reading import read_bytes
 
     documents, problems, first_line = [], [], {}
@@ -289,14 +295,15 @@ def evaluate(config: EvaluationConfig) -> dict:
     for doc in gold.documents:
         if doc.id not in predictions.records and not any(f["document"] == doc.id for f in predictions.failures):
             predictions.failures.append({"document": doc.id, "error": "no prediction for this document"})
-    gold_records = [records_from_document(d) for d in gold.documents]
-    pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
-    if options.label_map is not None:
-        for records in (*gold_records, *pred_records):
-            records.entities = options.label_map.apply(records.entities)
-    score = score_layer if config.shard is None else score_layer_with_tallies
-    scored = {layer: score(layer, gold_records, pred_records, config.bootstrap, config.seed)
-              for layer in layers}
+    with paused_gc():
+        gold_records = [records_from_document(d) for d in gold.documents]
+        pred_records = [predictions.records.get(d.id, DocRecords(id=d.id)) for d in gold.documents]
+        if options.label_map is not None:
+            for records in (*gold_records, *pred_records):
+                records.entities = options.label_map.apply(records.entities)
+        score = score_layer if config.shard is None else score_layer_with_tallies
+        scored = {layer: score(layer, gold_records, pred_records, config.bootstrap, config.seed)
+                  for layer in layers}
     for layer, block in alignment_blocks(predictions, gold.documents, layers).items():
         scored[layer]["alignment"] = block
     settings = (gold.signature_options + signature_options(config, corpus_size, scored, options)

@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from . import inventory as inv
 from .align import anchor_problem, is_text_anchored
+from .bulk import plain_spans
 from .errors import Problem
 from .model import (
     Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
@@ -245,6 +246,18 @@ _PREDICTION_LAYERS = {
 # Layers of the gold export that a prediction may carry but that are not scored:
 # their items are checked for known keys and value types only.
 _UNSCORED_LAYERS = ("sections", "sentences", "mentions")
+_PLAIN_ENTITY_KEYS = frozenset({"start", "end", "type", "text"})
+
+
+def _plain_entities(raw: Any, text: str, entity_types: frozenset[str]) -> list[EntityRecord] | None:
+    """The entity layer read at once when it is plainly right (see bulk.py), else None."""
+    columns = plain_spans(raw, text, _PLAIN_ENTITY_KEYS)
+    if columns is None:
+        return None
+    types = columns.values("type")
+    if not set(map(type, types)) <= {str} or not entity_types.issuperset(types):
+        return None
+    return list(map(EntityRecord, columns.starts, columns.ends, types))
 
 
 def _text_problem(record: dict, text: str) -> str | None:
@@ -277,6 +290,10 @@ def parse_prediction(record: dict, text: str, file: str, line: int, *,
     parsed = DocRecords(id=record["id"])
     for layer, parse in _PREDICTION_LAYERS.items():
         target = getattr(parsed, layer)
+        if layer == "entities" and not collector.unaligned and \
+                (plain := _plain_entities(record.get(layer), text, collector.entity_types)) is not None:
+            target.extend(plain)
+            continue
         for label, item in collector.items(record, layer):
             try:
                 target.append(parse(collector, item))
@@ -357,7 +374,8 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
                 b.c.fail(label, str(err))
 
     each("sections", lambda i: doc.sections.append(Section(b.item_id(i, "P"), i.get("type") or "body", b.span(i))))
-    each("sentences", lambda i: doc.sentences.append(Sentence(b.item_id(i, "S"), b.span(i))))
+    if not _plain_sentences(b, record.get("sentences")):
+        each("sentences", lambda i: doc.sentences.append(Sentence(b.item_id(i, "S"), b.span(i))))
 
     def entity(i: dict) -> None:
         e = Entity(b.item_id(i, "E"), b.span(i), _required(i, "type"))
@@ -369,7 +387,8 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
         doc.mentions.append(m)
         b.by_span[m.span.key] = m.id
 
-    each("entities", entity)
+    if not _plain_gold_entities(b, record.get("entities")):
+        each("entities", entity)
     each("mentions", mention)
     each("timexes", lambda i: doc.timexes.append(Timex(
         b.item_id(i, "T"), b.span(i), _required(i, "type"), _required(i, "value"), i.get("mod"))))
@@ -392,6 +411,40 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
     return doc, b.c.problems
 
 
+_PLAIN_SENTENCE_KEYS = frozenset({"id", "start", "end", "text"})
+_PLAIN_GOLD_ENTITY_KEYS = frozenset({"id", "start", "end", "text", "type"})
+
+
+def _plain_ids(columns) -> list[Any] | None:
+    """The items' ids when each is a string or absent (as the schema asks), else None."""
+    ids = columns.values("id")
+    return ids if set(map(type, ids)) <= {str, type(None)} else None
+
+
+def _plain_sentences(b: _GoldBuilder, raw: Any) -> bool:
+    """Read the sentence layer at once if it is plainly right (see bulk.py); False if not read."""
+    columns = plain_spans(raw, b.text, _PLAIN_SENTENCE_KEYS)
+    if columns is None or _plain_ids(columns) is None:
+        return False
+    ids = [b.item_id(item, "S") for item in columns.items]
+    b.doc.sentences.extend(map(Sentence, ids, map(Span, columns.starts, columns.ends, columns.texts)))
+    return True
+
+
+def _plain_gold_entities(b: _GoldBuilder, raw: Any) -> bool:
+    """Read the entity layer at once if it is plainly right (see bulk.py); False if not read."""
+    columns = plain_spans(raw, b.text, _PLAIN_GOLD_ENTITY_KEYS)
+    if columns is None or _plain_ids(columns) is None:
+        return False
+    types = columns.values("type")
+    if not set(map(type, types)) <= {str}:
+        return False
+    ids = [b.item_id(item, "E") for item in columns.items]
+    b.doc.entities.extend(map(Entity, ids, map(Span, columns.starts, columns.ends, columns.texts), types))
+    b.by_span.update(zip(zip(columns.starts, columns.ends), ids))
+    return True
+
+
 def _add_cluster(b: _GoldBuilder, item: Any) -> None:
     members = item.get("mentions") if isinstance(item, dict) else item
     if not members:
@@ -409,6 +462,5 @@ def _add_cluster(b: _GoldBuilder, item: Any) -> None:
 def _add_singleton_clusters(b: _GoldBuilder) -> None:
     """A clustered-type entity no cluster names is a singleton, as in the YAML gold."""
     clustered = {m for c in b.doc.clusters for m in c.members}
-    for e in b.doc.entities:
-        if e.type in inv.CLUSTERED_TYPES and e.id not in clustered:
-            b.doc.clusters.append(Cluster(b.item_id({}, "C"), e.span.text, e.type, (e.id,)))
+    alone = [e for e in b.doc.entities if e.type in inv.CLUSTERED_TYPES and e.id not in clustered]
+    b.doc.clusters.extend(Cluster(b.item_id({}, "C"), e.span.text, e.type, (e.id,)) for e in alone)

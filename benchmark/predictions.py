@@ -20,6 +20,7 @@ from . import inventory as inv
 from .align import LayerAlignment, align_record, has_text_anchored
 from .errors import InputError, InvalidData, Problem
 from .formats.tags import entities_from_sentences, group_tag_rows, is_tag_row
+from .gcpause import without_gc
 from .jsonl import has_tagged_sentences, layers_present, parse_prediction, read_jsonl
 from .model import LAYERS, Document
 from .offsets import (
@@ -176,6 +177,7 @@ def _read_brat_folder(path: Path, gold: GoldCorpus, lenient: bool, options: Pred
     return _checked_file(path, entries, problems, lenient, Predictions(), options)
 
 
+@without_gc
 def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool,
                           options: PredictionOptions = PredictionOptions()) -> Predictions:
     """Parse a predictions file (or BRAT folder); a bad item is an input error unless ``lenient``.

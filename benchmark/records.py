@@ -96,10 +96,11 @@ def records_from_document(doc: Document) -> DocRecords:
     cluster_names: dict[Offsets, str] = {}
     clusters = []
     for cluster in doc.clusters:
-        members = sorted(_offsets(spans[m]) for m in cluster.members)
+        members = sorted([_offsets(spans[m]) for m in cluster.members])
         clusters.append(members)
+        frozen = frozenset(members)
         for member in cluster.members:
-            cluster_spans[member] = frozenset(members)
+            cluster_spans[member] = frozen
         for offsets in members:
             cluster_names[offsets] = cluster.name
 

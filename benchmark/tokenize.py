@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import compress
+from operator import lt, not_
 
 _APOSTROPHE = "['\u2019]"
 _TOKEN = re.compile(
@@ -25,6 +27,12 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+
+_WORD_RUN = re.compile(r"\S*")
+# Read off _TOKEN (keep them in step): after its first character, a token of
+# several characters holds only word characters and these; it starts with a
+# word character or an apostrophe (one of these too).
+_JOINERS = frozenset(".,:-'\u2019")
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt sgt st jr sr inc ltd co corp vs etc no jan feb mar apr "
@@ -49,6 +57,154 @@ def token_edges(text: str) -> tuple[frozenset[int], frozenset[int]]:
     """The offsets where a token may start and where one may end."""
     spans = [m.span() for m in _TOKEN.finditer(text)]  # no Token objects: this runs per document
     return frozenset(start for start, _ in spans), frozenset(end for _, end in spans)
+
+
+# --- token edges without tokenizing the whole text ----------------------------------------------
+#
+# No token holds white space, and the pattern reads a word (a run of
+# non-white-space characters) the same wherever the word stands: nothing in
+# it looks past the word's ends. So the tokens of a text are those of its
+# words, each tokenized alone: an offset next to white space is a token edge,
+# any other one is an edge when the tokenizer splits its word there, and the
+# splits of a word are found once per spelling.
+
+_WORD_SPLITS: dict[str, frozenset[int]] = {}
+_WORD_SPLITS_KEPT = 1 << 16
+
+
+def _word_splits(word: str) -> frozenset[int]:
+    """The offsets inside ``word`` where one of its tokens ends and the next starts."""
+    splits = _WORD_SPLITS.get(word)
+    if splits is None:
+        if len(_WORD_SPLITS) >= _WORD_SPLITS_KEPT:
+            _WORD_SPLITS.clear()
+        splits = _WORD_SPLITS[word] = frozenset(m.start() for m in _TOKEN.finditer(word) if m.start())
+    return splits
+
+
+class TokenEdges:
+    """Where the tokens of one text start and end, asked offset by offset.
+
+    Answers equal those of :func:`tokenize`, at the cost of the words asked
+    about rather than of the whole text.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._padded = f" {text} "  # _padded[i]: the character before offset i
+        self._tail = f"{text} "  # _tail[i]: the character at offset i
+        self._reversed: str | None = None
+
+    def is_start(self, offset: int) -> bool:
+        text = self.text
+        if not 0 <= offset < len(text) or text[offset].isspace():
+            return False
+        return offset == 0 or text[offset - 1].isspace() or self._inside_word_split(offset)
+
+    def is_end(self, offset: int) -> bool:
+        text = self.text
+        if not 0 < offset <= len(text) or text[offset - 1].isspace():
+            return False
+        return offset == len(text) or text[offset].isspace() or self._inside_word_split(offset)
+
+    def on_edges(self, starts: list[int], ends: list[int]) -> list[bool]:
+        """Does each span ``[starts[i], ends[i])`` start and end on token edges, holding a token?"""
+        if not starts:
+            return []
+        if min(starts) < 0 or max(ends) > len(self.text) or not all(map(lt, starts, ends)):
+            return [start < end and self.is_start(start) and self.is_end(end) for start, end in zip(starts, ends)]
+        answers = [True] * len(starts)
+        self._settle(answers, starts, True)
+        self._settle(answers, ends, False)
+        return answers
+
+    def _settle(self, answers: list[bool], offsets: list[int], starting: bool) -> None:
+        """Set ``answers[i]`` False where ``offsets[i]`` (inside the text) is no token start (end).
+
+        Most offsets start (end) a word: white space (or the text's edge) on
+        the outer side, none on the inner side, which strings of those
+        characters show at once. Only the others need a closer look.
+        """
+        before = "".join(map(self._padded.__getitem__, offsets))
+        at = "".join(map(self._tail.__getitem__, offsets))
+        outer, inner = (before, at) if starting else (at, before)
+        if outer.isspace() and not _SPACE.search(inner):
+            return
+        for match in _SPACE.finditer(inner):  # a span starting or ending with white space
+            answers[match.start()] = False
+        inside = [i for i in compress(range(len(offsets)), map(not_, map(str.isspace, outer))) if answers[i]]
+        at_inside = [offsets[i] for i in inside]
+        windows = list(map(self.text.__getitem__, map(slice, map(_MINUS_ONE, at_inside), map(_PLUS_TWO, at_inside))))
+        for i, offset, window, sure in zip(inside, at_inside, windows, map(_SURE_SPLITS.get, windows)):
+            if not (sure or sure is None and _surely_split(window)):
+                answers[i] = self._word_split(offset)
+
+    def tokens(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The (start, end) of every token sharing a character with ``[start, end)``, in order."""
+        text = self.text
+        start, end = max(start, 0), min(end, len(text))
+        if start >= end:
+            return []
+        low = self._word_start(start + 1) if not text[start].isspace() else start
+        high = self._word_end(end - 1) if not text[end - 1].isspace() else end
+        # Searching from a word start to a word end reads those words as the whole text does.
+        return [m.span() for m in _TOKEN.finditer(text, low, high) if m.end() > start and m.start() < end]
+
+    def _word_start(self, offset: int) -> int:
+        """The start of the word holding the character before ``offset`` (not white space)."""
+        if self._reversed is None:
+            self._reversed = self.text[::-1]
+        back = len(self.text) - offset  # where the character before ``offset`` is in the reversed text
+        return offset - (_WORD_RUN.match(self._reversed, back).end() - back)
+
+    def _word_end(self, offset: int) -> int:
+        """The end of the word holding the character at ``offset`` (not white space)."""
+        return _WORD_RUN.match(self.text, offset).end()
+
+    def _inside_word_split(self, offset: int) -> bool:
+        """Is ``offset``, between two characters of one word, a token edge?"""
+        return _surely_split(self.text[offset - 1:offset + 2]) or self._word_split(offset)
+
+    def _word_split(self, offset: int) -> bool:
+        """The same, asked of the tokens of the word."""
+        start = self._word_start(offset)
+        return offset - start in _word_splits(self.text[start:self._word_end(offset)])
+
+
+def _joins(char: str) -> bool:
+    return char.isalnum() or char == "_" or char in _JOINERS
+
+
+def _surely_split(window: str) -> bool:
+    """Do the first two characters of ``window`` (which holds the next one too, if any),
+    adjacent in one word, surely end one token and start the next?
+
+    Common cases read off _TOKEN (False means: tokenize the word to know).
+    A comma or colon joins a token only after a digit (1,000); an apostrophe
+    only in n't.
+    """
+    answer = _SURE_SPLITS.get(window)
+    if answer is None:
+        before, at, after = window[0], window[1], window[2:]
+        if not _joins(at) or not _joins(before):
+            answer = True
+        elif at in ",:":
+            answer = not before.isdecimal()
+        elif at in "'\u2019":
+            answer = before not in "nN" or after not in "tT"
+        else:
+            answer = False
+        if len(_SURE_SPLITS) >= _WORD_SPLITS_KEPT:
+            _SURE_SPLITS.clear()
+        _SURE_SPLITS[window] = answer
+    return answer
+
+
+_SURE_SPLITS: dict[str, bool] = {}
+
+
+_SPACE = re.compile(r"\s")
+_MINUS_ONE, _PLUS_TWO = (-1).__add__, (2).__add__
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import lt
 from pathlib import Path
 from typing import Iterator
 
 from . import inventory as inv
 from .errors import Problem
 from .model import Document, Span
-from .tokenize import token_edges
+from .tokenize import TokenEdges
 
 
 class SpanChecker:
@@ -18,7 +19,21 @@ class SpanChecker:
     def __init__(self, text: str, on_tokens: bool):
         self.text = text
         self.on_tokens = on_tokens
-        self._edges = token_edges(text) if on_tokens else None
+        self._edges = TokenEdges(text) if on_tokens else None
+
+    def all_right(self, spans: list[Span]) -> bool:
+        """True when no span has a problem, checked all at once (``problems`` says what is wrong)."""
+        if not spans:
+            return True
+        text = self.text
+        starts, ends = [s.start for s in spans], [s.end for s in spans]
+        if min(starts) < 0 or max(ends) > len(text) or not all(map(lt, starts, ends)):
+            return False
+        claimed = [s.text for s in spans]
+        actual = list(map(text.__getitem__, map(slice, starts, ends)))
+        if claimed != actual and any(c is not None and c != a for c, a in zip(claimed, actual)):
+            return False
+        return not self.on_tokens or all(self._edges.on_edges(starts, ends))
 
     def problems(self, span: Span) -> Iterator[str]:
         if not 0 <= span.start < span.end <= len(self.text):
@@ -33,10 +48,9 @@ class SpanChecker:
         if actual[0].isspace() or actual[-1].isspace():
             yield f"span [{span.start}, {span.end}) {actual!r} starts or ends on white space"
             return
-        starts, ends = self._edges
-        if span.start not in starts:
+        if not self._edges.is_start(span.start):
             yield f"span [{span.start}, {span.end}) {actual!r} starts inside a token"
-        if span.end not in ends:
+        if not self._edges.is_end(span.end):
             yield f"span [{span.start}, {span.end}) {actual!r} ends inside a token"
 
 
@@ -60,9 +74,8 @@ def _spans(doc: Document) -> Iterator[tuple[str, Span]]:
 
 
 def _labels(doc: Document) -> Iterator[tuple[str, str]]:
-    def check(item_id: str, what: str, value: object, allowed) -> Iterator[tuple[str, str]]:
-        if value not in allowed:
-            yield item_id, f"unknown {what} {value!r}"
+    def check(item_id: str, what: str, value: object, allowed) -> list[tuple[str, str]]:
+        return [(item_id, f"unknown {what} {value!r}")] if value not in allowed else []
 
     for s in doc.sections:
         yield from check(s.id, "section type", s.type, inv.SECTION_TYPES)
@@ -145,7 +158,9 @@ def _clustering(doc: Document) -> Iterator[tuple[str, str]]:
 def check_document(doc: Document, file: str, gold: bool = True) -> list[Problem]:
     """Every problem of ``doc``; gold spans must also sit on token edges."""
     checker = SpanChecker(doc.text, on_tokens=gold)
-    found = [(item, reason) for item, span in _spans(doc) for reason in checker.problems(span)]
+    spans = list(_spans(doc))
+    found = [] if checker.all_right([span for _, span in spans]) else \
+        [(item, reason) for item, span in spans for reason in checker.problems(span)]
     found += [(i, f"id used {n} times") for i, n in Counter(_all_ids(doc)).items() if n > 1]
     found += list(_labels(doc))
     found += list(_references(doc))

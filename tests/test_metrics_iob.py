@@ -191,3 +191,100 @@ def test_entity_layer_iob2_view_equals_seqeval_on_the_article():
         assert view[mode]["micro"]["f1"] == pytest.approx(f1_score(gold_tags, pred_tags, **kwargs))
     # The rules system gets 71 of its 72 chunks right, against 72 gold chunks (one GPE wrong).
     assert view["default"]["micro"]["f1"] == pytest.approx(71 / 72)
+
+
+# --- the view of span records, read without tagging, against seqeval on the tags ---------------
+
+from benchmark.metrics.entities import score_entities  # noqa: E402
+from benchmark.metrics.iob import iob2_view, sentence_token_offsets  # noqa: E402
+from benchmark.records import DocRecords  # noqa: E402
+from benchmark.tokenize import tokenize  # noqa: E402
+
+from .test_tokenize import PIECES  # noqa: E402
+
+
+@st.composite
+def entity_spans(draw, text: str, label_pool=("PER", "LOC", "ORG")):
+    """Spans on token edges (the common case), and any offsets: cutting tokens, on white space,
+    crossing sentences, empty, reversed, overlapping, duplicated."""
+    tokens = tokenize(text)
+    spans = []
+    for _ in range(draw(st.integers(0, 8))):
+        if tokens and draw(st.booleans()):
+            first = draw(st.integers(0, len(tokens) - 1))
+            last = min(len(tokens) - 1, first + draw(st.integers(0, 3)))
+            start, end = tokens[first].start, tokens[last].end
+        else:
+            start, end = draw(st.integers(0, len(text))), draw(st.integers(0, len(text)))
+        spans.append(EntityRecord(start, end, draw(st.sampled_from(label_pool))))
+    if draw(st.booleans()):
+        spans.sort(key=lambda e: (e.start, e.end))
+    return spans
+
+
+@st.composite
+def gold_and_predicted_documents(draw):
+    gold, pred = [], []
+    for index in range(draw(st.integers(1, 3))):
+        text = draw(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25).map("".join))
+        starts = draw(st.lists(st.integers(0, len(text)), max_size=4))
+        if draw(st.integers(0, 9)):  # mostly in order, as gold sentences are
+            starts.sort()
+        gold.append(DocRecords(id=f"d{index}", text=text, sentence_starts=starts,
+                               entities=draw(entity_spans(text))))
+        pred.append(DocRecords(id=f"d{index}", entities=draw(entity_spans(text))))
+    return gold, pred
+
+
+def seqeval_on_the_tags(gold: list[DocRecords], pred: list[DocRecords]) -> dict[str, dict]:
+    """Tag every gold sentence's tokens with to_iob2 and let seqeval score them, in both modes."""
+    gold_tags, pred_tags = [], []
+    for gold_doc, pred_doc in zip(gold, pred):
+        for tokens in sentence_token_offsets(gold_doc.text, gold_doc.sentence_starts):
+            gold_tags.append(to_iob2(tokens, gold_doc.entities))
+            pred_tags.append(to_iob2(tokens, pred_doc.entities))
+    if not gold_tags:  # seqeval takes no empty input: nothing to tag, so no chunks
+        gold_tags, pred_tags = [["O"]], [["O"]]
+    return {"default": classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0),
+            "strict": classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0,
+                                             mode="strict", scheme=IOB2)}
+
+
+def assert_view_is_seqeval(view: dict, theirs: dict) -> None:
+    for mode in ("default", "strict"):
+        labels = {key for key in theirs[mode] if not key.endswith(" avg")}
+        assert set(view[mode]) - {"micro", "macro"} == labels
+        for label in labels:
+            for name, their_name in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score")):
+                assert view[mode][label][name] == pytest.approx(float(theirs[mode][label][their_name]), abs=1e-9)
+            assert view[mode][label]["support"] == int(theirs[mode][label]["support"])
+        for name, their_name in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score")):
+            assert view[mode]["micro"][name] == pytest.approx(float(theirs[mode]["micro avg"][their_name]), abs=1e-9)
+            if labels:
+                assert view[mode]["macro"][name] == pytest.approx(float(theirs[mode]["macro avg"][their_name]),
+                                                                  abs=1e-9)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=400, deadline=None)
+@given(gold_and_predicted_documents())
+def test_the_view_of_any_spans_equals_seqeval_on_their_tags(documents):
+    gold, pred = documents
+    assert_view_is_seqeval(iob2_view(gold, pred), seqeval_on_the_tags(gold, pred))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=300, deadline=None)
+@given(gold_and_predicted_documents())
+def test_the_entity_scorer_reports_the_same_view(documents):
+    gold, pred = documents
+    assert score_entities(gold, pred).extra["iob2"] == iob2_view(gold, pred)
+
+
+def test_a_view_that_differs_from_strict_where_it_should():
+    # "The US envoy met Antony Blinken." A prediction cutting "Blinken" is rounded out to the token.
+    gold = [DocRecords(id="d", text=TEXT, sentence_starts=[0], entities=[EntityRecord(17, 31, "PERSON")])]
+    pred = [DocRecords(id="d", entities=[EntityRecord(17, 27, "PERSON")])]
+    score = score_entities(gold, pred)
+    assert score.metrics["strict"]["f1"] == 0.0
+    assert score.extra["iob2"]["default"]["micro"]["f1"] == 1.0 == score.extra["iob2"]["strict"]["micro"]["f1"]

@@ -39,3 +39,65 @@ def test_article_sentences(article_text):
 def test_abbreviations_do_not_end_sentences():
     text = "Mr. Smith met Dr. Jones. They talked."
     assert [text[s:e] for s, e in split_sentences(text)] == ["Mr. Smith met Dr. Jones.", "They talked."]
+
+
+# --- token edges word by word (TokenEdges) must equal the whole-text tokenizer ---------------
+
+import re  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from benchmark.tokenize import TokenEdges, _joins, _surely_split  # noqa: E402
+
+# Pieces that exercise every pattern of the tokenizer and every white space it splits on.
+CHARACTERS = list("abnNtTsdmx_1٣²’'.,:-“”()!?;\"&/é\u0301ſ\u212a")
+WORD_PIECES = CHARACTERS + ["n’t", "n't", "’s", "'ve", "U.S.", "1,000", "3.5", "12:30", "S-400", "didn’t"]
+PIECES = WORD_PIECES + [" ", "  ", "\n", "\u00a0", "\t", "\u2009", "de-escalate", "Kavarin", "NATO"]
+texts_of_pieces = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts_of_pieces)
+def test_token_edges_equal_the_tokenizer_at_every_offset(text):
+    tokens = tokenize(text)
+    starts, ends = {t.start for t in tokens}, {t.end for t in tokens}
+    edges = TokenEdges(text)
+    for offset in range(-1, len(text) + 2):
+        assert edges.is_start(offset) == (offset in starts), offset
+        assert edges.is_end(offset) == (offset in ends), offset
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts_of_pieces, st.lists(st.tuples(st.integers(-2, 40), st.integers(-2, 40)), max_size=12))
+def test_spans_on_token_edges_and_tokens_in_a_range_equal_the_tokenizer(text, spans):
+    tokens = [(t.start, t.end) for t in tokenize(text)]
+    starts, ends = {s for s, _ in tokens}, {e for _, e in tokens}
+    edges = TokenEdges(text)
+    expected = [s < e and s in starts and e in ends for s, e in spans]
+    assert edges.on_edges([s for s, _ in spans], [e for _, e in spans]) == expected
+    for s, e in spans:
+        assert edges.tokens(s, e) == [t for t in tokens if s < e and t[1] > s and t[0] < e]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(WORD_PIECES), min_size=1, max_size=10).map("".join))
+def test_the_shortcut_rules_read_off_the_pattern_hold(word):
+    """Multi-character tokens start with a word character or an apostrophe and hold only
+    word characters and the joiners after it; a split the shortcut calls sure is a split."""
+    tokens = tokenize(word)
+    for token in tokens:
+        if len(token.text) > 1:
+            assert token.text[0].isalnum() or token.text[0] in "_'\u2019", token
+            assert all(map(_joins, token.text[1:])), token
+    starts = {t.start for t in tokens}
+    for i in range(1, len(word)):
+        if not word[i - 1].isspace() and not word[i].isspace() and _surely_split(word[i - 1:i + 2]):
+            assert i in starts, (word, i)
+
+
+def test_white_space_is_the_same_to_the_patterns_and_to_str_isspace():
+    space = re.compile(r"\s")
+    assert all(bool(space.match(chr(c))) == chr(c).isspace() for c in range(0x110000))
+    assert [c for c in map(chr, range(0x110000)) if re.fullmatch("n", c, re.I)] == ["N", "n"]
+    assert [c for c in map(chr, range(0x110000)) if re.fullmatch("t", c, re.I)] == ["T", "t"]

@@ -30,13 +30,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, islice
+from itertools import accumulate, compress, islice, repeat
 from operator import and_, attrgetter, eq, gt, le, lt, not_, sub
 from typing import Iterable, Sequence
 
 from ..records import DocRecords, EntityRecord
-from .base import PRF, LayerScore, Units
-from .iob import iob2_view
+from .base import PRF, LayerScore
+from .iob import IOBTally
 from .outcomes import OutcomeLog
 from .outcomes.entities import log_entities
 
@@ -163,6 +163,9 @@ class Columns:
 
     def __len__(self) -> int:
         return len(self.start)
+
+    def columns(self) -> tuple[list[int], list[int], list[str]]:
+        return self.start, self.end, self.type
 
     def spans(self) -> list[tuple[int, int]]:
         return list(zip(self.start, self.end))
@@ -389,29 +392,30 @@ class Accumulator:
         return tallies
 
 
-def _add_unit_stats(stats: list[list[float]], units: Units, doc_index: int, match: DocMatch) -> None:
-    """Strict-scheme sums ``num_p, den_p, num_r, den_r`` per sentence.
+def _unit_stats(sentence_starts: list[int], match: DocMatch) -> list[list[float]]:
+    """One document's strict-scheme sums ``num_p, den_p, num_r, den_r`` per sentence.
 
     An item's sentence is that of its start; a matched pair counts in its gold
     span's sentence; offsets before a document's first sentence belong to it.
     """
-    sentence_starts, first = units.starts[doc_index], units.offsets[doc_index]
+    splits = sentence_starts[1:]
     across = match.across_types
     paired_gold = sorted(across.gold)
     correct_gold = sorted(compress(across.gold, map(and_, across.same_span, across.same_type)))
     # Gold is sorted by start, so a sentence holds a run of it: count by the run's bounds.
-    gold_bounds = [0] + [bisect_left(match.gold.start, s) for s in sentence_starts[1:]] + [len(match.gold)]
-    paired_bounds = [0] + [bisect_left(paired_gold, k) for k in gold_bounds[1:-1]] + [len(paired_gold)]
-    correct_bounds = [0] + [bisect_left(correct_gold, k) for k in gold_bounds[1:-1]] + [len(correct_gold)]
-    for unit in range(len(sentence_starts)):
-        row = stats[first + unit]
-        correct = correct_bounds[unit + 1] - correct_bounds[unit]
-        row[0] += correct
-        row[1] += paired_bounds[unit + 1] - paired_bounds[unit]
-        row[2] += correct
-        row[3] += gold_bounds[unit + 1] - gold_bounds[unit]
-    for p in set(range(len(match.pred))).difference(across.pred):
-        stats[first + max(bisect_right(sentence_starts, match.pred.start[p]) - 1, 0)][1] += 1
+    inner = list(map(bisect_left, repeat(match.gold.start, len(splits)), splits))
+    gold = _run_lengths([0, *inner, len(match.gold)])
+    paired = _run_lengths([0, *map(bisect_left, repeat(paired_gold, len(inner)), inner), len(paired_gold)])
+    correct = _run_lengths([0, *map(bisect_left, repeat(correct_gold, len(inner)), inner), len(correct_gold)])
+    unpaired = set(range(len(match.pred))).difference(across.pred)
+    if unpaired:
+        spurious = Counter(map(bisect_right, repeat(splits, len(unpaired)), map(match.pred.start.__getitem__, unpaired)))
+        paired = [n + spurious[unit] for unit, n in enumerate(paired)] if spurious else paired
+    return list(map(list, zip(map(float, correct), map(float, paired), map(float, correct), map(float, gold))))
+
+
+def _run_lengths(bounds: list[int]) -> list[int]:
+    return list(map(sub, islice(bounds, 1, None), bounds))
 
 
 def _macro(per_label: dict[str, dict[str, dict[str, float]]], scheme: str) -> dict[str, float]:
@@ -427,14 +431,18 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
     ``outcomes``, also record every item's outcome (``metrics/outcomes``)."""
     if len(gold) != len(pred):
         raise ValueError(f"entity scoring needs aligned documents: {len(gold)} gold, {len(pred)} predicted")
-    units = Units(gold)
-    unit_stats = units.zeros(4)
+    unit_stats: list[list[float]] = []
     sums = Accumulator()
     log = OutcomeLog("entities") if outcomes else None
-    for doc_index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
+    # The token view needs the text, which gold records read from the corpus carry.
+    iob = IOBTally() if gold and all(doc.text for doc in gold) else None
+    for gold_doc, pred_doc in zip(gold, pred):
         match = DocMatch.of(gold_doc.entities, pred_doc.entities)
         sums.add(match)
-        _add_unit_stats(unit_stats, units, doc_index, match)
+        # The units of metrics.base.Units: the sentence starts, sorted and distinct.
+        unit_stats.extend(_unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match))
+        if iob is not None:
+            iob.add(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns())
         if log is not None:
             log.begin(gold_doc)
             log_entities(log, match)
@@ -444,7 +452,6 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
     overall = sums.overall()
     metrics = {scheme: {**scheme_result(overall, scheme), **_macro(per_label, scheme)}
                for scheme in SCHEMES}
-    # The token view needs the text, which gold records read from the corpus carry.
-    extra = {"iob2": iob2_view(gold, pred)} if gold and all(doc.text for doc in gold) else {}
+    extra = {"iob2": iob.as_dict()} if iob is not None else {}
     return LayerScore(headline=HEADLINE, metrics=metrics, per_label=per_label, extra=extra,
                       unit_stats=unit_stats, outcomes=log.sorted_records() if log is not None else None)

@@ -18,10 +18,12 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate, compress, islice, repeat
+from operator import gt, is_, itemgetter, not_
 from typing import Sequence
 
 from ..records import DocRecords, EntityRecord
-from ..tokenize import tokenize
+from ..tokenize import TokenEdges, tokenize
 from .base import PRF
 
 MODES = ("default", "strict")
@@ -128,13 +130,16 @@ def score_iob2(gold_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequence[
         if len(gold) != len(pred):
             raise ValueError(f"sequence {index}: {len(gold)} gold tags but {len(pred)} predicted")
     gold_chunks, pred_chunks = chunks(gold_seqs, mode), chunks(pred_seqs, mode)
-    gold_by_type = Counter(label for _, label, _, _ in gold_chunks)
-    pred_by_type = Counter(label for _, label, _, _ in pred_chunks)
-    correct_by_type = Counter(label for _, label, _, _ in gold_chunks & pred_chunks)
+    return _score(Counter(label for _, label, _, _ in gold_chunks),
+                  Counter(label for _, label, _, _ in pred_chunks),
+                  Counter(label for _, label, _, _ in gold_chunks & pred_chunks))
+
+
+def _score(gold_by_type: Counter, pred_by_type: Counter, correct_by_type: Counter) -> IOBScore:
     counts = {label: ChunkCounts(gold_by_type[label], pred_by_type[label], correct_by_type[label])
               for label in sorted(gold_by_type.keys() | pred_by_type.keys())}
     per_type = {label: c.prf() for label, c in counts.items()}
-    micro = ChunkCounts(len(gold_chunks), len(pred_chunks), len(gold_chunks & pred_chunks)).prf()
+    micro = ChunkCounts(sum(gold_by_type.values()), sum(pred_by_type.values()), sum(correct_by_type.values())).prf()
     return IOBScore(per_type, counts, micro, _mean(list(per_type.values())))
 
 
@@ -154,11 +159,204 @@ def sentence_token_offsets(text: str, sentence_starts: Sequence[int]) -> list[li
     return [tokens for tokens in sentences if tokens]
 
 
+# --- the view of span records ---------------------------------------------------------------
+#
+# Tags that to_iob2 writes are always well formed (B-X, then I-X on the
+# entity's other tokens), so both modes read back exactly the token ranges it
+# tagged: one per entity and sentence, left out where a longer or earlier
+# entity took a token first. A chunk is named here by the offsets of its first
+# token's start and last token's end, which within one document tell its
+# sentence and tokens apart. Those ranges follow from the spans and their
+# token edges alone; whole sentences are tokenized only when the sentence
+# starts are out of order, which the bisection of sentence_token_offsets
+# reads in its own way.
+
+SpanChunk = tuple[int, int, str]
+
+
+def _reference_chunks(text: str, sentence_starts: Sequence[int], entities: list[EntityRecord]) -> set[SpanChunk]:
+    """Chunks of the tags to_iob2 writes on each sentence's tokens (what the view must equal)."""
+    found = set()
+    for tokens in sentence_token_offsets(text, sentence_starts):
+        for _, label, first, after in chunks([to_iob2(tokens, entities)]):
+            found.add((tokens[first][0], tokens[after - 1][1], label))
+    return found
+
+
+def _crossing(starts: list[int], ends: list[int], splits: list[int]) -> list[int]:
+    """Indices of the spans (sorted by start) that hold a sentence split strictly inside."""
+    if not splits or not starts:
+        return []
+    reach = [-1, *accumulate(ends, max)]  # reach[k]: the furthest end among the first k spans
+    before = list(map(bisect_left, repeat(starts, len(splits)), splits))  # spans starting before each split
+    if not any(map(gt, map(reach.__getitem__, before), splits)):
+        return []
+    found = set()
+    for split, i in zip(splits, before):
+        while i > 0 and reach[i] > split:
+            if ends[i - 1] > split:
+                found.add(i - 1)
+            i -= 1
+    return sorted(found)
+
+
+def _pieces(edges: TokenEdges, splits: Sequence[int], start: int, end: int, label: str
+            ) -> list[tuple[int, int, str, int]]:
+    """The token ranges an entity tags, one per sentence: (start, end, label, tokens)."""
+    tokens = edges.tokens(start, end)
+    pieces, first = [], 0
+    for k in range(1, len(tokens) + 1):
+        if k == len(tokens) or bisect_right(splits, tokens[k - 1][0]) != bisect_right(splits, tokens[k][0]):
+            pieces.append((tokens[first][0], tokens[k - 1][1], label, k - first))
+            first = k
+    return pieces
+
+
+def span_chunks(edges: TokenEdges, sentence_starts: Sequence[int], entities: Sequence[EntityRecord]
+                ) -> set[SpanChunk]:
+    """The chunks the IOB2 tags of ``entities`` hold, sentence by sentence (see _reference_chunks)."""
+    return column_chunks(edges, list(sentence_starts), [e.start for e in entities], [e.end for e in entities],
+                         [e.type for e in entities])
+
+
+def column_chunks(edges: TokenEdges, sentence_starts: list[int], starts: list[int], ends: list[int],
+                  labels: list[str], known: dict[tuple[int, int], bool] | None = None) -> set[SpanChunk]:
+    """:func:`span_chunks` of entities given as columns.
+
+    ``known`` remembers which spans are simple (one piece, itself), for the
+    next call on the same document and sentence starts.
+    """
+    if any(map(gt, sentence_starts, islice(sentence_starts, 1, None))):
+        return _reference_chunks(edges.text, sentence_starts, list(map(EntityRecord, starts, ends, labels)))
+    if any(map(gt, starts, islice(starts, 1, None))):
+        order = sorted(range(len(starts)), key=starts.__getitem__)
+        starts, ends, labels = [starts[i] for i in order], [ends[i] for i in order], [labels[i] for i in order]
+    splits = sentence_starts[1:]  # tokens before the first sentence start belong to it
+    simple = _simple(edges, splits, starts, ends, known)
+    tokens: list[int | None] = [None] * len(starts)  # token counts, where known
+    if not all(simple):
+        starts, ends, labels, tokens = _with_pieces(edges, splits, starts, ends, labels, simple)
+    return _without_overlaps(edges, starts, ends, labels, tokens)
+
+
+def _simple(edges: TokenEdges, splits: list[int], starts: list[int], ends: list[int],
+            known: dict[tuple[int, int], bool] | None) -> list[bool]:
+    """Is each span (sorted by start) on token edges and inside one sentence, so its own one piece?"""
+    if not known:
+        simple = edges.on_edges(starts, ends)
+        for i in _crossing(starts, ends, splits):
+            simple[i] = False
+        if known is not None:
+            known.update(zip(zip(starts, ends), simple))
+        return simple
+    simple = list(map(known.get, zip(starts, ends)))
+    asked = list(compress(range(len(simple)), map(is_, simple, repeat(None))))
+    if asked:
+        answers = _simple(edges, splits, [starts[i] for i in asked], [ends[i] for i in asked], None)
+        for i, answer in zip(asked, answers):
+            simple[i] = answer
+    return simple
+
+
+def _with_pieces(edges: TokenEdges, splits: list[int], starts: list[int], ends: list[int], labels: list[str],
+                 simple: list[bool]) -> tuple[list[int], list[int], list[str], list[int | None]]:
+    """The columns with each span that is not simple replaced by its pieces, kept sorted by start."""
+    others = list(compress(range(len(starts)), map(not_, simple)))
+    pieces = [piece for i in others for piece in _pieces(edges, splits, starts[i], ends[i], labels[i])]
+    starts, ends, labels = list(compress(starts, simple)), list(compress(ends, simple)), list(compress(labels, simple))
+    tokens: list[int | None] = [None] * len(starts)
+    for start, end, label, count in pieces:
+        at = bisect_right(starts, start)
+        starts.insert(at, start)
+        ends.insert(at, end)
+        labels.insert(at, label)
+        tokens.insert(at, count)
+    return starts, ends, labels, tokens
+
+
+def _without_overlaps(edges: TokenEdges, starts: list[int], ends: list[int], labels: list[str],
+                      tokens: list[int | None]) -> set[SpanChunk]:
+    """The pieces (sorted by start) that keep their tags: to_iob2's choice within each overlapping group."""
+    overlapping = list(compress(range(1, len(starts)), map(gt, accumulate(ends, max), islice(starts, 1, None))))
+    if not overlapping:
+        return set(zip(starts, ends, labels))
+    # Piece i overlaps one before it: it joins the group of piece i - 1.
+    groups: list[list[int]] = []
+    for i in overlapping:
+        if groups and groups[-1][-1] == i - 1:
+            groups[-1].append(i)
+        else:
+            groups.append([i - 1, i])
+    grouped = {i for group in groups for i in group}
+    kept = {(starts[i], ends[i], labels[i]) for i in range(len(starts)) if i not in grouped}
+    for group in groups:
+        kept.update(_resolved(edges, starts, ends, labels, tokens, group))
+    return kept
+
+
+def _resolved(edges: TokenEdges, starts: list[int], ends: list[int], labels: list[str],
+              tokens: list[int | None], group: list[int]) -> list[SpanChunk]:
+    """Of pieces that overlap, those to_iob2 keeps: the longer in tokens first, then the earlier, then by type."""
+    ranked = sorted((-(tokens[i] if tokens[i] is not None else _token_count(edges, starts[i], ends[i])),
+                     starts[i], labels[i], ends[i]) for i in group)
+    kept: list[SpanChunk] = []
+    for _, start, label, end in ranked:
+        if all(end <= other_start or other_end <= start for other_start, other_end, _ in kept):
+            kept.append((start, end, label))
+    return kept
+
+
+def _token_count(edges: TokenEdges, start: int, end: int) -> int:
+    """How many tokens ``[start, end)``, which starts and ends on token edges, holds.
+
+    A run of letters between token edges is one token (the tokenizer splits
+    letters from letters only before n't, whose apostrophe is no letter).
+    """
+    words = edges.text[start:end].split()
+    if all(map(str.isalpha, words)):
+        return len(words)
+    return len(edges.tokens(start, end))
+
+
+class IOBTally:
+    """Chunk counts of the IOB2 view, document by document."""
+
+    def __init__(self) -> None:
+        self.gold_labels: list[str] = []
+        self.pred_labels: list[str] = []
+        self.correct_labels: list[str] = []
+
+    def add(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
+            pred: tuple[list[int], list[int], list[str]]) -> None:
+        """One document's gold and predicted entities, as columns (starts, ends, types)."""
+        edges = TokenEdges(text)  # one per document, shared: predictions mostly reuse the gold's spans
+        known: dict[tuple[int, int], bool] = {}
+        gold_chunks = column_chunks(edges, sentence_starts, *gold, known=known)
+        pred_chunks = column_chunks(edges, sentence_starts, *pred, known=known)
+        self.gold_labels.extend(map(_LABEL, gold_chunks))
+        self.pred_labels.extend(map(_LABEL, pred_chunks))
+        self.correct_labels.extend(map(_LABEL, gold_chunks & pred_chunks))
+
+    def as_dict(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Both modes, which read the same chunks back from tags that to_iob2 writes."""
+        score = _score(Counter(self.gold_labels), Counter(self.pred_labels), Counter(self.correct_labels))
+        return {mode: score.as_dict() for mode in MODES}
+
+
 def iob2_view(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> dict[str, dict[str, dict[str, float]]]:
-    """The entity layer read as IOB2 tags per gold sentence and scored in both modes."""
-    gold_seqs, pred_seqs = [], []
+    """The entity layer read as IOB2 tags per gold sentence and scored in both modes.
+
+    The same as tagging every sentence with to_iob2 and scoring the tags with
+    score_iob2, without tagging them.
+    """
+    tally = IOBTally()
     for gold_doc, pred_doc in zip(gold, pred):
-        for tokens in sentence_token_offsets(gold_doc.text, gold_doc.sentence_starts):
-            gold_seqs.append(to_iob2(tokens, gold_doc.entities))
-            pred_seqs.append(to_iob2(tokens, pred_doc.entities))
-    return {mode: score_iob2(gold_seqs, pred_seqs, mode).as_dict() for mode in MODES}
+        tally.add(gold_doc.text, list(gold_doc.sentence_starts), _columns(gold_doc.entities), _columns(pred_doc.entities))
+    return tally.as_dict()
+
+
+def _columns(entities: Sequence[EntityRecord]) -> tuple[list[int], list[int], list[str]]:
+    return [e.start for e in entities], [e.end for e in entities], [e.type for e in entities]
+
+
+_LABEL = itemgetter(2)
