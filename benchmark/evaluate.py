@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
 from .jsonl import document_to_json, layers_present, read_jsonl
+from .metrics import SCORERS
 from .model import LAYERS, Document
 from .predictions import PredictionOptions, Predictions, check_system_outputs, read_predictions_file
 from .records import DocRecords, records_from_document
@@ -22,13 +23,6 @@ from .validate import load_gold_record
 if TYPE_CHECKING:
     from .metrics.base import LayerScore
 
-SCORERS = {
-    "entities": ("benchmark.metrics.entities", "score_entities"),
-    "coref": ("benchmark.metrics.coref", "score_coref"),
-    "quotes": ("benchmark.metrics.quotes", "score_quotes"),
-    "events": ("benchmark.metrics.events", "score_events"),
-    "timexes": ("benchmark.metrics.timexes", "score_timexes"),
-}
 # Attributes a loaded system may expose that go into the result under `system`
 # (an LLM system's prompt versions and token usage; a spaCy pipeline's name and versions).
 SYSTEM_REPORTS = ("prompts", "usage", "model")

@@ -60,6 +60,7 @@ from fractions import Fraction
 from typing import Callable, Iterable, Sequence
 
 from ..records import DocRecords, Offsets
+from . import METRICS as LAYER_METRICS
 from .assignment import max_weight_matching
 from .base import LayerScore, Units
 from .outcomes import OutcomeLog
@@ -328,7 +329,7 @@ def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes
     per_doc = _score(pairs)
     without = _score([(k.without_singletons(), r.without_singletons()) for k, r in pairs])
     return LayerScore(
-        headline="conll",
+        headline=LAYER_METRICS["coref"].headline,
         metrics=metric_dicts(_corpus_sums(per_doc)),
         extra={"without_singletons": metric_dicts(_corpus_sums(without)),
                "mentions": _mention_identification(pairs)},

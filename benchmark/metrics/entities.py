@@ -35,13 +35,14 @@ from operator import and_, attrgetter, eq, gt, le, lt, not_, sub
 from typing import Iterable, Sequence
 
 from ..records import DocRecords, EntityRecord
+from . import METRICS as LAYER_METRICS
 from .base import PRF, LayerScore, Units
 from .iob import iob2_view
 from .outcomes import OutcomeLog
 from .outcomes.entities import log_entities
 
-SCHEMES = ("strict", "exact", "partial", "ent_type")
-HEADLINE = "strict"
+SCHEMES = LAYER_METRICS["entities"].names
+HEADLINE = LAYER_METRICS["entities"].headline
 # Schemes where a partial match earns half credit (nervaluate's "partial_or_type").
 HALF_CREDIT_SCHEMES = frozenset({"partial", "ent_type"})
 

@@ -33,17 +33,17 @@ from typing import Callable, Sequence
 
 from ..records import ArgumentRecord, DocRecords, EventRecord
 from ..inventory import cameo_root, canonical_code, quad_class
+from . import METRICS as LAYER_METRICS
 from .base import LayerScore
 from .outcomes import OutcomeLog
 from .outcomes.events import log_events
 from .matching import Candidate, Matching, Pair, Scoreboard, match_by_key, match_optimal, normalized, score_documents
 
-ACCURACIES = ("realis", "polarity")
+ACCURACIES = LAYER_METRICS["events"].accuracies
 # In the order the alignment prefers them: the standard Arg-C first.
 ARGUMENT_METRICS = ("arg_c", "arg_i", "arg_c_coref", "arg_i_coref")
-METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
-           "arg_i", "arg_c", "arg_i_coref", "arg_c_coref")
-HEADLINE = "trigger_c"
+METRICS = LAYER_METRICS["events"].names
+HEADLINE = LAYER_METRICS["events"].headline
 
 def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
     return score_documents(gold, pred, lambda doc: doc.events,

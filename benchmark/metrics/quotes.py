@@ -36,6 +36,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from ..records import DocRecords, Offsets, QuoteRecord
+from . import METRICS as LAYER_METRICS
 from .base import LayerScore
 from .outcomes import OutcomeLog
 from .outcomes.quotes import log_quotes
@@ -43,9 +44,9 @@ from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_gree
                        normalized, score_documents)
 
 PARTIAL_DICE = 0.5
-ACCURACIES = ("source", "kind")
-METRICS = ("content_exact", "content_partial", "cue", "attribution")
-HEADLINE = "attribution"
+ACCURACIES = LAYER_METRICS["quotes"].accuracies
+METRICS = LAYER_METRICS["quotes"].names
+HEADLINE = LAYER_METRICS["quotes"].headline
 
 _NON_SPACE = re.compile(r"\S+")
 

@@ -22,14 +22,15 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..records import DocRecords, TimexRecord
+from . import METRICS as LAYER_METRICS
 from .base import LayerScore
 from .outcomes import OutcomeLog
 from .outcomes.timexes import log_timexes
 from .matching import Candidate, Matching, Scoreboard, match_optimal, overlap, overlapping_pairs, score_documents
 
-ACCURACIES = ("type", "value")
-METRICS = ("strict", "relaxed", "type", "value")
-HEADLINE = "relaxed"
+ACCURACIES = LAYER_METRICS["timexes"].accuracies
+METRICS = LAYER_METRICS["timexes"].names
+HEADLINE = LAYER_METRICS["timexes"].headline
 
 
 def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
