@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Sequence
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
 from .jsonl import document_to_json, layers_present, read_jsonl
-from .metrics import SCORERS
+from .metrics import SCORERS, ZERO_DIVISION
 from .model import LAYERS, Document
 from .predictions import PredictionOptions, Predictions, check_system_outputs, read_predictions_file
 from .records import DocRecords, records_from_document
@@ -302,7 +302,7 @@ def evaluate(config: EvaluationConfig) -> dict:
                     "documents": [d.id for d in gold.documents]},
         "system": system,
         "config": {"bootstrap": config.bootstrap, "seed": config.seed, "lenient": config.lenient,
-                   "limit": config.limit, "align": config.align,
+                   "limit": config.limit, "align": config.align, "zero_division": ZERO_DIVISION,
                    "label_map": options.label_map.as_dict() if options.label_map else None,
                    **({"shard": config.shard.record(total_documents)} if config.shard else {})},
         "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},

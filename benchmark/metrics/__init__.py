@@ -6,6 +6,9 @@ headline metric and the stable names of its metrics (DESIGN section 5; the
 metrics page, ``benchmark/metrics/README.md``, defines each). The scorer
 modules take their names from here, so a name is written down once.
 Importing this package imports no scorer, so the CLI can read it at start-up.
+
+:data:`ZERO_DIVISION` is the policy for a ratio with nothing to divide by
+(the metrics page, section 2.2).
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from .base import LayerScore
+
+# What a precision, recall or F1 with a zero denominator is reported as, as seqeval's
+# ``zero_division`` and nervaluate do; every result file records it (``config.zero_division``).
+ZERO_DIVISION = 0.0
 
 
 @dataclass(frozen=True)

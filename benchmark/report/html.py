@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import LAYERS
+from ..result_checks import check_same_zero_division
 from .view import OUTCOME_LEGEND, SystemView, system_view
 
 
@@ -101,6 +102,8 @@ def build_report(results: list[dict], gold: Path | None = None, streaming: bool 
     if any(r["dataset"].get("documents") != results[0]["dataset"].get("documents") for r in results):
         raise InputError("the result files were scored on different documents (their dataset.documents differ); "
                          "systems are compared on the same documents only")
+    for index, result in enumerate(results[1:], start=2):
+        check_same_zero_division(results[0], result, f"result files 1 and {index}")
     missing = [r["system"]["name"] for r in results for b in r["layers"].values()
                if b.get("status") == "scored" and "errors" not in b]
     if missing:
