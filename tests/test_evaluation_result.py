@@ -6,6 +6,8 @@ import html
 import json
 import os
 import pickle
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -186,10 +188,14 @@ def test_errors_frame(rules):
         {"correct": 71, "boundary": 1}
 
 
-def test_the_readme_notebook_example_runs():
+def test_the_readme_notebook_example_runs(tmp_path):
+    """In a fresh interpreter, as a new notebook kernel runs it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = readme.split("## In a notebook\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-    namespace: dict = {}
-    exec(compile(example, "README.md (In a notebook)", "exec"), namespace)
-    assert isinstance(namespace["result"], EvaluationResult)
-    assert namespace["result"].headlines_frame()["metric"].tolist() == [m for m, _, _ in RULES_HEADLINES.values()]
+    check = ("\nimport json\nfrom benchmark.evaluation_result import EvaluationResult\n"
+             "print(json.dumps([type(result) is EvaluationResult, result.headlines_frame()['metric'].tolist()]))\n")
+    env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", example + check], capture_output=True, text=True, cwd=ROOT,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [True, [metric for metric, _, _ in RULES_HEADLINES.values()]]

@@ -34,6 +34,18 @@ HEADLINE = LAYER_METRICS["timexes"].headline
 
 
 def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
+    """Score predicted time expressions against the gold, documents aligned by index; with
+    ``outcomes``, also record every item's outcome (``metrics/outcomes``).
+
+    The headline, ``relaxed``, asks for overlapping spans; ``value`` for the normalized value too:
+
+    >>> from benchmark import DocRecords, TimexRecord, score_timexes
+    >>> gold = [DocRecords("d", timexes=[TimexRecord(0, 9, "DATE", "2022-01-26")])]
+    >>> pred = [DocRecords("d", timexes=[TimexRecord(0, 9, "DATE", "2022-01-25")])]
+    >>> score = score_timexes(gold, pred)
+    >>> score.headline, score.metrics["relaxed"]["f1"], score.metrics["value"]["f1"]
+    ('relaxed', 1.0, 0.0)
+    """
     return score_documents(gold, pred, lambda doc: doc.timexes,
                            lambda board, g, p, _: _score_document(board, g, p),
                            lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES, canonical=_canonical,
