@@ -15,9 +15,10 @@ from pathlib import Path
 
 from . import __version__
 from .export import add_export_arguments, cmd_export
+from .metrics import METRICS
+from .model import LAYERS
 
 EXIT_OK, EXIT_BUG, EXIT_INPUT, EXIT_SYSTEM_FAILED = 0, 1, 2, 3
-LAYER_NAMES = ("entities", "coref", "quotes", "events", "timexes")
 
 
 def _layers(value: str) -> list[str]:
@@ -168,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="score only shard I of N (documents I, I+N, I+2N, ... in gold order); "
                                "combine the results with `benchmark merge`")
     evaluate.add_argument("--layers", type=_layers, metavar="LIST",
-                          help=f"comma-separated subset of {','.join(LAYER_NAMES)} (default: all the system declares)")
+                          help=f"comma-separated subset of {','.join(METRICS)} (default: all the system declares); "
+                               "the headlines: " + ", ".join(f"{m.layer} {m.headline_label}" for m in METRICS.values()))
     evaluate.add_argument("--format", choices=("table", "json", "markdown"), default="table")
     evaluate.add_argument("--output", type=_output_path, metavar="FILE",
                           help="write the result here (JSON when FILE ends in .json)")
@@ -228,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     prompts = commands.add_parser("prompts", help="print the built-in LLM prompt templates",
                                   description="Print the versioned prompt templates that LLM systems "
                                               "(openai: in benchmark.yaml) send, one per layer.")
-    prompts.add_argument("--layer", choices=LAYER_NAMES, help="only this layer's template")
+    prompts.add_argument("--layer", choices=LAYERS, help="only this layer's template")
     prompts.set_defaults(handler=_lazy("benchmark.prompts", "cmd_prompts"))
 
     compare = commands.add_parser(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .model import LAYERS
+from .result_checks import check_same_zero_division
 
 
 def read_result(path: Path) -> dict:
@@ -75,6 +76,7 @@ def _check_comparable(a: dict, b: dict, path_a: Path, path_b: Path) -> None:
         raise InputError(f"{path_a} and {path_b} were scored on different document sets "
                          f"({len(docs_a)} vs {len(docs_b)} documents; {how}); a paired test needs the same "
                          "documents: score both on the same gold with the same --limit")
+    check_same_zero_division(a, b, f"{path_a} and {path_b}")
     for layer in LAYERS:
         block_a, block_b = a["layers"].get(layer), b["layers"].get(layer)
         if not (isinstance(block_a, dict) and isinstance(block_b, dict)

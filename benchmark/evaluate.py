@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Sequence
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
+from .evaluation_result import EvaluationResult
 from .gcpause import paused_gc, without_gc
 from .jsonl import document_to_json, layers_present, read_jsonl
+from .metrics import SCORERS, ZERO_DIVISION
 from .model import LAYERS, Document
 from .predictions import PredictionOptions, Predictions, check_system_outputs, read_predictions_file
 from .records import DocRecords, records_from_document
@@ -23,13 +25,6 @@ from .validate import load_gold_record
 if TYPE_CHECKING:
     from .metrics.base import LayerScore
 
-SCORERS = {
-    "entities": ("benchmark.metrics.entities", "score_entities"),
-    "coref": ("benchmark.metrics.coref", "score_coref"),
-    "quotes": ("benchmark.metrics.quotes", "score_quotes"),
-    "events": ("benchmark.metrics.events", "score_events"),
-    "timexes": ("benchmark.metrics.timexes", "score_timexes"),
-}
 # Attributes a loaded system may expose that go into the result under `system`
 # (an LLM system's prompt versions and token usage; a spaCy pipeline's name and versions).
 SYSTEM_REPORTS = ("prompts", "usage", "model")
@@ -261,8 +256,31 @@ def input_paths(config: EvaluationConfig) -> list[Path]:
     return [path for path in paths if path is not None]
 
 
-def evaluate(config: EvaluationConfig) -> dict:
-    """Run (or read) a system's predictions, score them, and build the result record."""
+def configured(config: EvaluationConfig | None, fields: dict) -> EvaluationConfig:
+    """``config`` (default: the defaults) with ``fields`` replaced. As on
+    the command line, a path may be a string, ``layers`` a comma-separated string, ``shard`` ``"I/N"``."""
+    config = replace(config or EvaluationConfig(), **fields)
+    for name in ("predictions", "gold", "config"):
+        if isinstance(getattr(config, name), str):
+            setattr(config, name, Path(getattr(config, name)))
+    if isinstance(config.layers, str):
+        config.layers = [layer.strip() for layer in config.layers.split(",") if layer.strip()]
+    if isinstance(config.shard, str):
+        try:
+            config.shard = Shard.parse(config.shard)
+        except ValueError as err:
+            raise InputError(f"shard {err}") from None
+    return config
+
+
+def evaluate(config: EvaluationConfig | None = None, /, **fields) -> EvaluationResult:
+    """Run (or read) a system's predictions, score them, and build the result record.
+
+    Give an :class:`EvaluationConfig`, or its fields as keywords (``evaluate(system="rules",
+    layers="entities,quotes")``), or both (the keywords replace the config's fields). The result is
+    the record as a dict, with notebook views (:class:`~benchmark.evaluation_result.EvaluationResult`).
+    """
+    config = configured(config, fields)
     if (config.system is None) == (config.predictions is None):
         raise InputError("give exactly one of --system NAME or --predictions FILE")
     options = prediction_options(config)
@@ -309,13 +327,13 @@ def evaluate(config: EvaluationConfig) -> dict:
     settings = (gold.signature_options + signature_options(config, corpus_size, scored, options)
                 + ((config.shard.signature_option(),) if config.shard else ()))
     signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed, options=settings)
-    return {
+    return EvaluationResult({
         "signature": str(signature),
         "dataset": {"name": gold.name, "version": gold.version, "sha256": gold.sha256, **gold.details,
                     "documents": [d.id for d in gold.documents]},
         "system": system,
         "config": {"bootstrap": config.bootstrap, "seed": config.seed, "lenient": config.lenient,
-                   "limit": config.limit, "align": config.align,
+                   "limit": config.limit, "align": config.align, "zero_division": ZERO_DIVISION,
                    "label_map": options.label_map.as_dict() if options.label_map else None,
                    **({"shard": config.shard.record(total_documents)} if config.shard else {})},
         "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
@@ -324,7 +342,7 @@ def evaluate(config: EvaluationConfig) -> dict:
         "cache": predictions.cache or {"enabled": False, "hits": 0, "documents": len(gold.documents)},
         "warnings": off_token_warnings(predictions, gold.documents, layers),
         "failures": predictions.failures,
-    }
+    }, gold=config.gold, gold_streaming=config.gold_streaming, texts={d.id: d.text for d in gold.documents})
 
 
 def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[str, dict],

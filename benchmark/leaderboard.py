@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
+from .metrics import METRICS
 from .model import LAYERS
 from .result_checks import ResultFile, check_same_bootstrap, check_same_gold, read_result_file
 
@@ -30,8 +31,7 @@ ALPHA = 0.05
 BEST = "best"
 NOT_SIGNIFICANTLY_WORSE = "not significantly different"
 # How each headline metric is named in a column header (the value is always its F1).
-METRIC_NAMES = {"strict": "strict F1", "conll": "CoNLL F1", "attribution": "attribution F1",
-                "trigger_c": "trigger-C F1", "relaxed": "relaxed F1"}
+METRIC_NAMES = {entry.headline: entry.headline_label for entry in METRICS.values()}
 
 
 @dataclass(frozen=True)

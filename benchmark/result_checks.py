@@ -6,7 +6,8 @@ that tools comparing systems read: the dataset block, the system name, the
 bootstrap settings and, per scored layer, the headline and the per-sentence
 sums (``units``). ``check_same_gold`` refuses files scored on different gold
 (dataset sha256), on different documents (``dataset.documents``, in order:
-the per-sentence sums are paired by position) or under different label maps.
+the per-sentence sums are paired by position), under different label maps or
+with different zero-division policies (``config.zero_division``).
 Every refusal is an :class:`~benchmark.errors.InputError` (exit status 2)
 naming the file and what differs.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import InputError
+from .metrics import ZERO_DIVISION
 from .model import LAYERS
 
 
@@ -151,6 +153,22 @@ def check_same_gold(results: Sequence[ResultFile]) -> None:
         if other.data["config"].get("label_map") != label_map:
             raise InputError(f"{pair} were scored under different label maps ({_shown(label_map)} vs "
                              f"{_shown(other.data['config'].get('label_map'))}); score them with the same --label-map")
+        check_same_zero_division(first.data, other.data, pair)
+
+
+def zero_division_of(result: dict) -> Any:
+    """What the result reports a ratio with a zero denominator as (``config.zero_division``).
+    Files written before the policy was recorded followed the same one, 0.0."""
+    config = result.get("config")
+    return config.get("zero_division", ZERO_DIVISION) if isinstance(config, dict) else ZERO_DIVISION
+
+
+def check_same_zero_division(first: dict, other: dict, pair: str) -> None:
+    """Refuse two results that report undefined ratios differently: their figures do not compare."""
+    if zero_division_of(first) != zero_division_of(other):
+        raise InputError(f"{pair} report a precision, recall or F1 with a zero denominator differently "
+                         f"(config.zero_division {_shown(zero_division_of(first))} vs "
+                         f"{_shown(zero_division_of(other))}); score them with the same harness")
 
 
 def check_same_bootstrap(results: Sequence[ResultFile]) -> None:

@@ -12,10 +12,25 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ..records import DocRecords
+from . import ZERO_DIVISION
 
 
 def safe_div(num: float, den: float) -> float:
-    return num / den if den else 0.0
+    """``num / den``, and ``ZERO_DIVISION`` (0.0) when ``den`` is 0.
+
+    A precision with no prediction, a recall with no gold item, an F1 with
+    P + R = 0 are undefined. They are reported as 0.0, as seqeval's default
+    ``zero_division`` and nervaluate do, and every result file records the
+    policy as ``config.zero_division``. The counts beside each figure tell a
+    true 0 (a denominator above 0, nothing right) from an undefined one (a
+    denominator of 0): the metrics page, section 2.2.
+
+    >>> safe_div(3, 4)
+    0.75
+    >>> safe_div(0, 0)
+    0.0
+    """
+    return num / den if den else ZERO_DIVISION
 
 
 def f1_of(precision: float, recall: float) -> float:

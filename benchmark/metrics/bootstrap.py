@@ -10,16 +10,18 @@ from typing import Iterator
 
 import numpy as np
 
+from . import ZERO_DIVISION
+
 
 def headline_values(sums: np.ndarray, stat_kind: str) -> np.ndarray:
     """F1 (or the CoNLL mean of three F1s) from summed statistics, row-wise."""
     groups = sums.reshape(sums.shape[0], -1, 4)
     num_p, den_p, num_r, den_r = (groups[..., i] for i in range(4))
     with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(den_p > 0, num_p / np.where(den_p > 0, den_p, 1), 0.0)
-        recall = np.where(den_r > 0, num_r / np.where(den_r > 0, den_r, 1), 0.0)
+        precision = np.where(den_p > 0, num_p / np.where(den_p > 0, den_p, 1), ZERO_DIVISION)
+        recall = np.where(den_r > 0, num_r / np.where(den_r > 0, den_r, 1), ZERO_DIVISION)
         total = precision + recall
-        f1 = np.where(total > 0, 2 * precision * recall / np.where(total > 0, total, 1), 0.0)
+        f1 = np.where(total > 0, 2 * precision * recall / np.where(total > 0, total, 1), ZERO_DIVISION)
     if stat_kind == "conll":
         return f1.mean(axis=1)
     return f1[:, 0]

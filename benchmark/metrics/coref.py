@@ -60,6 +60,7 @@ from fractions import Fraction
 from typing import Callable, Iterable, Sequence
 
 from ..records import DocRecords, Offsets
+from . import METRICS as LAYER_METRICS
 from .assignment import max_weight_matching
 from .base import LayerScore, Units
 from .outcomes import OutcomeLog
@@ -316,7 +317,18 @@ def _corpus_sums(per_doc: list[dict[str, list[Contribution]]]) -> dict[str, Sums
 
 def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
     """Score predicted clusters against gold clusters, documents aligned by index; with
-    ``outcomes``, also record how each cluster fared (``metrics/outcomes``)."""
+    ``outcomes``, also record how each cluster fared (``metrics/outcomes``).
+
+    Clusters are lists of mention offsets. Merging two gold clusters keeps MUC's recall
+    and costs its precision (one link of three is wrong); the headline is the CoNLL F1:
+
+    >>> from benchmark import DocRecords, score_coref
+    >>> gold = [DocRecords("d", clusters=[[(0, 7), (30, 32)], [(12, 16), (40, 43)]])]
+    >>> pred = [DocRecords("d", clusters=[[(0, 7), (30, 32), (12, 16), (40, 43)]])]
+    >>> score = score_coref(gold, pred)
+    >>> score.headline, round(score.metrics["muc"]["precision"], 3), score.metrics["muc"]["recall"]
+    ('conll', 0.667, 1.0)
+    """
     if len(gold) != len(pred):
         raise ValueError(f"coreference: {len(gold)} gold documents but {len(pred)} predicted")
     pairs = [(Partition.of(g.clusters), Partition.of(p.clusters)) for g, p in zip(gold, pred)]
@@ -328,7 +340,7 @@ def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes
     per_doc = _score(pairs)
     without = _score([(k.without_singletons(), r.without_singletons()) for k, r in pairs])
     return LayerScore(
-        headline="conll",
+        headline=LAYER_METRICS["coref"].headline,
         metrics=metric_dicts(_corpus_sums(per_doc)),
         extra={"without_singletons": metric_dicts(_corpus_sums(without)),
                "mentions": _mention_identification(pairs)},

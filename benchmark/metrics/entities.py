@@ -35,13 +35,14 @@ from operator import and_, attrgetter, eq, gt, le, lt, not_, sub
 from typing import Iterable, Sequence
 
 from ..records import DocRecords, EntityRecord
+from . import METRICS as LAYER_METRICS
 from .base import PRF, LayerScore
 from .iob import IOBTally
 from .outcomes import OutcomeLog
 from .outcomes.entities import log_entities
 
-SCHEMES = ("strict", "exact", "partial", "ent_type")
-HEADLINE = "strict"
+SCHEMES = LAYER_METRICS["entities"].names
+HEADLINE = LAYER_METRICS["entities"].headline
 # Schemes where a partial match earns half credit (nervaluate's "partial_or_type").
 HALF_CREDIT_SCHEMES = frozenset({"partial", "ent_type"})
 
@@ -428,7 +429,17 @@ def _macro(per_label: dict[str, dict[str, dict[str, float]]], scheme: str) -> di
 
 def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
     """Score predicted entities against the gold, documents aligned by index; with
-    ``outcomes``, also record every item's outcome (``metrics/outcomes``)."""
+    ``outcomes``, also record every item's outcome (``metrics/outcomes``).
+
+    The headline is ``strict`` F1 (span and type); ``exact`` asks the span only:
+
+    >>> from benchmark import DocRecords, EntityRecord, score_entities
+    >>> gold = [DocRecords("d", entities=[EntityRecord(0, 7, "PERSON"), EntityRecord(12, 16, "ORG")])]
+    >>> pred = [DocRecords("d", entities=[EntityRecord(0, 7, "PERSON"), EntityRecord(12, 16, "GPE")])]
+    >>> score = score_entities(gold, pred)
+    >>> score.headline, score.metrics["strict"]["f1"], score.metrics["exact"]["f1"]
+    ('strict', 0.5, 1.0)
+    """
     if len(gold) != len(pred):
         raise ValueError(f"entity scoring needs aligned documents: {len(gold)} gold, {len(pred)} predicted")
     unit_stats: list[list[float]] = []

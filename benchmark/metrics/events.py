@@ -33,19 +33,32 @@ from typing import Callable, Sequence
 
 from ..records import ArgumentRecord, DocRecords, EventRecord
 from ..inventory import cameo_root, canonical_code, quad_class
+from . import METRICS as LAYER_METRICS
 from .base import LayerScore
 from .outcomes import OutcomeLog
 from .outcomes.events import log_events
 from .matching import Candidate, Matching, Pair, Scoreboard, match_by_key, match_optimal, normalized, score_documents
 
-ACCURACIES = ("realis", "polarity")
+ACCURACIES = LAYER_METRICS["events"].accuracies
 # In the order the alignment prefers them: the standard Arg-C first.
 ARGUMENT_METRICS = ("arg_c", "arg_i", "arg_c_coref", "arg_i_coref")
-METRICS = ("trigger_i", "trigger_c", "trigger_c_fine", "quad",
-           "arg_i", "arg_c", "arg_i_coref", "arg_c_coref")
-HEADLINE = "trigger_c"
+METRICS = LAYER_METRICS["events"].names
+HEADLINE = LAYER_METRICS["events"].headline
 
 def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
+    """Score predicted events against the gold, documents aligned by index; with ``outcomes``,
+    also record every item's outcome (``metrics/outcomes``).
+
+    The headline, ``trigger_c``, asks for the trigger and the CAMEO root (the code's first
+    two digits); ``trigger_c_fine`` asks for the full code:
+
+    >>> from benchmark import DocRecords, EventRecord, score_events
+    >>> gold = [DocRecords("d", events=[EventRecord((8, 17), "046", realis="actual", polarity="positive")])]
+    >>> pred = [DocRecords("d", events=[EventRecord((8, 17), "042", realis="actual", polarity="positive")])]
+    >>> score = score_events(gold, pred)
+    >>> score.headline, score.metrics["trigger_c"]["f1"], score.metrics["trigger_c_fine"]["f1"]
+    ('trigger_c', 1.0, 0.0)
+    """
     return score_documents(gold, pred, lambda doc: doc.events,
                            lambda board, g, p, _: _score_document(board, g, p),
                            lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES, canonical=_canonical,

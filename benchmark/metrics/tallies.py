@@ -30,15 +30,9 @@ from typing import Any, Callable, Sequence
 
 from ..errors import InputError
 from ..records import DocRecords
+from . import SCORERS
 from .base import LayerScore
 
-SCORERS = {
-    "entities": ("benchmark.metrics.entities", "score_entities"),
-    "coref": ("benchmark.metrics.coref", "score_coref"),
-    "quotes": ("benchmark.metrics.quotes", "score_quotes"),
-    "events": ("benchmark.metrics.events", "score_events"),
-    "timexes": ("benchmark.metrics.timexes", "score_timexes"),
-}
 BOARD_LAYERS = ("quotes", "events", "timexes")
 TALLY_FIELDS = ("correct", "predicted", "found", "gold")
 IOB_FIELDS = ("gold", "predicted", "correct")

@@ -22,17 +22,30 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..records import DocRecords, TimexRecord
+from . import METRICS as LAYER_METRICS
 from .base import LayerScore
 from .outcomes import OutcomeLog
 from .outcomes.timexes import log_timexes
 from .matching import Candidate, Matching, Scoreboard, match_optimal, overlap, overlapping_pairs, score_documents
 
-ACCURACIES = ("type", "value")
-METRICS = ("strict", "relaxed", "type", "value")
-HEADLINE = "relaxed"
+ACCURACIES = LAYER_METRICS["timexes"].accuracies
+METRICS = LAYER_METRICS["timexes"].names
+HEADLINE = LAYER_METRICS["timexes"].headline
 
 
 def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
+    """Score predicted time expressions against the gold, documents aligned by index; with
+    ``outcomes``, also record every item's outcome (``metrics/outcomes``).
+
+    The headline, ``relaxed``, asks for overlapping spans; ``value`` for the normalized value too:
+
+    >>> from benchmark import DocRecords, TimexRecord, score_timexes
+    >>> gold = [DocRecords("d", timexes=[TimexRecord(0, 9, "DATE", "2022-01-26")])]
+    >>> pred = [DocRecords("d", timexes=[TimexRecord(0, 9, "DATE", "2022-01-25")])]
+    >>> score = score_timexes(gold, pred)
+    >>> score.headline, score.metrics["relaxed"]["f1"], score.metrics["value"]["f1"]
+    ('relaxed', 1.0, 0.0)
+    """
     return score_documents(gold, pred, lambda doc: doc.timexes,
                            lambda board, g, p, _: _score_document(board, g, p),
                            lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES, canonical=_canonical,

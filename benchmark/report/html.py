@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..model import LAYERS
+from ..result_checks import check_same_zero_division
 from .view import OUTCOME_LEGEND, SystemView, system_view
 
 
@@ -93,14 +94,17 @@ def render(systems: list[SystemView], compared: list[Comparison]) -> str:
 
 
 def build_report(results: list[dict], gold: Path | None = None, streaming: bool = False,
-                 samples: int = 1000, seed: int = 13) -> str:
-    """The report's HTML for ``results`` (the first is the reference of the comparisons)."""
+                 samples: int = 1000, seed: int = 13, texts: dict[str, str] | None = None) -> str:
+    """The report's HTML for ``results`` (the first is the reference of the comparisons), with the
+    documents' ``texts`` when given (the run that made the results kept them), else read from ``gold``."""
     if not results:
         raise InputError("give at least one result file")
-    texts = gold_texts(results, gold, streaming)
+    texts = texts if texts is not None else gold_texts(results, gold, streaming)
     if any(r["dataset"].get("documents") != results[0]["dataset"].get("documents") for r in results):
         raise InputError("the result files were scored on different documents (their dataset.documents differ); "
                          "systems are compared on the same documents only")
+    for index, result in enumerate(results[1:], start=2):
+        check_same_zero_division(results[0], result, f"result files 1 and {index}")
     missing = [r["system"]["name"] for r in results for b in r["layers"].values()
                if b.get("status") == "scored" and "errors" not in b]
     if missing:
