@@ -22,8 +22,8 @@ __version__ = "0.3.0"
 
 # Each public name and the module that defines it.
 _EXPORTS = {
-    "evaluate": "benchmark.evaluate",
-    "EvaluationConfig": "benchmark.evaluate",
+    "evaluate": "benchmark.evaluation",
+    "EvaluationConfig": "benchmark.evaluation",
     "EvaluationResult": "benchmark.evaluation_result",
     "score_entities": "benchmark.metrics.entities",
     "score_coref": "benchmark.metrics.coref",

@@ -89,7 +89,7 @@ def kappa_rows(a: Document, b: Document) -> list[KappaRow]:
 
 def metric_rows(a: Document, b: Document) -> tuple[list[tuple[str, str, dict]], float | None]:
     """The reported metrics of B against A, and the timex value accuracy on relaxed matches."""
-    from .evaluate import score_layer
+    from .evaluation import score_layer
 
     gold, pred = [records_from_document(a)], [records_from_document(b)]
     scored = {layer: score_layer(layer, gold, pred, bootstrap=0, seed=0) for layer in LAYERS}

@@ -40,7 +40,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .errors import InputError
-    from .evaluate import EvaluationConfig, evaluate, input_paths
+    from .evaluation import EvaluationConfig, evaluate, input_paths
     from .results import OutputFile, format_markdown, format_table, to_json
 
     config = EvaluationConfig(

@@ -32,7 +32,7 @@ from .errors import InputError, InvalidData, Problem
 from .model import Document
 
 if TYPE_CHECKING:
-    from .evaluate import GoldCorpus
+    from .evaluation import GoldCorpus
 
 PREFIX = "hf:"
 CONFIG = "documents"
@@ -41,7 +41,7 @@ PREFERRED_SPLIT = "test"
 
 def load_hf_gold(spec: str, streaming: bool = False) -> GoldCorpus:
     """The documents of ``hf:PATH_OR_REPO``; bad rows raise :class:`InvalidData`."""
-    from .evaluate import GoldCorpus
+    from .evaluation import GoldCorpus
 
     target = spec[len(PREFIX):]
     if not target:

@@ -137,7 +137,7 @@ def _per_document(shard: ShardResult, layer: str) -> list[tuple[dict, list[list[
 def _merge_layer(layer: str, shards: list[ShardResult], ordered: list[tuple[ShardResult, int]],
                  config: dict) -> dict:
     """The layer's block over all documents, from the tallies and rows in gold order."""
-    from .evaluate import layer_result
+    from .evaluation import layer_result
     from .metrics.tallies import combine
 
     per_shard = {shard.shard.index: _per_document(shard, layer) for shard in shards}

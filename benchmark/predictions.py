@@ -30,7 +30,7 @@ from .records import DocRecords
 from .schema import LAYER_KEYS
 
 if TYPE_CHECKING:
-    from .evaluate import GoldCorpus
+    from .evaluation import GoldCorpus
     from .labelmap import LabelMap
 
 

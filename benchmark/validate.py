@@ -212,7 +212,7 @@ def _validate_jsonl(path: Path) -> list[Problem]:
     for a BRAT folder) those of ``evaluate --predictions FILE`` against the shipped gold:
     the same functions."""
     from .errors import InputError, InvalidData
-    from .evaluate import load_gold
+    from .evaluation import load_gold
     from .jsonl import read_jsonl
     from .predictions import read_predictions_file
 

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from benchmark.corpus import load_shipped
-from benchmark.evaluate import score_layer
+from benchmark.evaluation import score_layer
 from benchmark.metrics.bootstrap import bootstrap_ci
 from benchmark.metrics.significance import compare_units
 from benchmark.records import EntityRecord, records_from_document

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from benchmark.errors import InputError
-from benchmark.evaluate import EvaluationConfig, evaluate
+from benchmark.evaluation import EvaluationConfig, evaluate
 from benchmark.evaluation_result import EvaluationResult
 from benchmark.model import LAYERS
 from benchmark.results import to_json

@@ -850,12 +850,12 @@ def test_a_relative_output_is_resolved_where_the_command_started(tmp_path):
 
 
 def test_a_harness_bug_prints_one_line_unless_debugging(tmp_path, monkeypatch):
-    import benchmark.evaluate
+    import benchmark.evaluation
 
     def broken(config):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(benchmark.evaluate, "evaluate", broken)
+    monkeypatch.setattr(benchmark.evaluation, "evaluate", broken)
     status, _, stderr = run_main(tmp_path, "evaluate", "--system", "oracle")
     assert status == 1 and "Traceback" not in stderr
     assert stderr.startswith("benchmark: internal error: ZeroDivisionError at test_hostile_inputs.py:")

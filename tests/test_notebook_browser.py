@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import json
 
-from benchmark.evaluate import evaluate
+from benchmark.evaluation import evaluate
 from tests.browser import Browser
 from tests.test_report_browser import COUNT_ITEMS, TOGGLE_ALL_OFF, chromium  # noqa: F401 (a fixture)
 

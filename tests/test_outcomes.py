@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from nervaluate import Evaluator
 
-from benchmark.evaluate import EvaluationConfig, evaluate
+from benchmark.evaluation import EvaluationConfig, evaluate
 from benchmark.metrics.entities import SCHEMES, score_entities
 from benchmark.metrics.outcomes import CATEGORIES, OUTCOMES, coarse_outcome
 from benchmark.metrics.outcomes.entities import scheme_counts

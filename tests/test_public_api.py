@@ -10,7 +10,6 @@ import json
 import pkgutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -67,9 +66,6 @@ def every_module() -> list[str]:
                   if not m.name.endswith("__main__"))
 
 
-@pytest.mark.xfail((Path(benchmark.__file__).parent / "evaluate.py").exists(), strict=True,
-                   reason="benchmark/evaluate.py, once imported, is the attribute benchmark.evaluate; "
-                          "renaming the module (benchmark/evaluation.py) frees the name")
 def test_evaluate_is_the_function_whatever_was_imported():
     for name in every_module():
         importlib.import_module(name)

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from benchmark.errors import InputError
-from benchmark.evaluate import EvaluationConfig, evaluate
+from benchmark.evaluation import EvaluationConfig, evaluate
 from benchmark.merge import merge_results, read_shard
 from benchmark.model import LAYERS
 from benchmark.results import to_json

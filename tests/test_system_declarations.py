@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmark.evaluate import NO_LAYER_KEY
+from benchmark.evaluation import NO_LAYER_KEY
 from benchmark.model import LAYERS
 from benchmark.systems import registry
 from benchmark.systems.base import SystemSpec

@@ -200,7 +200,7 @@ def test_a_wrong_type_under_the_map_is_still_wrong(tmp_path, gold):
 
 
 def test_sharded_text_anchored_runs_merge_to_the_unsharded_result(tmp_path, gold):
-    from benchmark.evaluate import EvaluationConfig, evaluate as run_evaluation
+    from benchmark.evaluation import EvaluationConfig, evaluate as run_evaluation
     from benchmark.merge import merge_results, read_shard
     from benchmark.results import to_json
     from benchmark.shard import Shard

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from benchmark.errors import InputError
-from benchmark.evaluate import EvaluationConfig, evaluate
+from benchmark.evaluation import EvaluationConfig, evaluate
 from benchmark.merge import merge_results, read_shard
 from benchmark.metrics import ZERO_DIVISION
 from benchmark.metrics.bootstrap import headline_values

@@ -42,7 +42,7 @@ class Comparison:
 
 def gold_texts(results: list[dict], gold: Path | None, streaming: bool = False) -> dict[str, str]:
     """The text of every document the results name, from the gold they were scored on."""
-    from ..evaluate import load_gold
+    from ..evaluation import load_gold
 
     corpus = load_gold(gold, streaming)
     for result in results:
