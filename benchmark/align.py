@@ -33,7 +33,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, TypeGuard
 
 from .tokenize import tokenize
 
@@ -231,7 +231,7 @@ def _distance(span: tuple[int, int], anchor: tuple[int, int] | None) -> int:
 ALIGNMENT_MODES = ("standard", "fuzzy")
 
 
-def is_text_anchored(span: object) -> bool:
+def is_text_anchored(span: object) -> TypeGuard[dict]:
     """A span named by its text alone: ``text`` and neither ``start`` nor ``end``."""
     return isinstance(span, dict) and "start" not in span and "end" not in span and "text" in span
 
@@ -294,7 +294,7 @@ class _Walker:
             self._place(layer, label, span, aligned)
 
     def dependent(self, layer: str, label: str, span: object, anchor: object) -> None:
-        if not is_text_anchored(span) or anchor_problem(span):  # type: ignore[arg-type]
+        if not is_text_anchored(span) or anchor_problem(span):
             return
         request = Request(span["text"], span.get("occurrence"))
         self._place(layer, label, span, self.aligner.dependent(request, _offsets_of(anchor)))

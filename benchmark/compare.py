@@ -94,7 +94,7 @@ def _check_comparable(a: dict, b: dict, path_a: Path, path_b: Path) -> None:
 def compare_results(a: dict, b: dict, n_samples: int, seed: int) -> list[dict]:
     from .metrics.significance import compare_units
 
-    rows = []
+    rows: list[dict] = []
     for layer in LAYERS:
         block_a, block_b = a["layers"].get(layer), b["layers"].get(layer)
         if not (isinstance(block_a, dict) and isinstance(block_b, dict)

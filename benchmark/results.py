@@ -68,14 +68,15 @@ class OutputFile:
     def _refuse(self, reason: str) -> InputError:
         return InputError(f"{self.path}: cannot write the output here: {reason}")
 
-    def prepare(self) -> None:
-        """Check the target and create the temporary file, so nothing runs when it cannot be written."""
+    def prepare(self) -> Path:
+        """Check the target and create the temporary file (its path is returned), so nothing runs
+        when it cannot be written."""
         try:
-            self._prepare()
+            return self._prepare()
         except OSError as err:  # a name too long, a loop of symlinks, a folder we may not read
             raise self._refuse(err.strerror or str(err)) from None
 
-    def _prepare(self) -> None:
+    def _prepare(self) -> Path:
         if not self.path.name or self.path.name in (".", ".."):
             raise self._refuse("the path names no file")
         if self.target.exists() and not self.target.is_file():
@@ -92,15 +93,15 @@ class OutputFile:
         handle.close()
         self._temporary = Path(handle.name)
         os.chmod(self._temporary, _mode_for(self.target))
+        return self._temporary
 
     def commit(self, text: str) -> None:
         """Write ``text`` (UTF-8) and put it in place atomically."""
-        if self._temporary is None:
-            self.prepare()
+        temporary = self._temporary if self._temporary is not None else self.prepare()
         try:
-            with open(self._temporary, "wb") as handle:
+            with open(temporary, "wb") as handle:
                 handle.write(text.encode("utf-8", "backslashreplace"))
-            os.replace(self._temporary, self.target)
+            os.replace(temporary, self.target)
         except OSError as err:
             self.discard()
             raise self._refuse(err.strerror or str(err)) from None

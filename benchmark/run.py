@@ -57,8 +57,8 @@ def run_system(system: System, documents: list[dict], *, jobs: int = 1, cache_di
     cached one with problems is evicted and run again."""
     if limit is not None:
         documents = documents[:limit]
-    cacheable = cache_dir is not None and getattr(system, "cacheable", True)
-    cache = PredictionCache(cache_dir, spec_key, check) if cacheable else None  # type: ignore[arg-type]
+    cacheable = getattr(system, "cacheable", True)
+    cache = PredictionCache(cache_dir, spec_key, check) if cache_dir is not None and cacheable else None
     bar = ProgressBar(len(documents), _show_progress(progress, len(documents)))
     workers = _workers(system, jobs, len(documents), bar)
     if workers > 1:

@@ -29,6 +29,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(status, b"", {"Location": "/ok"})
         if route == "/loop":
             return self.answer(307, b"", {"Location": "/loop"})
+        if route == "/hostless":
+            return self.answer(307, b"", {"Location": "http://:80/ok"})
         if route == "/no-id":
             return self.answer(200, json.dumps({"entities": []}).encode())
         if route == "/other-id":
@@ -175,6 +177,12 @@ def test_a_redirect_that_keeps_the_post_is_followed(server, status):
 def test_a_redirect_loop_ends(server):
     system = HttpSystem("h", url(server, "/loop"), None, timeout=5)
     with pytest.raises(SystemFailure, match="more than 5 redirects"):
+        system.predict(DOCUMENT)
+
+
+def test_a_redirect_to_a_url_without_a_host_fails_clearly(server):
+    system = HttpSystem("h", url(server, "/hostless"), None, timeout=5)
+    with pytest.raises(SystemFailure, match="redirected to http://:80/ok, which names no host"):
         system.predict(DOCUMENT)
 
 

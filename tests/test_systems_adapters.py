@@ -153,6 +153,9 @@ def test_python_system_that_cannot_be_imported_is_an_input_error(tmp_path):
         load_system(resolve("python:fine.py:missing", cwd=tmp_path))
     with pytest.raises(InputError, match="no module named 'no_such_pkg_xyz'"):
         load_system(resolve("python:no_such_pkg_xyz.mod:f", cwd=tmp_path))
+    write(tmp_path / "sub" / "system.txt", "def f(document):\n    return {}\n")
+    with pytest.raises(InputError, match=r"system.txt:f.*Python cannot import .*system.txt; name the file \*.py"):
+        load_system(resolve("python:sub/system.txt:f", cwd=tmp_path))
 
 
 def test_python_system_that_raises_or_returns_junk_fails_only_that_document(tmp_path, loaded):

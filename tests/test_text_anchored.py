@@ -171,6 +171,14 @@ def test_tags_over_other_tokens_are_refused(tmp_path):
     assert f"for the {len(ner_rows()[0]['tokens'])} tokens of sentence {rows[0]['id']}" in result.stderr
 
 
+@pytest.mark.parametrize("row_id", [["S1"], {"id": "S1"}, 1])
+def test_a_tagged_sentence_whose_id_is_no_string_is_refused(tmp_path, row_id):
+    row = {**ner_rows()[0], "id": row_id}
+    result, _ = evaluate(tmp_path, {"id": DOC_ID, "sentences": [row]})
+    assert result.returncode == 2, result.stderr
+    assert "sentences[0]: names no sentence of the ner config" in result.stderr
+
+
 # --- label maps -----------------------------------------------------------------------------
 
 CONLL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC",

@@ -69,7 +69,7 @@ def _quote_rows(doc: Document) -> list[dict]:
              "speaker": names.get(q.source, spans[q.source].text) if q.source else None,
              "source": optional(q.source), "addressee": optional(q.addressee), "cue": q.cue.as_dict(),
              "content": [s.as_dict() for s in q.content],
-             "content_text": CONTENT_SEPARATOR.join(s.text for s in q.content)} for q in doc.quotes]
+             "content_text": CONTENT_SEPARATOR.join(doc.text[s.start:s.end] for s in q.content)} for q in doc.quotes]
 
 
 def _event_rows(doc: Document) -> list[dict]:
@@ -77,10 +77,17 @@ def _event_rows(doc: Document) -> list[dict]:
     names = inv.cameo_codes()
     return [{"id": e.id, "document": doc.id, "trigger": e.trigger.as_dict(), "code": e.code,
              "code_name": names.get(e.code), "root": inv.cameo_root(e.code),
-             "root_name": names.get(inv.cameo_root(e.code)), "quad_class": inv.quad_class(e.code),
-             "quad_class_name": inv.QUAD_CLASSES[inv.quad_class(e.code)],
+             "root_name": names.get(inv.cameo_root(e.code) or ""), "quad_class": inv.quad_class(e.code),
+             "quad_class_name": _quad_class_name(e.code),
              "arguments": [{"role": a.role, "ref": a.ref, **spans[a.ref].as_dict()} for a in e.arguments],
              "realis": e.realis, "polarity": e.polarity} for e in doc.events]
+
+
+def _quad_class_name(code: str) -> str:
+    quad = inv.quad_class(code)
+    if quad is None:  # the gold is validated: every code is in the CAMEO codebook
+        raise ValueError(f"the CAMEO code {code!r} has no QuadClass")
+    return inv.QUAD_CLASSES[quad]
 
 
 def _timex_rows(doc: Document) -> list[dict]:

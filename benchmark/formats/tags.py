@@ -146,7 +146,8 @@ def entities_from_sentences(record: dict, doc: Document) -> tuple[dict, list[tup
     entities, problems = [], []
     for index, row in enumerate(record["sentences"]):
         label = f"sentences[{index}]"
-        sentence = published.get(row.get("id")) if isinstance(row, dict) else None
+        given = row.get("id") if isinstance(row, dict) else None
+        sentence = published.get(given) if isinstance(given, str) else None
         if sentence is None:
             problems.append((label, _unknown_sentence(row, doc.id, published)))
             continue

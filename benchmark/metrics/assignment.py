@@ -73,8 +73,8 @@ def _assign_rows(cost: list[list[Number]], width: int) -> list[tuple[int, int]]:
     Index 0 of ``owner``, ``v`` and ``via`` is a virtual column holding the row
     being added; rows are numbered from 1 in ``u`` and ``owner``.
     """
-    u = [0] * (len(cost) + 1)
-    v = [0] * (width + 1)
+    u: list[Number] = [0] * (len(cost) + 1)
+    v: list[Number] = [0] * (width + 1)
     owner = [0] * (width + 1)  # owner[j]: row (1-based) assigned to column j, 0 if free
     via = [0] * (width + 1)    # previous column on the shortest path to column j
     for new_row in range(1, len(cost) + 1):

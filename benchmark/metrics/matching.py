@@ -258,10 +258,11 @@ class Scoreboard:
             if label:
                 self.by_label[label][metric].predicted += 1
         for gold_index, pred_index in matching.pairs:
-            if gold_labels[gold_index]:
-                self.by_label[gold_labels[gold_index]][metric].found += 1
-            if pred_labels[pred_index]:
-                self.by_label[pred_labels[pred_index]][metric].correct += 1
+            gold_label, pred_label = gold_labels[gold_index], pred_labels[pred_index]
+            if gold_label:
+                self.by_label[gold_label][metric].found += 1
+            if pred_label:
+                self.by_label[pred_label][metric].correct += 1
 
     def layer_score(self, headline: str, metrics: Sequence[str], accuracies: Sequence[str],
                     unit_stats: list[list[float]], extra: dict | None = None) -> LayerScore:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Protocol, Sequence
 
 from ..errors import InputError
 from ..records import DocRecords
@@ -38,11 +38,18 @@ TALLY_FIELDS = ("correct", "predicted", "found", "gold")
 IOB_FIELDS = ("gold", "predicted", "correct")
 
 
+class _Scorer(Protocol):
+    """A layer scorer (``score_entities``, ...), as :data:`SCORERS` names it."""
+
+    def __call__(self, gold: Sequence[DocRecords], pred: Sequence[DocRecords], *,
+                 outcomes: bool = False) -> LayerScore: ...
+
+
 def _module(layer: str):
     return importlib.import_module(SCORERS[layer][0])
 
 
-def _scorer(layer: str) -> Callable[[Sequence[DocRecords], Sequence[DocRecords]], LayerScore]:
+def _scorer(layer: str) -> _Scorer:
     return getattr(_module(layer), SCORERS[layer][1])
 
 
@@ -203,6 +210,7 @@ def _combine_board(layer: str, tallies: Sequence[dict], unit_stats: list[list[fl
 def document_tally(layer: str, gold: DocRecords, pred: DocRecords) -> tuple[dict, list[list[float]], list[dict]]:
     """One document's tally, its bootstrap rows and its outcome records, from the layer's scorer run on it alone."""
     score = _scorer(layer)([gold], [pred], outcomes=True)
+    assert score.outcomes is not None  # outcomes=True fills them
     if layer == "entities":
         tally = _entity_tally(score)
     elif layer == "coref":

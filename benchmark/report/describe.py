@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 SHORT = 60
 
 
@@ -50,7 +52,8 @@ def _clusters(items: list[dict]) -> str:
     return " + ".join(_cluster(item) for item in items)
 
 
-DESCRIBE = {"entities": _entity, "quotes": _quote, "events": _event, "timexes": _timex, "coref": _clusters}
+DESCRIBE: dict[str, Callable[[Any], str]] = {"entities": _entity, "quotes": _quote, "events": _event,
+                                             "timexes": _timex, "coref": _clusters}
 
 
 def describe(layer: str, item) -> str:

@@ -66,8 +66,9 @@ def comparisons(results: list[dict], samples: int, seed: int) -> list[Comparison
     for result in results[1:]:
         for row in compare_results(results[0], result, samples, seed):
             if "metric" in row:
+                low, high = row["delta_ci95"]
                 found.append(Comparison(row["layer"], row["metric"], result["system"]["name"], row["delta"],
-                                        *row["delta_ci95"], row["p_bootstrap"], row["p_randomization"]))
+                                        low, high, row["p_bootstrap"], row["p_randomization"]))
     return found
 
 

@@ -52,7 +52,7 @@ class Segment:
 def sided_pieces(gold: list[Span], pred: list[Span], part: str) -> list[Piece]:
     """Pieces covering the gold and the predicted spans, cut where the sides differ."""
     cuts = sorted({x for span in gold + pred for x in span})
-    pieces = []
+    pieces: list[Piece] = []
     for start, end in zip(cuts, cuts[1:]):
         in_gold = any(s <= start and end <= e for s, e in gold)
         in_pred = any(s <= start and end <= e for s, e in pred)
@@ -101,8 +101,9 @@ def _coref_pieces(record: dict) -> list[Piece]:
             for m in cluster["mentions"]]
 
 
-def tag(layer: str, record: dict) -> str:
-    """The label to show after an item: the gold one, and the predicted one when it differs."""
+def tag(layer: str, record: dict) -> str | None:
+    """The label to show after an item: the gold one, and the predicted one when it differs
+    (None when neither side has one, as in coreference)."""
     def label(item: dict | None) -> str | None:
         if item is None or layer == "coref":
             return None

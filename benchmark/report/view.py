@@ -163,7 +163,8 @@ def _row(layer: str, record: dict) -> Row:
 
 def event_rows(block: dict) -> list[Row]:
     """One row per event record, with the argument records of its trigger attached."""
-    events, arguments = [], {}
+    events: list[Row] = []
+    arguments: dict[tuple[int, int], list[tuple[str, str]]] = {}
     for record in sorted(_records(block), key=lambda r: _event_position(r)):
         item = record["gold"] or record["pred"]
         if "role" in item:

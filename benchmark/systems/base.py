@@ -63,7 +63,11 @@ class System(Protocol):
     """
 
     name: str
-    layers: tuple[str, ...] | None
+
+    # Read-only, so that a system whose `layers` is a narrower type (``tuple[str]``,
+    # never None) is a System too.
+    @property
+    def layers(self) -> tuple[str, ...] | None: ...
 
     def predict(self, document: dict) -> dict:
         """`document` is {"id", "text", "date": "YYYY-MM-DD" | None, "language"}."""

@@ -71,6 +71,8 @@ class ChatClient:
                  seed: int = 0, max_reply_bytes: int = MAX_REPLY_BYTES,
                  environ: Mapping[str, str] | None = None):
         parts = urlsplit(base_url)
+        if not parts.hostname:  # openai_config refuses such a base_url before a client is made
+            raise ValueError(f"the base URL {base_url!r} names no host")
         self.url = f"{base_url}/chat/completions"
         self.api_key_env = api_key_env
         self.attempts = max(1, attempts)
@@ -156,6 +158,7 @@ class ChatClient:
         remaining = deadline.remaining()
         if remaining <= 0:
             raise self._timed_out(deadline)
+        connection: http.client.HTTPConnection
         if self._https:
             connection = http.client.HTTPSConnection(self._host, self._port, timeout=remaining,
                                                      context=ssl.create_default_context())
@@ -176,7 +179,8 @@ class ChatClient:
         declared = response.getheader("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_reply_bytes:
             raise self._too_large()
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while True:
             sock.settimeout(_left(deadline))  # a server that trickles bytes still meets the deadline
             chunk = response.read1(READ_CHUNK)
@@ -194,7 +198,9 @@ class ChatClient:
             raise SystemFailure(f"POST {self.url}: the answer is not JSON ({error})", stderr=answer.shown()) from None
         if not isinstance(reply, dict):
             raise SystemFailure(f"POST {self.url}: the answer is JSON but not an object", stderr=answer.shown())
-        usage = reply.get("usage") if isinstance(reply.get("usage"), dict) else {}
+        usage = reply.get("usage")
+        if not isinstance(usage, dict):
+            usage = {}
         with self._lock:
             self.prompt_tokens += _count(usage.get("prompt_tokens"))
             self.completion_tokens += _count(usage.get("completion_tokens"))

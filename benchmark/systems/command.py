@@ -41,6 +41,7 @@ class CommandProcess:
         self.child = Child(command, shell=True, cwd=cwd, env=env, bufsize=0,
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         streams = self.child.process
+        # The ignores here and below: Popen types its pipes Optional; these three are PIPEs, never None.
         self.channel = Channel(streams.stdin.fileno(), streams.stdout.fileno(),  # type: ignore[union-attr]
                                streams.stderr.fileno(), self.child.alive)  # type: ignore[union-attr]
 

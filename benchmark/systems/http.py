@@ -105,6 +105,8 @@ class HttpSystem:
 
     def _exchange(self, url: str, body: bytes, deadline: float | None) -> tuple[int, str, str | None, bytes]:
         parts = urlsplit(url)
+        if not parts.hostname:  # the system's own URL names one (its spec is checked); a redirect's may not
+            raise SystemFailure(f"POST {self.url}: redirected to {url}, which names no host")
         connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         connection = connection_class(parts.hostname, parts.port, timeout=_remaining(deadline))
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -69,7 +69,7 @@ class Worker:
             raise
         for fd in (request_read, reply_write, log_write):
             os.close(fd)
-        self._fds = (request_write, reply_read, log_read)
+        self._fds: tuple[int, ...] = (request_write, reply_read, log_read)  # () once ended
         self._ending = threading.Lock()
         self.channel = Channel(request_write, reply_read, log_read, self.child.alive)
         self.ready = self._handshake(spec, startup_timeout)

@@ -125,8 +125,8 @@ def reply_object(reply: dict, asked: str, url: str = "") -> dict:
 
 def _message_content(reply: dict, where: str, asked: str) -> tuple[str, object]:
     choices = reply.get("choices")
-    choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else None
-    message = choice.get("message") if choice is not None else None
+    choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+    message = choice.get("message")
     content = message.get("content") if isinstance(message, dict) else None
     if not isinstance(content, str):
         error = reply.get("error")

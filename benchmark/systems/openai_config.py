@@ -63,16 +63,15 @@ def check_options(mapping: object, folder: Path, where: str) -> OpenAIOptions:
     for required in REQUIRED:
         if required not in mapping:
             raise InputError(f"{where}: the key {required!r} is missing; {' and '.join(REQUIRED)} are required.")
-    options = {
-        "base_url": _base_url(mapping["base_url"], f"{where}.base_url"),
-        "model": _text(mapping["model"], f"{where}.model"),
-        "api_key_env": _env_name(mapping.get("api_key_env", DEFAULT_API_KEY_ENV), f"{where}.api_key_env"),
-        "temperature": _temperature(mapping.get("temperature", 0.0), f"{where}.temperature"),
-        "max_tokens": _integer(mapping.get("max_tokens"), f"{where}.max_tokens", minimum=1),
-        "seed": _integer(mapping.get("seed"), f"{where}.seed"),
-        "prompt": _prompt(mapping.get("prompt"), folder, f"{where}.prompt"),
-    }
-    return OpenAIOptions(**options)
+    return OpenAIOptions(
+        base_url=_base_url(mapping["base_url"], f"{where}.base_url"),
+        model=_text(mapping["model"], f"{where}.model"),
+        api_key_env=_env_name(mapping.get("api_key_env", DEFAULT_API_KEY_ENV), f"{where}.api_key_env"),
+        temperature=_temperature(mapping.get("temperature", 0.0), f"{where}.temperature"),
+        max_tokens=_integer(mapping.get("max_tokens"), f"{where}.max_tokens", minimum=1),
+        seed=_integer(mapping.get("seed"), f"{where}.seed"),
+        prompt=_prompt(mapping.get("prompt"), folder, f"{where}.prompt"),
+    )
 
 
 def _text(value: object, where: str) -> str:

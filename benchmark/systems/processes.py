@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .base import MAX_REPLY_BYTES
 
@@ -136,10 +136,10 @@ class Child:
     """A process started in a session of its own, so that killing its group ends
     whatever it started too; registered so that a stop signal ends it."""
 
-    def __init__(self, args: str | list[str], **popen: object):
+    def __init__(self, args: str | list[str], **popen: Any):
         if stopping():
             raise Stopping()
-        self.process = subprocess.Popen(args, start_new_session=True, **popen)  # type: ignore[call-overload]
+        self.process = subprocess.Popen(args, start_new_session=True, **popen)
         self.ended = False
         self._token = register(self.kill)
 

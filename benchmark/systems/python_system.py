@@ -178,10 +178,12 @@ def _import_file(path: Path, spec: SystemSpec):
     if str(path.parent) not in sys.path:
         sys.path.insert(0, str(path.parent))
     module_spec = importlib.util.spec_from_file_location(module_name, path)
-    module = importlib.util.module_from_spec(module_spec)  # type: ignore[arg-type]
+    if module_spec is None or module_spec.loader is None:  # a name Python does not import, e.g. no .py
+        raise InputError(f"cannot load {label(spec)}: Python cannot import {path}; name the file *.py.")
+    module = importlib.util.module_from_spec(module_spec)
     sys.modules[module_name] = module
     try:
-        module_spec.loader.exec_module(module)  # type: ignore[union-attr]
+        module_spec.loader.exec_module(module)
     except (Exception, SystemExit) as error:
         del sys.modules[module_name]
         raise _import_failure(spec, error) from None

@@ -93,11 +93,11 @@ def to_ann(doc: Document) -> str:
     for v in doc.events:
         trigger = b.textbound(EVENT, [v.trigger], v.id)
         roles = [(EVENT_ROLES.get(a.role, a.role.capitalize()), ref(a.ref, v.id)) for a in v.arguments]
-        e = b.event(EVENT, trigger, roles)
-        b.attribute(CAMEO, e, v.code, v.id)
-        b.attribute(REALIS, e, v.realis, v.id)
-        b.attribute(POLARITY, e, v.polarity, v.id)
-        b.note(e, {"id": v.id})
+        event_id = b.event(EVENT, trigger, roles)
+        b.attribute(CAMEO, event_id, v.code, v.id)
+        b.attribute(REALIS, event_id, v.realis, v.id)
+        b.attribute(POLARITY, event_id, v.polarity, v.id)
+        b.note(event_id, {"id": v.id})
     for q in doc.quotes:
         cue = b.textbound(QUOTE, [q.cue], q.id)
         roles = [(CONTENT_ROLE, b.textbound(CONTENT, q.content, q.id))]
@@ -105,9 +105,9 @@ def to_ann(doc: Document) -> str:
             roles.append((SOURCE_ROLE, ref(q.source, q.id)))
         if q.addressee:
             roles.append((ADDRESSEE_ROLE, ref(q.addressee, q.id)))
-        e = b.event(QUOTE, cue, roles)
-        b.attribute(QUOTE_KIND, e, q.kind, q.id)
-        b.note(e, {"id": q.id})
+        event_id = b.event(QUOTE, cue, roles)
+        b.attribute(QUOTE_KIND, event_id, q.kind, q.id)
+        b.note(event_id, {"id": q.id})
     return "".join(line + "\n" for line in b.lines)
 
 

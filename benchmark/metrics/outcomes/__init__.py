@@ -20,7 +20,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Sequence, overload
 
 from ...records import DocRecords, Offsets
 
@@ -71,11 +71,18 @@ class OutcomeLog:
         self.doc = gold_doc
         self._doc_index += 1
 
+    @overload
+    def span(self, offsets: Offsets) -> dict: ...
+
+    @overload
+    def span(self, offsets: None) -> None: ...
+
     def span(self, offsets: Offsets | None) -> dict | None:
         """A span as records show it: offsets and the text they cover (when the text is known)."""
         if offsets is None:
             return None
         start, end = offsets
+        assert self.doc is not None, "begin() a document first"
         return {"start": start, "end": end, "text": self.doc.text[start:end] if self.doc.text else None}
 
     def add(self, categories: Sequence[str], gold: Any, pred: Any, anchor: Offsets) -> None:
@@ -83,6 +90,7 @@ class OutcomeLog:
         order = CATEGORIES[self.layer]
         ranked = sorted(set(categories), key=list(order).index)
         sentence, context, context_start = self._context(anchor)
+        assert self.doc is not None, "begin() a document first"
         self.records.append({
             "category": ranked[0], "outcome": coarse_outcome(self.layer, ranked), "also": ranked[1:],
             "gold": gold, "pred": pred, "document": self.doc.id, "sentence": sentence,
@@ -95,6 +103,7 @@ class OutcomeLog:
         return [self.records[key[-1]] for key in sorted(self._keys)]
 
     def _context(self, anchor: Offsets) -> tuple[str | None, str, int]:
+        assert self.doc is not None, "begin() a document first"
         text, sentences = self.doc.text or "", self.doc.sentences
         start, end = anchor
         low, high = max(0, start - CONTEXT_CHARS), min(len(text), end + CONTEXT_CHARS)
@@ -119,8 +128,8 @@ def _word_edge(text: str, edge: int, limit: int, forward: bool) -> int:
         return cut + 1 if cut < limit else edge
     if edge >= len(text) or edge <= limit or text[edge].isspace():
         return edge
-    cut = next((i for i in range(edge - 1, limit - 1, -1) if text[i].isspace()), None)
-    return cut if cut is not None else edge
+    space = next((i for i in range(edge - 1, limit - 1, -1) if text[i].isspace()), None)
+    return space if space is not None else edge
 
 
 def outcome_blocks(layer: str, records: Sequence[dict]) -> dict:

@@ -38,7 +38,8 @@ def event_item(log: OutcomeLog, event: EventRecord) -> dict:
     names, root, quad = cameo_codes(), cameo_root(event.code), quad_class(event.code)
     return {"trigger": log.span(event.trigger), "code": event.code,
             "name": names.get(event.code) or names.get(canonical_code(event.code) or ""),
-            "root": root, "root_name": names.get(root or ""), "quad": quad, "quad_name": QUAD_CLASSES.get(quad),
+            "root": root, "root_name": names.get(root or ""), "quad": quad,
+            "quad_name": QUAD_CLASSES.get(quad) if quad is not None else None,
             "realis": event.realis, "polarity": event.polarity,
             "arguments": [{"role": a.role, **log.span(a.offsets)} for a in event.arguments]}
 
@@ -87,12 +88,15 @@ def _log_arguments(log: OutcomeLog, gold: EventRecord | None, pred: EventRecord 
         return {"role": argument.role, **log.span(argument.offsets), "trigger": log.span(event.trigger),
                 "code": event.code}
 
-    gold_args = gold.arguments if gold else ()
-    pred_args = pred.arguments if pred else ()
-    for g, p in claims:
-        category = "correct_argument" if _same(gold_args[g].role, pred_args[p].role) else "wrong_role"
-        log.add([category], item(gold, gold_args[g]), item(pred, pred_args[p]), gold_args[g].offsets)
-    for g in sorted(set(range(len(gold_args))) - {g for g, _ in claims}):
-        log.add(["missing_argument"], item(gold, gold_args[g]), None, gold_args[g].offsets)
-    for p in sorted(set(range(len(pred_args))) - {p for _, p in claims}):
-        log.add(["spurious_argument"], None, item(pred, pred_args[p]), pred_args[p].offsets)
+    # claims is empty unless both events are there
+    if gold is not None and pred is not None:
+        for g, p in claims:
+            category = "correct_argument" if _same(gold.arguments[g].role, pred.arguments[p].role) else "wrong_role"
+            log.add([category], item(gold, gold.arguments[g]), item(pred, pred.arguments[p]),
+                    gold.arguments[g].offsets)
+    if gold is not None:
+        for g in sorted(set(range(len(gold.arguments))) - {g for g, _ in claims}):
+            log.add(["missing_argument"], item(gold, gold.arguments[g]), None, gold.arguments[g].offsets)
+    if pred is not None:
+        for p in sorted(set(range(len(pred.arguments))) - {p for _, p in claims}):
+            log.add(["spurious_argument"], None, item(pred, pred.arguments[p]), pred.arguments[p].offsets)

@@ -99,7 +99,7 @@ class _Coref:
                 sent: int = -1) -> List[_Entity]:
         """Entities of the given types ending at or before offset, nearest last."""
         pos = bisect.bisect_right(self.ends, offset)
-        out = []
+        out: List[_Entity] = []
         for e in reversed(self.entities[:pos]):
             if window and len(out) >= window:
                 break
@@ -213,7 +213,7 @@ class _Coref:
             if p.kind != "PRO" or p.antecedent is None or p.antecedent.type not in ("ORG", "GPE"):
                 continue
             closer = [n for n in noms if p.antecedent.end <= n.start and n.end <= p.start
-                      and n.antecedent.type == p.antecedent.type]
+                      and n.antecedent is not None and n.antecedent.type == p.antecedent.type]
             if closer:
                 p.antecedent = closer[-1].antecedent
         self.mentions.sort(key=lambda m: m.start)

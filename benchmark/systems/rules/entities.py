@@ -175,6 +175,7 @@ class _EntityFinder:
             cands.append((1, tx["start"], tx["end"], "TIME" if tx["type"] == "TIME" else "DATE"))
         for m in _NUMBER_ENTITY_RE.finditer(text):
             kind = m.lastgroup
+            assert kind is not None  # every alternative of the pattern is a named group
             typ = {"money": "MONEY", "percent": "PERCENT", "quantity": "QUANTITY",
                    "ordinal": "ORDINAL", "cardinal": "CARDINAL"}[kind]
             s, e = m.start(), m.end()
@@ -231,8 +232,7 @@ class _EntityFinder:
                 or (len(run) == 1 and (toks[run[0]].low in _ROLE_NOUNS
                                        or toks[run[0]].low in _ROLE_PLURALS))
                 or (toks[run[0]].low.endswith("ly") and (toks[run[0]].low,) not in _GAZ)):
-            nxt = run[1:]
-            run = nxt
+            run = run[1:]
             while run and not _is_cap(toks[run[0]]):
                 run = run[1:]
         if not run:

@@ -140,7 +140,7 @@ class _Eventer:
             end, code, opts = res
             a, b = doc.sent_range(k)
             # negation and modality in the clause before the trigger
-            window = []
+            window: List[str] = []
             j = k - 1
             while j >= a and len(window) < 5 and toks[j].text not in (",", ";", ":"):
                 if toks[j].text in _OPEN_QUOTES or toks[j].text in _CLOSE_QUOTES:

@@ -4,7 +4,7 @@ reporting verb and a speaker beside them; indirect quotes ``<speaker> <reporting
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from .coref import _Coref
 from .entities import _Entity
@@ -34,7 +34,7 @@ _ADDRESSEE_WORDS = {"reporters", "journalists", "lawmakers", "parliament",
 
 class _Quoter:
     def __init__(self, doc: _Doc, entities: List[_Entity], coref: _Coref,
-                 timexes: List[dict] = ()):
+                 timexes: Sequence[dict] = ()):
         self.doc = doc
         self.in_timex = {k for tx in timexes for k in doc.toks_in(tx["start"], tx["end"])}
         self.entities = entities
@@ -257,10 +257,10 @@ class _Quoter:
         if t.low in _PARTICIPLE_CUES:
             if k == 0 or toks[k - 1].text != ",":
                 return None
-            for q in quotes:
-                if toks[a].start <= q["cue"]["start"] and q["cue"]["end"] <= t.start:
-                    si = doc.tok_at(q["source"]["start"])
-                    ei = doc.by_end.get(q["source"]["end"])
+            for prior in quotes:
+                if toks[a].start <= prior["cue"]["start"] and prior["cue"]["end"] <= t.start:
+                    si = doc.tok_at(prior["source"]["start"])
+                    ei = doc.by_end.get(prior["source"]["end"])
                     if si is not None and ei is not None:
                         src = (si, ei)
             if src is None:

@@ -235,13 +235,13 @@ class _Timexer:
             if g[3]:
                 return "SET", "P1" + _UNIT[g[4].lower()], None
             every = g[1]
-            n = "2" if g[0] else "1"
+            count = "2" if g[0] else "1"
             if every.lower() in ("morning", "evening", "night"):
                 return "SET", "P1D", None
             if every.capitalize() in (w.capitalize() for w in _WEEKDAYS):
                 return "SET", "XXXX-WXX-%d" % (_WEEKDAYS[every.lower()] + 1), None
             u = _UNIT[every.lower()]
-            return "SET", ("PT" if u in ("H",) else "P") + n + u, None
+            return "SET", ("PT" if u in ("H",) else "P") + count + u, None
         if kind == "vague_dur":
             qty = g[2].lower()
             unit = _UNIT[g[3].lower()]
