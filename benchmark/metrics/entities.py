@@ -34,7 +34,7 @@ from itertools import accumulate, compress, islice, repeat
 from operator import and_, attrgetter, eq, gt, le, lt, not_, sub
 from typing import Iterable, Sequence
 
-from ..records import DocRecords, EntityRecord
+from ..records import DocRecords, EntityColumns, EntityRecord
 from .base import PRF, LayerScore
 from .iob import IOBTally
 from .outcomes import OutcomeLog
@@ -152,6 +152,8 @@ class Columns:
 
     @classmethod
     def of(cls, entities: Sequence[EntityRecord]) -> "Columns":
+        if isinstance(entities, EntityColumns):  # read as columns: taken as they are, never changed
+            return cls(entities.starts, entities.ends, entities.types)
         return cls([e.start for e in entities], [e.end for e in entities], [e.type for e in entities])
 
     @classmethod
