@@ -226,9 +226,11 @@ def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], boot
 
 def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
     """A layer's block of the result file, with the headline's bootstrap CI."""
-    from .metrics.bootstrap import bootstrap_ci
+    ci = None
+    if bootstrap:
+        from .metrics.bootstrap import bootstrap_ci  # numpy: imported only when it is used
 
-    ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed) if bootstrap else None
+        ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed)
     headline = {"metric": score.headline, "value": score.metrics[score.headline]["f1"],
                 "ci95": list(ci) if ci else None}
     return {"status": "scored", "headline": headline, "metrics": score.metrics,

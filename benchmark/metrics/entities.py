@@ -295,6 +295,7 @@ class DocMatch:
     pred: Columns
     across_types: PairList
     within_type: PairList
+    flat_gold: bool = False  # sorted, non-overlapping, no empty span (Columns.is_flat)
 
     @classmethod
     def of(cls, gold: Sequence[EntityRecord], pred: Sequence[EntityRecord]) -> "DocMatch":
@@ -330,7 +331,7 @@ class DocMatch:
             [same_type and g not in taken for g, same_type in zip(overlaps.gold, overlaps.same_type)])
         return cls(gold, pred,
                    across_same_span + _one_to_one(across_overlaps, gold, pred),
-                   within_same_span + _one_to_one(within_overlaps, gold, pred))
+                   within_same_span + _one_to_one(within_overlaps, gold, pred), flat_gold=True)
 
     def pairs(self) -> list[tuple[int, int]]:
         """Matched (gold index, predicted index) pairs across types; gold indices count in start order."""
@@ -443,7 +444,11 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
         sums.add(match)
         # The units of metrics.base.Units: the sentence starts, sorted and distinct.
         unit_stats.extend(_unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match))
-        if iob is not None:
+        if iob is not None and match.flat_gold:
+            across = match.across_types
+            iob.add_matched(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns(),
+                            (list(compress(across.gold, across.same_span)), list(compress(across.pred, across.same_span))))
+        elif iob is not None:
             iob.add(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns())
         if log is not None:
             log.begin(gold_doc)
