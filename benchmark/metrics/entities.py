@@ -190,12 +190,14 @@ class PairList:
     def between(cls, gold: Columns, pred: Columns, gold_index: list[int], pred_index: list[int],
                 same_span: bool | None = None) -> "PairList":
         """The pairs ``zip(gold_index, pred_index)``; ``same_span`` says it for all of them when known."""
-        pairs = list(zip(gold_index, pred_index))
+        def both(gold_column: list, pred_column: list) -> list[bool]:
+            return list(map(eq, map(gold_column.__getitem__, gold_index), map(pred_column.__getitem__, pred_index)))
+
         if same_span is None:
-            spans = [gold.start[g] == pred.start[p] and gold.end[g] == pred.end[p] for g, p in pairs]
+            spans = list(map(and_, both(gold.start, pred.start), both(gold.end, pred.end)))
         else:
-            spans = [same_span] * len(pairs)
-        return cls(gold_index, pred_index, spans, [gold.type[g] == pred.type[p] for g, p in pairs])
+            spans = [same_span] * len(gold_index)
+        return cls(gold_index, pred_index, spans, both(gold.type, pred.type))
 
     def __len__(self) -> int:
         return len(self.gold)
