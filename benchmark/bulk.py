@@ -16,7 +16,7 @@ from operator import itemgetter, lt, sub
 from typing import Any
 
 _START, _END = itemgetter("start"), itemgetter("end")
-_DICT, _INT, _STR, _NONE = {dict}, {int}, {str}, {type(None)}
+_DICT, _INT, _STR, _STR_OR_NONE = {dict}, {int}, {str}, {str, type(None)}
 
 
 @dataclass
@@ -57,15 +57,26 @@ def plain_spans(items: Any, text: str, keys: frozenset[str]) -> SpanColumns | No
         return None
     if set(map(type, starts)) != _INT or set(map(type, ends)) != _INT:
         return None
-    if min(starts) < 0 or max(ends) > len(text) or not all(map(lt, starts, ends)):
+    if not offsets_right(text, starts, ends):
         return None
     claimed = list(map(dict.get, items, repeat("text")))
+    if not set(map(type, claimed)) <= _STR_OR_NONE or not texts_right(text, starts, ends, claimed):
+        return None
+    return SpanColumns(items, starts, ends, text)
+
+
+def texts_right(text: str, starts: list[int], ends: list[int], claimed: list[Any]) -> bool:
+    """Does every claimed text that is a string equal its slice? Other values (None, absent)
+    claim nothing. The offsets must lie inside the text."""
     given = set(map(type, claimed))
     if given == _STR:  # every text given: compared where it stands, without slicing
-        if list(map(len, claimed)) != list(map(sub, ends, starts)) or not all(map(text.startswith, claimed, starts)):
-            return None
-    elif given != _NONE:
-        texts = map(text.__getitem__, map(slice, starts, ends))
-        if any(c is not None and c != t for c, t in zip(claimed, texts)):
-            return None
-    return SpanColumns(items, starts, ends, text)
+        return list(map(len, claimed)) == list(map(sub, ends, starts)) and all(map(text.startswith, claimed, starts))
+    if _STR.isdisjoint(given):
+        return True
+    slices = map(text.__getitem__, map(slice, starts, ends))
+    return all(type(c) is not str or c == t for c, t in zip(claimed, slices))
+
+
+def offsets_right(text: str, starts: list[int], ends: list[int]) -> bool:
+    """``0 <= start < end <= len(text)`` for every span."""
+    return not starts or (min(starts) >= 0 and max(ends) <= len(text) and all(map(lt, starts, ends)))

@@ -4,10 +4,11 @@ Read item by item (:func:`benchmark.jsonl.document_from_json`, then
 :func:`benchmark.validate.check_document`), a gold line becomes a Document of
 dataclasses, a few microseconds a span. Most large corpora are plain: each
 line an object with its ``text``, its ``sentences`` and its ``entities``
-(the other layers absent or empty), every item plainly right
-(:mod:`benchmark.bulk`), given ids distinct, entity types known, entities
-flat and sentences in order. :func:`read_plain_gold` reads such a file with
-its checks made a layer at a time, and gives each document as a
+(the other layers absent or empty), decoded into typed shapes
+(:mod:`benchmark.columnar_json`), offsets inside the text, given texts equal
+to their slices, given ids distinct, entity types known, entities flat and
+sentences in order. :func:`read_plain_gold` reads such a file with its checks
+made a layer at a time, and gives each document as a
 :class:`ColumnarDocument`: its span records come straight from the columns,
 and its Document layers are built (by ``document_from_json``, so they are
 the same) only when something asks for them.
@@ -19,6 +20,7 @@ what is an error. ``FORCE_ITEM_BY_ITEM`` turns it off (tests compare both).
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import fields
 from itertools import islice
 from operator import le
@@ -26,36 +28,30 @@ from pathlib import Path
 from typing import Any
 
 from . import inventory as inv
-from .bulk import SpanColumns, plain_spans
+from .bulk import offsets_right, texts_right
+from .columnar_json import END, GOLD, ID, START, TEXT, TYPE, UNSET, decoded, given, keys_of, strict_json
+from .errors import InputError
 from .model import Document
-from .reading import parse_json_flat, read_lines
+from .reading import decode_line, read_raw_lines
 from .records import DocRecords, EntityColumns, Offsets
-from .schema import document_problems
 
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
 
-_SENTENCE_KEYS = frozenset({"id", "start", "end", "text"})
-_ENTITY_KEYS = frozenset({"id", "start", "end", "text", "type"})
-# Layers a plain gold line may have only as empty lists.
-_EMPTY_LAYERS = ("sections", "mentions", "clusters", "quotes", "events", "timexes")
 _LAYER_FIELDS = frozenset({"sentences", "sections", "entities", "mentions", "clusters", "quotes", "events",
                            "timexes"})
 _ENTITY_TYPES = frozenset(inv.ENTITY_TYPES)
-_STR, _STR_OR_NONE = {str}, {str, type(None)}
 
 
 class ColumnarDocument(Document):
     """A gold Document read as columns; its layers are built on first use."""
 
-    def __init__(self, record_id: str, text: str, date: str | None, sentences: SpanColumns,
-                 sentence_ids: list[str | None], entities: SpanColumns, entity_ids: list[str | None],
-                 types: list[str], where: tuple[str, int]):
+    def __init__(self, record_id: str, text: str, date: str | None,
+                 sentences: tuple[list[str | None], list[int], list[int]],
+                 entities: tuple[list[str | None], list[int], list[int], list[str]], where: tuple[str, int]):
         # Only id, text and date are set here: the dataclass fields of the layers are
-        # filled by __getattr__, when first read.
+        # filled by __getattr__, when first read. Columns: (ids, starts, ends[, types]).
         self.id, self.text, self.date = record_id, text, date
-        self._sentences = (sentence_ids, sentences.starts, sentences.ends)
-        self._entities = (entity_ids, entities.starts, entities.ends, types)
-        self._where = where
+        self._sentences, self._entities, self._where = sentences, entities, where
 
     def __getattr__(self, name: str) -> Any:
         if name not in _LAYER_FIELDS:
@@ -149,34 +145,47 @@ def fresh_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]
     return ids
 
 
-def _plain_document(record: Any, where: tuple[str, int]) -> ColumnarDocument | None:
-    """The document of one plain gold record, or None (see the module's docstring)."""
-    if type(record) is not dict or type(record.get("id")) is not str or type(record.get("text")) is not str:
+def _ids(column: list) -> list[str | None]:
+    """Given ids, None where an item has none."""
+    if column.count(UNSET) == len(column):
+        return [None] * len(column)
+    return [None if item_id is UNSET else item_id for item_id in column]
+
+
+def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | None:
+    """The document of one plain gold line, or None (see the module's docstring)."""
+    record = decoded(GOLD, line)
+    if record is None:
         return None
-    if any(record.get(key) not in (None, []) for key in _EMPTY_LAYERS) or next(document_problems(record), None):
+    text = record.text
+    sentences = [] if record.sentences is UNSET else record.sentences
+    entities = [] if record.entities is UNSET else record.entities
+    sentence_starts, sentence_ends, sentence_texts = (list(map(f, sentences)) for f in (START, END, TEXT))
+    starts, ends, texts, types = (list(map(f, entities)) for f in (START, END, TEXT, TYPE))
+    sentence_ids, entity_ids = list(map(ID, sentences)), list(map(ID, entities))
+    keys = (keys_of(record) + 2 * len(sentences) + given(sentence_texts) + given(sentence_ids)
+            + 3 * len(entities) + given(texts) + given(entity_ids))
+    strings = tuple(s for s in (record.id, text, record.date, record.language) if type(s) is str)
+    if not strict_json(line, strings, keys):
         return None
-    text = record["text"]
-    sentences = plain_spans(record.get("sentences", []), text, _SENTENCE_KEYS)
-    entities = plain_spans(record.get("entities", []), text, _ENTITY_KEYS)
-    if sentences is None or entities is None:
+    if not offsets_right(text, sentence_starts, sentence_ends) or not offsets_right(text, starts, ends) \
+            or not texts_right(text, sentence_starts, sentence_ends, sentence_texts) \
+            or not texts_right(text, starts, ends, texts) or not _ENTITY_TYPES.issuperset(types):
         return None
-    sentence_ids, entity_ids, types = sentences.values("id"), entities.values("id"), entities.values("type")
-    if not set(map(type, sentence_ids)).union(map(type, entity_ids)) <= _STR_OR_NONE:
-        return None
-    if not set(map(type, types)) <= _STR or not _ENTITY_TYPES.issuperset(types):
-        return None
-    given = [i for i in (*sentence_ids, *entity_ids) if i is not None]
-    if len(set(given)) != len(given):  # an id used twice
+    sentence_ids, entity_ids = _ids(sentence_ids), _ids(entity_ids)
+    ids = [i for i in (*sentence_ids, *entity_ids) if i is not None]
+    if len(set(ids)) != len(ids):  # an id used twice
         return None
     # Entities flat (none overlapping, in any order) and sentences in order: check_document's rules.
-    if not _in_order(entities.starts, entities.ends):
-        ordered = sorted(zip(entities.starts, entities.ends))
+    if not _in_order(starts, ends):
+        ordered = sorted(zip(starts, ends))
         if not _in_order([start for start, _ in ordered], [end for _, end in ordered]):
             return None
-    if not _in_order(sentences.starts, sentences.ends):
+    if not _in_order(sentence_starts, sentence_ends):
         return None
-    return ColumnarDocument(record["id"], text, record.get("date"), sentences, sentence_ids, entities, entity_ids,
-                            types, where)
+    date = None if record.date is UNSET else record.date
+    return ColumnarDocument(record.id, text, date, (sentence_ids, sentence_starts, sentence_ends),
+                            (entity_ids, starts, ends, types), where)
 
 
 def _in_order(starts: list[int], ends: list[int]) -> bool:
@@ -191,12 +200,27 @@ def read_plain_gold(path: Path) -> list[Document] | None:
         return None
     documents: list[Document] = []
     seen: set[str] = set()
-    for number, line in read_lines(path):
-        if not line.strip():
-            continue
-        document = _plain_document(parse_json_flat(line), (str(path), number))
-        if document is None or document.id in seen:
+    for number, line in read_raw_lines(path):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        document = _plain_document(line, (str(path), number))
+        if document is None:
+            if blank(line, path, number):
+                continue
+            return None
+        if document.id in seen:
             return None
         seen.add(document.id)
         documents.append(document)
     return documents or None
+
+
+def blank(line: bytes, path: Path, number: int) -> bool:
+    """Is the line white space only (which the item-by-item reading skips)? False for a line
+    that is not text: that reading says so."""
+    if not line.strip():
+        return True
+    try:
+        return not decode_line(line, path, number).strip()
+    except InputError:
+        return False

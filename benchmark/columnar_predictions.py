@@ -5,8 +5,9 @@ through the schema, the item checks, the alignment of text-anchored spans
 and the offset convention's count of spans on token boundaries, which
 tokenizes the whole text. Most large files are plain: each line an object
 with a gold document's ``id`` and its ``entities`` (the other layers absent
-or empty), every item plainly right (:mod:`benchmark.bulk`) with a type the
-run accepts. :func:`read_plain_predictions` reads such a file with its checks
+or empty), decoded into typed shapes (:mod:`benchmark.columnar_json`), its
+offsets inside the text, its given texts equal to their slices, its types
+accepted by the run. :func:`read_plain_predictions` reads such a file with its checks
 made a layer at a time, and counts the spans on token boundaries word by word
 (:class:`benchmark.tokenize.TokenEdges`), where they are not on the edges of a
 gold span.
@@ -20,18 +21,20 @@ both).
 
 from __future__ import annotations
 
+import codecs
 from itertools import compress
 from operator import and_, not_
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from .bulk import plain_spans
-from .jsonl import _text_problem
+from .bulk import offsets_right, texts_right
+from .columnar_gold import blank
+from .columnar_json import END, PREDICTED, START, TEXT, TYPE, UNSET, decoded, given, keys_of, strict_json
 from .model import Document
 from .offsets import CODE_POINTS, new_fits, suspicious_layers
-from .reading import parse_json_flat, read_lines
+from .reading import read_raw_lines
 from .records import DocRecords, EntityColumns
-from .schema import LAYER_KEYS, document_problems
+from .schema import LAYER_KEYS
 from .tokenize import TokenEdges
 
 if TYPE_CHECKING:
@@ -39,11 +42,6 @@ if TYPE_CHECKING:
 
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
 
-_ENTITY_KEYS = frozenset({"start", "end", "type", "text"})
-# Keys of layers a plain line may have only as empty lists (the scored ones but entities,
-# and the gold export's unscored ones).
-_EMPTY_LAYERS = ("clusters", "quotes", "events", "timexes", "sections", "sentences", "mentions")
-_STR = {str}
 
 
 def _gold_edges(doc: Document) -> tuple[set[int], set[int]]:
@@ -75,24 +73,27 @@ def _fitting(text: str, gold_edges: tuple[set[int], set[int]], starts: list[int]
     return count
 
 
-def _plain_entry(record: Any, documents: dict[str, Document], entity_types: frozenset[str]
-                 ) -> tuple[DocRecords, int] | None:
-    """One plain line's records and how many of its spans fit token boundaries, or None."""
-    if type(record) is not dict or type(record.get("id")) is not str or record["id"] not in documents:
+def _plain_entry(line: bytes, documents: dict[str, Document], entity_types: frozenset[str]
+                 ) -> tuple[DocRecords, int, tuple[str, ...]] | None:
+    """One plain line's records, how many of its spans fit token boundaries and the layers
+    it has keys for; or None."""
+    record = decoded(PREDICTED, line)
+    if record is None or record.id not in documents:
         return None
-    if any(record.get(key) not in (None, []) for key in _EMPTY_LAYERS) or next(document_problems(record), None):
+    document = documents[record.id]
+    if type(record.text) is str and record.text != document.text:
         return None
-    document = documents[record["id"]]
-    if _text_problem(record, document.text):
+    entities = [] if record.entities is UNSET else record.entities
+    starts, ends, texts, types = (list(map(f, entities)) for f in (START, END, TEXT, TYPE))
+    strings = tuple(s for s in (record.id, record.text, record.date, record.language) if type(s) is str)
+    if not strict_json(line, strings, keys_of(record) + 3 * len(entities) + given(texts)):
         return None
-    entities = plain_spans(record.get("entities", []), document.text, _ENTITY_KEYS)
-    if entities is None:
+    if not offsets_right(document.text, starts, ends) or not texts_right(document.text, starts, ends, texts) \
+            or not entity_types.issuperset(types):
         return None
-    types = entities.values("type")
-    if not set(map(type, types)) <= _STR or not entity_types.issuperset(types):
-        return None
-    fitting = _fitting(document.text, _gold_edges(document), entities.starts, entities.ends) if types else 0
-    return DocRecords(id=record["id"], entities=EntityColumns(entities.starts, entities.ends, types)), fitting
+    fitting = _fitting(document.text, _gold_edges(document), starts, ends) if starts else 0
+    layers = tuple(layer for layer, key in LAYER_KEYS.items() if getattr(record, key) is not UNSET)
+    return DocRecords(id=record.id, entities=EntityColumns(starts, ends, types)), fitting, layers
 
 
 def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
@@ -103,18 +104,21 @@ def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
     if FORCE_ITEM_BY_ITEM:
         return None
     by_id = {d.id: d for d in documents}
-    result, keys = Predictions(), set()
+    result, present = Predictions(), set()
     fits = new_fits()
     entity_fit = fits["entities"]
-    for _, line in read_lines(path):
-        if not line.strip():
-            continue
-        record = parse_json_flat(line)
-        entry = _plain_entry(record, by_id, options.entity_types)
-        if entry is None or record["id"] in result.records:
+    for number, line in read_raw_lines(path):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        entry = _plain_entry(line, by_id, options.entity_types)
+        if entry is None:
+            if blank(line, path, number):
+                continue
             return None
-        records, fitting = entry
+        records, fitting, layers = entry
         doc_id = records.id
+        if doc_id in result.records:
+            return None
         result.records[doc_id] = records
         spans = len(records.entities)
         entity_fit.spans += spans
@@ -123,8 +127,8 @@ def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
         result.alignment[doc_id] = {}
         if lenient:
             result.dropped_by_document[doc_id] = 0
-        keys.update(record)
-    layers = tuple(layer for layer, key in LAYER_KEYS.items() if key in keys)
+        present.update(layers)
+    layers = tuple(layer for layer in LAYER_KEYS if layer in present)
     if not result.records or not layers or suspicious_layers(fits):
         return None
     result.layers = layers

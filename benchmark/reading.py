@@ -18,7 +18,6 @@ the parsed value or an :class:`InputError` naming the file and line:
 from __future__ import annotations
 
 import json
-import math
 import os
 import stat
 from functools import lru_cache
@@ -73,6 +72,17 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of every line, each at most ``MAX_LINE_BYTES``, the file at most
     ``MAX_FILE_BYTES``."""
+    for number, raw in read_raw_lines(path):
+        yield number, decode_line(raw, path, number)
+
+
+def decode_line(raw: bytes, path: Path, number: int) -> str:
+    """A line of ``read_raw_lines`` as text (the first may start with a byte order mark)."""
+    return decode(raw, f"{path}:{number}", "utf-8-sig" if number == 1 else "utf-8")
+
+
+def read_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of every line, bounded as :func:`read_lines` reads them."""
     total = 0
     with _open(path) as handle:
         for number in range(1, 2**62):
@@ -89,7 +99,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
             if total > MAX_FILE_BYTES:
                 raise InputError(f"{path}: is larger than {MAX_FILE_BYTES // 2**20} MiB, "
                                  "the most this harness reads from one file")
-            yield number, decode(raw, f"{path}:{number}", "utf-8-sig" if number == 1 else "utf-8")
+            yield number, raw
 
 
 # ---------------------------------------------------------------- JSON
@@ -142,65 +152,6 @@ def parse_json(text: str, where: str) -> Any:
         # nesting than that is refused where a value's shape is checked (benchmark.schema).
         raise InputError(f"{where}: refused JSON: nested too deeply") from None
     return value
-
-
-def parse_json_flat(text: str) -> dict | None:
-    """A JSON Lines record read fast, or None: then :func:`parse_json` must read it.
-
-    Built for large files, whose records are an object of scalars and of lists of
-    flat objects (a document and its span layers). The value is parsed without the
-    per-object hook of :func:`parse_json`, and then proven to be what that would
-    give, by counting in the line:
-
-    - every ``{`` and ``[`` outside the strings is an object or a list found here
-      (the record, its lists, their objects), so nothing is nested deeper;
-    - every ``:`` outside the strings is a key of one of those objects, so none
-      holds a key twice (a repeated key keeps one entry, and a colon too many is left).
-
-    The counts of the line subtract those of the record's top-level strings, which
-    the raw line holds as they are unless a ``\\u003a``-style escape spells one; any
-    other string holding such a character only makes a count too high, so the
-    record is read by :func:`parse_json` (never the other way round). NaN and
-    Infinity, non-finite numbers and top-level integers beyond ``MAX_INT_DIGITS``
-    give None too. The integers inside the listed objects are the caller's to
-    bound: it must read them all (with their types) or call :func:`parse_json`.
-    """
-    try:
-        value = _FLAT_DECODER.decode(text)
-    except (ValueError, RecursionError):  # also _Refused: parse_json says what is wrong
-        return None
-    if type(value) is not dict:
-        return None
-    objects, keys, lists = 1, len(value), 0
-    colons = braces = brackets = 0
-    for item in value.values():
-        kind = type(item)
-        if kind is list:
-            lists += 1
-            if item:
-                if set(map(type, item)) != _DICT_ONLY:
-                    return None
-                objects += len(item)
-                keys += sum(map(len, item))
-        elif kind is str:
-            colons += item.count(":")
-            braces += item.count("{")
-            brackets += item.count("[")
-        elif kind is int:
-            if not -_INT_BOUND < item < _INT_BOUND:
-                return None
-        elif kind is dict or kind is float and not math.isfinite(item):
-            return None
-    if (colons or braces or brackets) and ("\\u003" in text or "\\u005" in text or "\\u007" in text):
-        return None
-    if text.count(":") - colons != keys or text.count("{") - braces != objects or text.count("[") - brackets != lists:
-        return None
-    return value
-
-
-_FLAT_DECODER = json.JSONDecoder(parse_constant=_constant)
-_DICT_ONLY = {dict}
-_INT_BOUND = 10**MAX_INT_DIGITS
 
 
 # ---------------------------------------------------------------- YAML

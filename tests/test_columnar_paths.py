@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmark import columnar_gold, columnar_predictions
@@ -16,7 +16,6 @@ from benchmark.columnar_gold import ColumnarDocument, read_plain_gold
 from benchmark.errors import InputError, InvalidData
 from benchmark.evaluate import EvaluationConfig, evaluate, load_gold
 from benchmark.predictions import PredictionOptions
-from benchmark.reading import parse_json, parse_json_flat
 from benchmark.records import records_from_document
 from benchmark.results import format_table, to_json
 from benchmark.shard import Shard
@@ -165,53 +164,103 @@ def test_a_file_that_is_not_plain_is_read_item_by_item(perf_corpus, tmp_path, fa
     assert _outcome(gold, pred, False, **options) == _outcome(gold, pred, True, **options)
 
 
-# --- parse_json_flat: the value parse_json gives, or None ------------------------------------------
+# --- any line: the same outcome either way -------------------------------------------------------
 
-_KEYS = st.sampled_from(["id", "start", "end", "text", "type", "a:b", "{", "entities", "x"])
-_STRINGS = st.text(alphabet=st.sampled_from('ab:{}[]",\\ \u00e9'), max_size=6)
-_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**35, 10**35), st.floats(allow_nan=False),
-                     _STRINGS)
+TEXT = "Talks: the US envoy met \u201cAntony Blinken\u201d in Geneva on 26 January."
+_STRINGS = st.one_of(st.sampled_from(["GPE", "PERSON", "US", "Talks:", TEXT[4:9], "a:b", "{x}", "\u00e9", ""]),
+                     st.text(alphabet=st.sampled_from('ab:{}[]",\\ \u00e9'), max_size=5))
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, len(TEXT) + 3), st.integers(-10**40, 10**40),
+                    st.floats(allow_nan=False), _STRINGS)
+
+
+_RARELY = st.sampled_from([0] * 12 + [1, 2])  # how many faults of a kind
 
 
 @st.composite
-def json_lines(draw) -> str:
-    """Lines of JSON objects, mostly of flat items, with repeated keys, nesting, tricky strings
-    and escapes written in several ways."""
-    value = draw(st.recursive(_SCALARS, lambda inner: st.one_of(
-        st.lists(inner, max_size=4), st.lists(st.tuples(_KEYS, inner), max_size=4)), max_leaves=12))
-    pairs = draw(st.lists(st.tuples(_KEYS, st.one_of(_SCALARS, st.lists(
-        st.lists(st.tuples(_KEYS, _SCALARS), max_size=4), max_size=3), st.just(value))), max_size=5))
+def _item(draw) -> list[tuple[str, object]]:
+    start = draw(st.integers(0, len(TEXT) - 1))
+    end = draw(st.integers(start + 1, len(TEXT)))
+    if not draw(st.integers(0, 15)):  # offsets outside the text, empty or reversed
+        start, end = draw(st.sampled_from([(start, len(TEXT) + 2), (-1, end), (start, start), (end, start)]))
+    pairs = [("start", start), ("end", end), ("type", draw(st.sampled_from(["GPE", "PERSON"] * 6 + ["COUNTRY"])))]
+    if draw(st.booleans()):
+        pairs.append(("text", TEXT[start:end] if draw(st.integers(0, 9)) else draw(_STRINGS)))
+    for _ in range(draw(_RARELY)):  # another key, or one written twice, or a value of another type
+        key = draw(st.sampled_from(["start", "end", "type", "text", "id", "x:y", "confidence"]))
+        pairs.insert(draw(st.integers(0, len(pairs))), (key, draw(st.one_of(_VALUES, st.just([])))))
+    return pairs
 
-    def dump(item) -> str:
-        if isinstance(item, list) and item and all(isinstance(p, tuple) for p in item):
-            return "{" + ", ".join(f"{json.dumps(k)}: {dump(v)}" for k, v in item) + "}"
-        if isinstance(item, tuple):
-            return dump([item])
-        if isinstance(item, list):
-            return "[" + ", ".join(map(dump, item)) + "]"
-        return json.dumps(item, ensure_ascii=draw(st.booleans()))
 
-    line = dump(pairs) if pairs else "{}"
-    if draw(st.booleans()):  # inside strings only: JSON writes no a or b next to its own colons and braces
-        line = line.replace("a:", "a\\u003a").replace("b{", "b\\u007b").replace("a[", "a\\u005B")
+def _dump(value, ascii_only: bool) -> str:
+    if isinstance(value, list) and value and all(isinstance(p, tuple) for p in value):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_dump(v, ascii_only)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_dump(v, ascii_only) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+@st.composite
+def prediction_lines(draw) -> str:
+    """A line for document d: mostly plain, with the faults the columnar reading must not miss."""
+    pairs = [("id", draw(st.sampled_from(["d"] * 9 + ["other"]))), ("entities", draw(st.lists(_item(), max_size=5)))]
+    for _ in range(draw(_RARELY)):
+        key = draw(st.sampled_from(["id", "text", "date", "clusters", "sentences", "entities", "entites", "a:b"]))
+        value = draw(st.one_of(_VALUES, st.just([]), st.just(TEXT), st.lists(_item(), max_size=2)))
+        pairs.insert(draw(st.integers(0, len(pairs))), (key, value))
+    line = _dump(pairs, draw(st.booleans()))
+    if not draw(st.integers(0, 5)):  # an escape that writes a colon or a brace
+        line = line.replace("a:", "a\\u003a", 1).replace("{x", "\\u007bx", 1)
     return line
 
 
-@settings(max_examples=600, deadline=None)
-@given(json_lines())
-def test_a_flat_parse_gives_what_the_strict_parse_gives_or_nothing(line):
-    fast = parse_json_flat(line)
+@pytest.fixture(scope="module")
+def one_document(tmp_path_factory) -> Path:
+    gold = tmp_path_factory.mktemp("one") / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "d", "text": TEXT, "sentences": [{"start": 0, "end": len(TEXT)}],
+                                "entities": [{"start": 24, "end": 38, "type": "PERSON"}]}) + "\n", encoding="utf-8")
+    return gold
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(prediction_lines())
+def test_any_prediction_line_is_read_alike(one_document, tmp_path_factory, line):
+    pred = tmp_path_factory.mktemp("line") / "pred.jsonl"
+    pred.write_text(line + "\n", encoding="utf-8")
+    options = {"layers": ["entities"], "bootstrap": 0}
+    assert _outcome(one_document, pred, False, **options) == _outcome(one_document, pred, True, **options)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(prediction_lines())
+def test_any_gold_line_is_read_alike(tmp_path_factory, line):
+    folder = tmp_path_factory.mktemp("gold-line")
+    record = json.loads(line) if _json_object(line) else None
+    gold_line = line[:-1] + f", \"text\": {json.dumps(TEXT)}}}" if record is not None and "text" not in record \
+        else line
+    gold, pred = folder / "gold.jsonl", folder / "pred.jsonl"
+    gold.write_text(gold_line + "\n", encoding="utf-8")
+    pred.write_text('{"id": "d", "entities": []}\n', encoding="utf-8")
+    options = {"layers": ["entities"], "bootstrap": 0}
+    assert _outcome(gold, pred, False, **options) == _outcome(gold, pred, True, **options)
+
+
+def _json_object(line: str) -> bool:
     try:
-        strict = parse_json(line, "x.jsonl:1")
-    except InputError:
-        assert fast is None
-        return
-    assert fast is None or fast == strict
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
 
 
-def test_a_flat_parse_reads_plain_records_and_refuses_repeated_keys():
-    plain = '{"id": "d", "text": "a: {b} [c]", "entities": [{"start": 0, "end": 1, "type": "X"}], "n": 7}'
-    assert parse_json_flat(plain) == json.loads(plain)
-    for line in ('{"id": "d", "id": "e"}', '{"e": [{"start": 0, "start": 1}]}', '{"e": [{"s": {"a": 1}}]}',
-                 '{"e": [[{"a": 1}]]}', '{"n": ' + "1" * 31 + "}", '{"n": NaN}', '{"t": "\\u003a", "x": 1, "x": 2}'):
-        assert parse_json_flat(line) is None, line
+def test_a_key_written_twice_is_caught_by_counting():
+    from benchmark.columnar_json import PREDICTED, decoded, given, keys_of, strict_json
+
+    def strict(line: str) -> bool:
+        record = decoded(PREDICTED, line.encode())
+        texts = [e.text for e in record.entities]
+        return strict_json(line.encode(), (record.id,), keys_of(record) + 3 * len(record.entities) + given(texts))
+
+    assert strict('{"id": "d:1", "entities": [{"start": 0, "end": 1, "type": "X", "text": "a"}]}')
+    assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "start": 0}]}')
+    assert not strict('{"id": "d", "id": "d", "entities": []}')
+    assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "a:b"}]}')  # unsure
+    assert not strict('{"id": "d\\u003a", "entities": [], "entities": []}')
