@@ -166,7 +166,7 @@ def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | N
     keys = (keys_of(record) + 2 * len(sentences) + given(sentence_texts) + given(sentence_ids)
             + 3 * len(entities) + given(texts) + given(entity_ids))
     strings = tuple(s for s in (record.id, text, record.date, record.language) if type(s) is str)
-    if not strict_json(line, strings, keys):
+    if not strict_json(line, strings, keys, sentence_texts, sentence_ids, texts, entity_ids, types):
         return None
     if not offsets_right(text, sentence_starts, sentence_ends) or not offsets_right(text, starts, ends) \
             or not texts_right(text, sentence_starts, sentence_ends, sentence_texts) \

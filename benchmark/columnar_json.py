@@ -106,16 +106,19 @@ def given(column: list) -> int:
     return len(column) - column.count(UNSET)
 
 
-def strict_json(line: bytes, strings: tuple[str, ...], keys: int) -> bool:
+def strict_json(line: bytes, strings: tuple[str, ...], keys: int, *columns: list) -> bool:
     """Does the line hold no key twice, ``keys`` being how many keys were decoded?
 
     A colon outside the strings is a key's; the colons of the record's own
-    ``strings`` (its id, text ...) are taken out, unless an escape such as
-    \\u003a writes one (then the count says nothing). A colon in any other
-    string leaves one too many: the file is then read item by item, which
-    never errs the other way.
+    ``strings`` (its id, text ...) are taken out, and when that leaves too
+    many, those of the string values in the items' ``columns`` too; unless an
+    escape such as \\u003a writes one (then the count says nothing). A colon
+    in any other string leaves one too many: the file is then read item by
+    item, which never errs the other way.
     """
     colons = sum(map(str.count, strings, repeat(":")))
-    if colons and b"\\u003" in line:
-        return False
-    return line.count(b":") - colons == keys
+    extra = line.count(b":") - colons - keys
+    if extra and columns:  # colons in the items' texts or ids ("10:30")
+        colons += sum(text.count(":") for column in columns for text in column if type(text) is str)
+        extra = line.count(b":") - colons - keys
+    return extra == 0 and not (colons and b"\\u003" in line)

@@ -86,7 +86,8 @@ def _plain_entry(line: bytes, documents: dict[str, Document], entity_types: froz
     entities = [] if record.entities is UNSET else record.entities
     starts, ends, texts, types = (list(map(f, entities)) for f in (START, END, TEXT, TYPE))
     strings = tuple(s for s in (record.id, record.text, record.date, record.language) if type(s) is str)
-    if not strict_json(line, strings, keys_of(record) + 3 * len(entities) + given(texts)):
+    if not strict_json(line, strings, keys_of(record) + 3 * len(entities) + given(texts), texts,
+                       types):
         return None
     if not offsets_right(document.text, starts, ends) or not texts_right(document.text, starts, ends, texts) \
             or not entity_types.issuperset(types):

@@ -257,10 +257,15 @@ def test_a_key_written_twice_is_caught_by_counting():
     def strict(line: str) -> bool:
         record = decoded(PREDICTED, line.encode())
         texts = [e.text for e in record.entities]
-        return strict_json(line.encode(), (record.id,), keys_of(record) + 3 * len(record.entities) + given(texts))
+        keys = keys_of(record) + 3 * len(record.entities) + given(texts)
+        return strict_json(line.encode(), (record.id,), keys, texts)
 
     assert strict('{"id": "d:1", "entities": [{"start": 0, "end": 1, "type": "X", "text": "a"}]}')
+    assert strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "10:30"}]}')
     assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "start": 0}]}')
     assert not strict('{"id": "d", "id": "d", "entities": []}')
-    assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "a:b"}]}')  # unsure
+    assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "a:b", "text": "a:b"}]}')
     assert not strict('{"id": "d\\u003a", "entities": [], "entities": []}')
+    # An escaped colon in a text would hide the colon of a key written twice.
+    assert strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "\\u003a"}]}')
+    assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "\\u003a", "type": "X"}]}')
