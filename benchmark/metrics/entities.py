@@ -36,6 +36,7 @@ from typing import Iterable, Sequence
 
 from ..records import DocRecords, EntityColumns, EntityRecord
 from .base import PRF, LayerScore
+from .entities_bulk import large_corpus_match
 from .iob import IOBTally
 from .outcomes import OutcomeLog
 from .outcomes.entities import log_entities
@@ -364,6 +365,7 @@ class Accumulator:
     # Gold types of the within-type pairs, with or without the same span.
     type_same_span: list[str] = field(default_factory=list)
     type_overlap: list[str] = field(default_factory=list)
+    counted: object = None  # the same four, counted, of the documents matched at once (entities_bulk)
 
     def add(self, match: DocMatch) -> None:
         across, within = match.across_types, match.within_type
@@ -379,6 +381,17 @@ class Accumulator:
         self.type_same_span.extend(compress(within_types, within.same_span))
         self.type_overlap.extend(compress(within_types, map(not_, within.same_span)))
 
+    def add_bulk(self, sums) -> None:
+        """The sums of the documents matched at once (entities_bulk.BulkSums)."""
+        for name in ("same_span", "same_type", "strictly_correct", "pairs", "gold", "pred"):
+            setattr(self, name, getattr(self, name) + getattr(sums, name))
+        self.counted = sums
+
+    def _count(self, name: str) -> Counter:
+        counts = Counter(getattr(self, name))
+        counts.update(getattr(self.counted, name, ()))
+        return counts
+
     def overall(self) -> PairTally:
         both, spans, types = self.strictly_correct, self.same_span, self.same_type
         return PairTally(same_span_same_type=both, same_span_other_type=spans - both,
@@ -387,8 +400,8 @@ class Accumulator:
 
     def per_type(self) -> dict[str, PairTally]:
         """Per type, from its own matching; misses and spurious spans follow from the totals."""
-        gold_total, pred_total = Counter(self.gold_types), Counter(self.pred_types)
-        same_span, overlap = Counter(self.type_same_span), Counter(self.type_overlap)
+        gold_total, pred_total = self._count("gold_types"), self._count("pred_types")
+        same_span, overlap = self._count("type_same_span"), self._count("type_overlap")
         tallies = {}
         for label in sorted(gold_total.keys() | pred_total.keys()):
             matched = same_span[label] + overlap[label]
@@ -441,11 +454,24 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
     log = OutcomeLog("entities") if outcomes else None
     # The token view needs the text, which gold records read from the corpus carry.
     iob = IOBTally() if gold and all(doc.text for doc in gold) else None
-    for gold_doc, pred_doc in zip(gold, pred):
+    bulk = large_corpus_match(gold, pred) if log is None else None
+    if bulk is not None:
+        sums.add_bulk(bulk.sums)
+        unit_stats = bulk.unit_rows
+    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
+        if bulk is not None and bulk.handled[index]:
+            if iob is not None:
+                iob.add_matched(gold_doc.text, gold_doc.sentence_starts, Columns.of(gold_doc.entities).columns(),
+                                Columns.of(pred_doc.entities).columns(), bulk.equal[index])
+            continue
         match = DocMatch.of(gold_doc.entities, pred_doc.entities)
         sums.add(match)
         # The units of metrics.base.Units: the sentence starts, sorted and distinct.
-        unit_stats.extend(_unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match))
+        rows = _unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match)
+        if bulk is not None:
+            unit_stats[bulk.unit_offsets[index]:bulk.unit_offsets[index + 1]] = rows
+        else:
+            unit_stats.extend(rows)
         if iob is not None and match.flat_gold:
             across = match.across_types
             iob.add_matched(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns(),
