@@ -131,7 +131,8 @@ def scheme_result(tally: PairTally, scheme: str) -> dict[str, float]:
 # Speed without numpy: each document's spans become plain columns (lists of
 # starts, ends, types), and most steps are comprehensions or C-level helpers
 # (dict, bisect, compress, sorted) over them. Only candidates that compete for
-# a span are ranked one by one.
+# a span are ranked one by one. (A large corpus's plainly flat documents are
+# matched all at once, with numpy, by entities_bulk; the same pairs.)
 #
 # The greedy order puts every same-span pair before any mere overlap. With
 # flat gold (sorted, non-overlapping, no empty span: the norm) a prediction
