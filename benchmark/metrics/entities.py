@@ -389,9 +389,7 @@ class Accumulator:
         self.counted = sums
 
     def _count(self, name: str) -> Counter:
-        counts = Counter(getattr(self, name))
-        counts.update(getattr(self.counted, name, ()))
-        return counts
+        return Counter(getattr(self, name)) + getattr(self.counted, name, Counter())
 
     def overall(self) -> PairTally:
         both, spans, types = self.strictly_correct, self.same_span, self.same_type
@@ -458,7 +456,7 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
     bulk = large_corpus_match(gold, pred) if log is None else None
     if bulk is not None:
         sums.add_bulk(bulk.sums)
-        unit_stats = bulk.unit_rows
+        unit_stats = bulk.unit_rows  # each document's rows in place; those matched one by one are set below
     for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
         if bulk is not None and bulk.handled[index]:
             if iob is not None:
@@ -468,11 +466,8 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
         match = DocMatch.of(gold_doc.entities, pred_doc.entities)
         sums.add(match)
         # The units of metrics.base.Units: the sentence starts, sorted and distinct.
-        rows = _unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match)
-        if bulk is not None:
-            unit_stats[bulk.unit_offsets[index]:bulk.unit_offsets[index + 1]] = rows
-        else:
-            unit_stats.extend(rows)
+        first, after = (bulk.unit_offsets[index], bulk.unit_offsets[index + 1]) if bulk else (len(unit_stats), None)
+        unit_stats[first:after] = _unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match)
         if iob is not None and match.flat_gold:
             across = match.across_types
             iob.add_matched(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns(),
