@@ -38,6 +38,7 @@ from ..records import DocRecords, EntityColumns, EntityRecord
 from .base import PRF, LayerScore
 from .entities_bulk import large_corpus_match
 from .iob import IOBTally
+from .iob_bulk import add_view
 from .outcomes import OutcomeLog
 from .outcomes.entities import log_entities
 
@@ -457,11 +458,10 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
     if bulk is not None:
         sums.add_bulk(bulk.sums)
         unit_stats = bulk.unit_rows  # each document's rows in place; those matched one by one are set below
+        if iob is not None:
+            add_view(iob, bulk, gold, pred)
     for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
         if bulk is not None and bulk.handled[index]:
-            if iob is not None:
-                iob.add_matched(gold_doc.text, gold_doc.sentence_starts, Columns.of(gold_doc.entities).columns(),
-                                Columns.of(pred_doc.entities).columns(), bulk.equal[index])
             continue
         match = DocMatch.of(gold_doc.entities, pred_doc.entities)
         sums.add(match)

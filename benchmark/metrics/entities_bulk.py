@@ -51,12 +51,36 @@ class BulkSums:
 
 
 @dataclass
+class Axis:
+    """The spans of the documents flat on both sides, on the shifted axis (numpy arrays).
+
+    ``gold_*`` and ``pred_*`` hold one entry per span (document, start, end, type
+    code); ``equal_*`` index them: the equal pairs of the handled documents."""
+
+    bases: object
+    lengths: list[int]
+    labels: list[str]
+    gold_doc: object
+    gold_start: object
+    gold_end: object
+    gold_type: object
+    pred_doc: object
+    pred_start: object
+    pred_end: object
+    pred_type: object
+    equal_gold: object
+    equal_pred: object
+    equal_type: object
+
+
+@dataclass
 class BulkMatch:
     handled: list[bool]  # per document: matched here
     sums: BulkSums
     unit_rows: list[list[float]]  # every document's sentence rows (zeros for those not handled)
     unit_offsets: list[int]  # where each document's rows start (and, last, their number)
     equal: dict[int, tuple[list[int], list[int]]]  # per handled document: (gold, predicted) equal spans
+    axis: Axis | None = None
 
 
 def large_corpus_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMatch | None:
@@ -151,9 +175,11 @@ def bulk_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMa
 
     rows, offsets = _unit_rows(np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type,
                                overlap_gold, overlap_pred)
+    axis = Axis(bases, lengths, labels, g_doc[g_keep], G_s, G_e, G_t, p_doc[p_keep], P_s, P_e, P_t,
+                eq_gold, eq_pred, eq_type)
     return BulkMatch(handled.tolist(), sums, rows, offsets,
                      _equal_by_document(np, handled, p_doc[p_index], g_index, p_index, eq_gold, eq_pred, g_doc,
-                                        p_doc))
+                                        p_doc), axis)
 
 
 def _unit_rows(np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type, overlap_gold,

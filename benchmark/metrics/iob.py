@@ -332,6 +332,8 @@ class IOBTally:
         self.gold_labels: list[str] = []
         self.pred_labels: list[str] = []
         self.correct_labels: list[str] = []
+        # Chunks counted at once (iob_bulk): gold, predicted and correct, by type.
+        self.counted: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
 
     def add(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
             pred: tuple[list[int], list[int], list[str]]) -> None:
@@ -357,14 +359,13 @@ class IOBTally:
         and their chunks (their spans, or pieces of those that are not simple) not overlapping.
         A prediction equal to a gold span is then simple as that is, and a chunk if and only if
         that gold span's type is its own. False, having added nothing, when the case is not this."""
-        (gold_starts, gold_ends, gold_types), (starts, ends, types) = gold, pred
+        (gold_starts, gold_ends, _), (starts, ends, _) = gold, pred
         if any(map(gt, sentence_starts, islice(sentence_starts, 1, None))) or any(map(gt, starts, islice(starts, 1, None))):
             return False
         edges, splits = TokenEdges(text), sentence_starts[1:]
         if gold_starts and (not all(edges.on_edges(gold_starts, gold_ends)) or _crossing(gold_starts, gold_ends, splits)):
             return False
-        equal_gold, equal_pred = equal
-        paired = set(equal_pred)
+        paired = set(equal[1])
         others = [p for p in range(len(starts)) if p not in paired]
         simple = [True] * len(starts)
         if others:
@@ -373,6 +374,15 @@ class IOBTally:
                 simple[p] = answer
             for i in _crossing(other_starts, other_ends, splits):
                 simple[others[i]] = False
+        return self.add_simple(edges, splits, gold, pred, equal, simple)
+
+    def add_simple(self, edges: TokenEdges, splits: list[int], gold: tuple[list[int], list[int], list[str]],
+                   pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]],
+                   simple: list[bool]) -> bool:
+        """The rest of :meth:`_add_plain`, every gold span being simple and ``simple`` saying
+        which predictions are (sorted by start; ``splits``: the sorted sentence starts but the first)."""
+        (gold_starts, gold_ends, gold_types), (starts, ends, types) = gold, pred
+        equal_gold, equal_pred = equal
         pieces: list[tuple[int, int, str, int]] = []
         if not all(simple):
             pieces = [piece for p in compress(range(len(simple)), map(not_, simple))
@@ -392,7 +402,9 @@ class IOBTally:
 
     def as_dict(self) -> dict[str, dict[str, dict[str, float]]]:
         """Both modes, which read the same chunks back from tags that to_iob2 writes."""
-        score = _score(Counter(self.gold_labels), Counter(self.pred_labels), Counter(self.correct_labels))
+        gold, pred, correct = self.counted
+        score = _score(Counter(self.gold_labels) + gold, Counter(self.pred_labels) + pred,
+                       Counter(self.correct_labels) + correct)
         return {mode: score.as_dict() for mode in MODES}
 
 
