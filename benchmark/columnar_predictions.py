@@ -22,7 +22,7 @@ both).
 from __future__ import annotations
 
 import codecs
-from itertools import chain, compress
+from itertools import compress
 from operator import and_, not_
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,8 +41,6 @@ if TYPE_CHECKING:
     from .predictions import PredictionOptions, Predictions
 
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
-# From this many documents on, their spans are counted on token boundaries at once (numpy).
-BULK_MIN_DOCUMENTS = 200
 
 
 
@@ -76,8 +74,9 @@ def _fitting(text: str, gold_edges: tuple[set[int], set[int]], starts: list[int]
 
 
 def _plain_entry(line: bytes, documents: dict[str, Document], entity_types: frozenset[str]
-                 ) -> tuple[DocRecords, tuple[str, ...]] | None:
-    """One plain line's records and the layers it has keys for; or None."""
+                 ) -> tuple[DocRecords, int, tuple[str, ...]] | None:
+    """One plain line's records, how many of its spans fit token boundaries and the layers
+    it has keys for; or None."""
     record = decoded(PREDICTED, line)
     if record is None or record.id not in documents:
         return None
@@ -93,36 +92,9 @@ def _plain_entry(line: bytes, documents: dict[str, Document], entity_types: froz
     if not offsets_right(document.text, starts, ends) or not texts_right(document.text, starts, ends, texts) \
             or not entity_types.issuperset(types):
         return None
+    fitting = _fitting(document.text, _gold_edges(document), starts, ends) if starts else 0
     layers = tuple(layer for layer, key in LAYER_KEYS.items() if getattr(record, key) is not UNSET)
-    return DocRecords(id=record.id, entities=EntityColumns(starts, ends, types)), layers
-
-
-def _fittings(documents: list[Document], columns: list[EntityColumns]) -> list[int]:
-    """:func:`_fitting` of each document's predicted entities; for many documents at once."""
-    if len(documents) < BULK_MIN_DOCUMENTS:
-        return [_fitting(d.text, _gold_edges(d), c.starts, c.ends) if len(c) else 0 for d, c in zip(documents, columns)]
-    import numpy as np
-
-    from .token_edges_bulk import LaidOut
-
-    laid = LaidOut([d.text for d in documents], [len(d.text) + 1 for d in documents])
-    doc = np.repeat(np.arange(len(documents)), np.fromiter(map(len, columns), dtype=np.int64, count=len(columns)))
-
-    def on_axis(lists):
-        return np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=len(doc)) + laid.bases[doc]
-
-    starts, ends = on_axis(c.starts for c in columns), on_axis(c.ends for c in columns)
-    edges = [_gold_edges(d) for d in documents]
-
-    def at_gold_edge(positions, which: int):
-        keys = np.unique(np.fromiter(chain.from_iterable((int(base) + x for x in e[which])
-                                                         for base, e in zip(laid.bases, edges)), dtype=np.int64))
-        found = np.minimum(np.searchsorted(keys, positions), max(len(keys) - 1, 0))
-        return keys[found] == positions if len(keys) else np.zeros(len(positions), dtype=bool)
-
-    starts_ok, ends_ok = laid.token_edges(doc, starts, ends)
-    fit = (at_gold_edge(starts, 0) | starts_ok) & (at_gold_edge(ends, 1) | ends_ok)
-    return np.bincount(doc[fit], minlength=len(documents)).tolist()
+    return DocRecords(id=record.id, entities=EntityColumns(starts, ends, types)), fitting, layers
 
 
 def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
@@ -134,6 +106,8 @@ def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
         return None
     by_id = {d.id: d for d in documents}
     result, present = Predictions(), set()
+    fits = new_fits()
+    entity_fit = fits["entities"]
     for number, line in read_raw_lines(path):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8):]
@@ -142,23 +116,19 @@ def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
             if blank(line, path, number):
                 continue
             return None
-        records, layers = entry
+        records, fitting, layers = entry
         doc_id = records.id
         if doc_id in result.records:
             return None
         result.records[doc_id] = records
+        spans = len(records.entities)
+        entity_fit.spans += spans
+        entity_fit.fit[CODE_POINTS.key] = entity_fit.fit.get(CODE_POINTS.key, 0) + fitting
+        result.off_token[doc_id] = {layer: 0 for layer in LAYER_KEYS} | {"entities": spans - fitting}
         result.alignment[doc_id] = {}
         if lenient:
             result.dropped_by_document[doc_id] = 0
         present.update(layers)
-    fits = new_fits()
-    entity_fit = fits["entities"]
-    columns = [records.entities for records in result.records.values()]
-    for doc_id, spans, fitting in zip(result.records, map(len, columns),
-                                      _fittings([by_id[doc_id] for doc_id in result.records], columns)):
-        entity_fit.spans += spans
-        entity_fit.fit[CODE_POINTS.key] = entity_fit.fit.get(CODE_POINTS.key, 0) + fitting
-        result.off_token[doc_id] = {layer: 0 for layer in LAYER_KEYS} | {"entities": spans - fitting}
     layers = tuple(layer for layer in LAYER_KEYS if layer in present)
     if not result.records or not layers or suspicious_layers(fits):
         return None

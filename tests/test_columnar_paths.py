@@ -35,7 +35,6 @@ def _item_by_item(patch: pytest.MonkeyPatch) -> None:
 
 def _all_at_once(patch: pytest.MonkeyPatch) -> None:
     """Every way of reading and scoring many documents at once taken, however few there are."""
-    patch.setattr(columnar_predictions, "BULK_MIN_DOCUMENTS", 0)
     patch.setattr(entities_bulk, "BULK_MIN_DOCUMENTS", 0)
 
 
