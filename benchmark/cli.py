@@ -48,7 +48,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         bootstrap=args.bootstrap, seed=args.seed, config=args.config, jobs=args.jobs,
         cache=args.cache, timeout=args.timeout, limit=args.limit, fail_fast=args.fail_fast,
         lenient=args.lenient, progress=not args.quiet, shard=args.shard, gold_streaming=args.gold_streaming,
-        align=args.align, label_map=args.label_map)
+        align=args.align, label_map=args.label_map,
+        # Outcome records only where something reads them: the JSON result, a file, the report,
+        # --errors and --per-label (confusion matrices); a table or markdown on stdout shows none.
+        outcomes=args.format == "json" or bool(args.output or args.report or args.errors or args.per_label))
     if (args.errors or args.per_label) and args.format == "json":
         raise InputError("--errors and --per-label print under the table; with --format json the records "
                          "are in the result (layers.<layer>.errors, per_label)")

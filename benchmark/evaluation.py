@@ -50,6 +50,9 @@ class EvaluationConfig:
     gold_streaming: bool = False
     align: str = "standard"  # or "fuzzy": how text-anchored spans are found (benchmark.align)
     label_map: str | None = None  # a shipped map's name or a YAML file (benchmark.labelmap)
+    # Per-item outcome records (each layer's errors, correct, error_counts, outcome_counts). They
+    # cost more than the scores on a large corpus; the CLI leaves them out when nothing reads them.
+    outcomes: bool = True
 
 
 @dataclass
@@ -81,8 +84,12 @@ def load_gold(path: Path | None, streaming: bool = False) -> GoldCorpus:
 
 @without_gc
 def _load_gold_jsonl(path: Path) -> GoldCorpus:
+    from .columnar_gold import read_plain_gold
     from .reading import read_bytes
 
+    plain = read_plain_gold(path)  # a large, plainly right corpus, read as columns
+    if plain is not None:
+        return GoldCorpus(plain, path.stem, "custom", sha256_of(read_bytes(path)))
     documents, problems, first_line = [], [], {}
     for line, record in read_jsonl(path):
         if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
@@ -201,20 +208,24 @@ def _layers_returned(run, predictions: Predictions, system_name: str) -> tuple[s
     return layers
 
 
-def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int) -> dict:
+def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int,
+                outcomes: bool = True) -> dict:
+    """A layer's block of the result file; with ``outcomes``, its outcome records and counts too."""
     module_name, function_name = SCORERS[layer]
     scorer = getattr(importlib.import_module(module_name), function_name)
     from .metrics.outcomes import outcome_blocks
 
-    score = scorer(gold, pred, outcomes=True)
-    return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes)}
+    score = scorer(gold, pred, outcomes=outcomes)
+    return {**layer_result(score, bootstrap, seed), **(outcome_blocks(layer, score.outcomes) if outcomes else {})}
 
 
 def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
     """A layer's block of the result file, with the headline's bootstrap CI."""
-    from .metrics.bootstrap import bootstrap_ci
+    ci = None
+    if bootstrap:
+        from .metrics.bootstrap import bootstrap_ci  # numpy: imported only when it is used
 
-    ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed) if bootstrap else None
+        ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed)
     headline = {"metric": score.headline, "value": score.metrics[score.headline]["f1"],
                 "ci95": list(ci) if ci else None}
     return {"status": "scored", "headline": headline, "metrics": score.metrics,
@@ -319,9 +330,12 @@ def evaluate(config: EvaluationConfig | None = None, /, **fields) -> EvaluationR
         if options.label_map is not None:
             for records in (*gold_records, *pred_records):
                 records.entities = options.label_map.apply(records.entities)
-        score = score_layer if config.shard is None else score_layer_with_tallies
-        scored = {layer: score(layer, gold_records, pred_records, config.bootstrap, config.seed)
-                  for layer in layers}
+        if config.shard is None:
+            scored = {layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed,
+                                         config.outcomes) for layer in layers}
+        else:  # a shard keeps its outcome records for merge
+            scored = {layer: score_layer_with_tallies(layer, gold_records, pred_records, config.bootstrap,
+                                                      config.seed) for layer in layers}
     for layer, block in alignment_blocks(predictions, gold.documents, layers).items():
         scored[layer]["alignment"] = block
     settings = (gold.signature_options + signature_options(config, corpus_size, scored, options)

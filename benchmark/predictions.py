@@ -186,6 +186,11 @@ def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool,
     record per document (benchmark.formats.tags)."""
     if Path(path).is_dir():
         return _read_brat_folder(Path(path), gold, lenient, options)
+    from .columnar_predictions import read_plain_predictions
+
+    plain = read_plain_predictions(Path(path), gold.documents, lenient, options)  # large and plainly right
+    if plain is not None:
+        return plain
     by_id = {d.id: d for d in gold.documents}
     problems: list[Problem] = []
     entries: list[Entry] = []

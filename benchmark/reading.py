@@ -72,6 +72,17 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
 def read_lines(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of every line, each at most ``MAX_LINE_BYTES``, the file at most
     ``MAX_FILE_BYTES``."""
+    for number, raw in read_raw_lines(path):
+        yield number, decode_line(raw, path, number)
+
+
+def decode_line(raw: bytes, path: Path, number: int) -> str:
+    """A line of ``read_raw_lines`` as text (the first may start with a byte order mark)."""
+    return decode(raw, f"{path}:{number}", "utf-8-sig" if number == 1 else "utf-8")
+
+
+def read_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(line number, bytes) of every line, bounded as :func:`read_lines` reads them."""
     total = 0
     with _open(path) as handle:
         for number in range(1, 2**62):
@@ -88,7 +99,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, str]]:
             if total > MAX_FILE_BYTES:
                 raise InputError(f"{path}: is larger than {MAX_FILE_BYTES // 2**20} MiB, "
                                  "the most this harness reads from one file")
-            yield number, decode(raw, f"{path}:{number}", "utf-8-sig" if number == 1 else "utf-8")
+            yield number, raw
 
 
 # ---------------------------------------------------------------- JSON

@@ -8,7 +8,9 @@ belongs to.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from .model import Document, Span
 
@@ -20,6 +22,49 @@ class EntityRecord:
     start: int
     end: int
     type: str
+
+
+class EntityColumns(Sequence[EntityRecord]):
+    """Entity records kept as three columns, as large files are read (benchmark.columnar_*).
+
+    A sequence of :class:`EntityRecord` equal to the list of the same records;
+    a record is made only when one is asked for, and the entity scorer reads
+    the columns as they are.
+    """
+
+    __slots__ = ("starts", "ends", "types")
+
+    def __init__(self, starts: list[int], ends: list[int], types: list[str]):
+        self.starts, self.ends, self.types = starts, ends, types
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, index: int) -> EntityRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[EntityRecord]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(map(EntityRecord, self.starts[index], self.ends[index], self.types[index]))
+        return EntityRecord(self.starts[index], self.ends[index], self.types[index])
+
+    def __iter__(self):
+        return map(EntityRecord, self.starts, self.ends, self.types)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, EntityColumns):
+            return (self.starts, self.ends, self.types) == (other.starts, other.ends, other.types)
+        if isinstance(other, (list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the list it stands for
+
+    def __repr__(self) -> str:
+        return repr(list(self))
 
 
 @dataclass(frozen=True)
@@ -91,6 +136,10 @@ def _offsets(span: Span) -> Offsets:
 
 def records_from_document(doc: Document) -> DocRecords:
     """The gold of ``doc`` as span records, with cluster spans attached."""
+    from .columnar_gold import ColumnarDocument
+
+    if isinstance(doc, ColumnarDocument):
+        return doc.records()
     spans = doc.referents()
     cluster_spans: dict[str, frozenset[Offsets]] = {}
     cluster_names: dict[Offsets, str] = {}

@@ -91,8 +91,7 @@ class TokenEdges:
 
     def __init__(self, text: str):
         self.text = text
-        self._padded = f" {text} "  # _padded[i]: the character before offset i
-        self._tail = f"{text} "  # _tail[i]: the character at offset i
+        self._padded: str | None = None  # f" {text} ": _padded[i] is the character before offset i
         self._reversed: str | None = None
 
     def is_start(self, offset: int) -> bool:
@@ -125,8 +124,15 @@ class TokenEdges:
         the outer side, none on the inner side, which strings of those
         characters show at once. Only the others need a closer look.
         """
-        before = "".join(map(self._padded.__getitem__, offsets))
-        at = "".join(map(self._tail.__getitem__, offsets))
+        text = self.text
+        if 0 < min(offsets) and max(offsets) < len(text):  # no copy of the text needed
+            before = "".join(map(text.__getitem__, map(_MINUS_ONE, offsets)))
+            at = "".join(map(text.__getitem__, offsets))
+        else:
+            if self._padded is None:
+                self._padded = f" {text} "
+            before = "".join(map(self._padded.__getitem__, offsets))
+            at = "".join(map(self._padded.__getitem__, map(_PLUS_ONE, offsets)))
         outer, inner = (before, at) if starting else (at, before)
         if outer.isspace() and not _SPACE.search(inner):
             return
@@ -204,7 +210,7 @@ _SURE_SPLITS: dict[str, bool] = {}
 
 
 _SPACE = re.compile(r"\s")
-_MINUS_ONE, _PLUS_TWO = (-1).__add__, (2).__add__
+_MINUS_ONE, _PLUS_ONE, _PLUS_TWO = (-1).__add__, (1).__add__, (2).__add__
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -34,10 +34,12 @@ from itertools import accumulate, compress, islice, repeat
 from operator import and_, attrgetter, eq, gt, le, lt, not_, sub
 from typing import Iterable, Sequence
 
-from ..records import DocRecords, EntityRecord
+from ..records import DocRecords, EntityColumns, EntityRecord
 from . import METRICS as LAYER_METRICS
 from .base import PRF, LayerScore
+from .entities_bulk import large_corpus_match
 from .iob import IOBTally
+from .iob_bulk import add_view
 from .outcomes import OutcomeLog
 from .outcomes.entities import log_entities
 
@@ -131,7 +133,8 @@ def scheme_result(tally: PairTally, scheme: str) -> dict[str, float]:
 # Speed without numpy: each document's spans become plain columns (lists of
 # starts, ends, types), and most steps are comprehensions or C-level helpers
 # (dict, bisect, compress, sorted) over them. Only candidates that compete for
-# a span are ranked one by one.
+# a span are ranked one by one. (A large corpus's plainly flat documents are
+# matched all at once, with numpy, by entities_bulk; the same pairs.)
 #
 # The greedy order puts every same-span pair before any mere overlap. With
 # flat gold (sorted, non-overlapping, no empty span: the norm) a prediction
@@ -153,6 +156,8 @@ class Columns:
 
     @classmethod
     def of(cls, entities: Sequence[EntityRecord]) -> "Columns":
+        if isinstance(entities, EntityColumns):  # read as columns: taken as they are, never changed
+            return cls(entities.starts, entities.ends, entities.types)
         return cls([e.start for e in entities], [e.end for e in entities], [e.type for e in entities])
 
     @classmethod
@@ -189,12 +194,14 @@ class PairList:
     def between(cls, gold: Columns, pred: Columns, gold_index: list[int], pred_index: list[int],
                 same_span: bool | None = None) -> "PairList":
         """The pairs ``zip(gold_index, pred_index)``; ``same_span`` says it for all of them when known."""
-        pairs = list(zip(gold_index, pred_index))
+        def both(gold_column: list, pred_column: list) -> list[bool]:
+            return list(map(eq, map(gold_column.__getitem__, gold_index), map(pred_column.__getitem__, pred_index)))
+
         if same_span is None:
-            spans = [gold.start[g] == pred.start[p] and gold.end[g] == pred.end[p] for g, p in pairs]
+            spans = list(map(and_, both(gold.start, pred.start), both(gold.end, pred.end)))
         else:
-            spans = [same_span] * len(pairs)
-        return cls(gold_index, pred_index, spans, [gold.type[g] == pred.type[p] for g, p in pairs])
+            spans = [same_span] * len(gold_index)
+        return cls(gold_index, pred_index, spans, both(gold.type, pred.type))
 
     def __len__(self) -> int:
         return len(self.gold)
@@ -294,6 +301,7 @@ class DocMatch:
     pred: Columns
     across_types: PairList
     within_type: PairList
+    flat_gold: bool = False  # sorted, non-overlapping, no empty span (Columns.is_flat)
 
     @classmethod
     def of(cls, gold: Sequence[EntityRecord], pred: Sequence[EntityRecord]) -> "DocMatch":
@@ -329,7 +337,7 @@ class DocMatch:
             [same_type and g not in taken for g, same_type in zip(overlaps.gold, overlaps.same_type)])
         return cls(gold, pred,
                    across_same_span + _one_to_one(across_overlaps, gold, pred),
-                   within_same_span + _one_to_one(within_overlaps, gold, pred))
+                   within_same_span + _one_to_one(within_overlaps, gold, pred), flat_gold=True)
 
     def pairs(self) -> list[tuple[int, int]]:
         """Matched (gold index, predicted index) pairs across types; gold indices count in start order."""
@@ -360,6 +368,7 @@ class Accumulator:
     # Gold types of the within-type pairs, with or without the same span.
     type_same_span: list[str] = field(default_factory=list)
     type_overlap: list[str] = field(default_factory=list)
+    counted: object = None  # the same four, counted, of the documents matched at once (entities_bulk)
 
     def add(self, match: DocMatch) -> None:
         across, within = match.across_types, match.within_type
@@ -375,6 +384,15 @@ class Accumulator:
         self.type_same_span.extend(compress(within_types, within.same_span))
         self.type_overlap.extend(compress(within_types, map(not_, within.same_span)))
 
+    def add_bulk(self, sums) -> None:
+        """The sums of the documents matched at once (entities_bulk.BulkSums)."""
+        for name in ("same_span", "same_type", "strictly_correct", "pairs", "gold", "pred"):
+            setattr(self, name, getattr(self, name) + getattr(sums, name))
+        self.counted = sums
+
+    def _count(self, name: str) -> Counter:
+        return Counter(getattr(self, name)) + getattr(self.counted, name, Counter())
+
     def overall(self) -> PairTally:
         both, spans, types = self.strictly_correct, self.same_span, self.same_type
         return PairTally(same_span_same_type=both, same_span_other_type=spans - both,
@@ -383,8 +401,8 @@ class Accumulator:
 
     def per_type(self) -> dict[str, PairTally]:
         """Per type, from its own matching; misses and spurious spans follow from the totals."""
-        gold_total, pred_total = Counter(self.gold_types), Counter(self.pred_types)
-        same_span, overlap = Counter(self.type_same_span), Counter(self.type_overlap)
+        gold_total, pred_total = self._count("gold_types"), self._count("pred_types")
+        same_span, overlap = self._count("type_same_span"), self._count("type_overlap")
         tallies = {}
         for label in sorted(gold_total.keys() | pred_total.keys()):
             matched = same_span[label] + overlap[label]
@@ -447,12 +465,25 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
     log = OutcomeLog("entities") if outcomes else None
     # The token view needs the text, which gold records read from the corpus carry.
     iob = IOBTally() if gold and all(doc.text for doc in gold) else None
-    for gold_doc, pred_doc in zip(gold, pred):
+    bulk = large_corpus_match(gold, pred) if log is None else None
+    if bulk is not None:
+        sums.add_bulk(bulk.sums)
+        unit_stats = bulk.unit_rows  # each document's rows in place; those matched one by one are set below
+        if iob is not None:
+            add_view(iob, bulk, gold, pred)
+    for index, (gold_doc, pred_doc) in enumerate(zip(gold, pred)):
+        if bulk is not None and bulk.handled[index]:
+            continue
         match = DocMatch.of(gold_doc.entities, pred_doc.entities)
         sums.add(match)
         # The units of metrics.base.Units: the sentence starts, sorted and distinct.
-        unit_stats.extend(_unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match))
-        if iob is not None:
+        first, after = (bulk.unit_offsets[index], bulk.unit_offsets[index + 1]) if bulk else (len(unit_stats), None)
+        unit_stats[first:after] = _unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match)
+        if iob is not None and match.flat_gold:
+            across = match.across_types
+            iob.add_matched(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns(),
+                            (list(compress(across.gold, across.same_span)), list(compress(across.pred, across.same_span))))
+        elif iob is not None:
             iob.add(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns())
         if log is not None:
             log.begin(gold_doc)

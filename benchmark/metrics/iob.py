@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from itertools import accumulate, compress, islice, repeat
-from operator import gt, is_, itemgetter, not_
+from operator import eq, gt, is_, itemgetter, le, not_
 from typing import Sequence
 
 from ..records import DocRecords, EntityRecord
@@ -263,6 +263,13 @@ def _with_pieces(edges: TokenEdges, splits: list[int], starts: list[int], ends: 
     """The columns with each span that is not simple replaced by its pieces, kept sorted by start."""
     others = list(compress(range(len(starts)), map(not_, simple)))
     pieces = [piece for i in others for piece in _pieces(edges, splits, starts[i], ends[i], labels[i])]
+    starts, ends, labels, tokens = _inserted(starts, ends, labels, simple, pieces)
+    return starts, ends, labels, tokens
+
+
+def _inserted(starts: list[int], ends: list[int], labels: list[str], simple: list[bool],
+              pieces: list[tuple[int, int, str, int]]) -> tuple[list[int], list[int], list[str], list[int | None]]:
+    """The simple spans' columns (sorted by start) with the pieces put in, kept sorted; and token counts."""
     starts, ends, labels = list(compress(starts, simple)), list(compress(ends, simple)), list(compress(labels, simple))
     tokens: list[int | None] = [None] * len(starts)
     for start, end, label, count in pieces:
@@ -325,6 +332,8 @@ class IOBTally:
         self.gold_labels: list[str] = []
         self.pred_labels: list[str] = []
         self.correct_labels: list[str] = []
+        # Chunks counted at once (iob_bulk): gold, predicted and correct, by type.
+        self.counted: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
 
     def add(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
             pred: tuple[list[int], list[int], list[str]]) -> None:
@@ -337,9 +346,65 @@ class IOBTally:
         self.pred_labels.extend(map(_LABEL, pred_chunks))
         self.correct_labels.extend(map(_LABEL, gold_chunks & pred_chunks))
 
+    def add_matched(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
+                    pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]]) -> None:
+        """As :meth:`add`, for flat gold sorted by start and the (gold, predicted) index pairs
+        of equal spans (``equal``, each index in one pair at most)."""
+        if not self._add_plain(text, sentence_starts, gold, pred, equal):
+            self.add(text, sentence_starts, gold, pred)
+
+    def _add_plain(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
+                   pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]]) -> bool:
+        """The common case read off the spans: every gold span its own chunk, predictions sorted
+        and their chunks (their spans, or pieces of those that are not simple) not overlapping.
+        A prediction equal to a gold span is then simple as that is, and a chunk if and only if
+        that gold span's type is its own. False, having added nothing, when the case is not this."""
+        (gold_starts, gold_ends, _), (starts, ends, _) = gold, pred
+        if any(map(gt, sentence_starts, islice(sentence_starts, 1, None))) or any(map(gt, starts, islice(starts, 1, None))):
+            return False
+        edges, splits = TokenEdges(text), sentence_starts[1:]
+        if gold_starts and (not all(edges.on_edges(gold_starts, gold_ends)) or _crossing(gold_starts, gold_ends, splits)):
+            return False
+        paired = set(equal[1])
+        others = [p for p in range(len(starts)) if p not in paired]
+        simple = [True] * len(starts)
+        if others:
+            other_starts, other_ends = [starts[p] for p in others], [ends[p] for p in others]
+            for p, answer in zip(others, edges.on_edges(other_starts, other_ends)):
+                simple[p] = answer
+            for i in _crossing(other_starts, other_ends, splits):
+                simple[others[i]] = False
+        return self.add_simple(edges, splits, gold, pred, equal, simple)
+
+    def add_simple(self, edges: TokenEdges, splits: list[int], gold: tuple[list[int], list[int], list[str]],
+                   pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]],
+                   simple: list[bool]) -> bool:
+        """The rest of :meth:`_add_plain`, every gold span being simple and ``simple`` saying
+        which predictions are (sorted by start; ``splits``: the sorted sentence starts but the first)."""
+        (gold_starts, gold_ends, gold_types), (starts, ends, types) = gold, pred
+        equal_gold, equal_pred = equal
+        pieces: list[tuple[int, int, str, int]] = []
+        if not all(simple):
+            pieces = [piece for p in compress(range(len(simple)), map(not_, simple))
+                      for piece in _pieces(edges, splits, starts[p], ends[p], types[p])]
+            starts, ends, types, _ = _inserted(starts, ends, types, simple, pieces)
+        if not all(map(le, ends, islice(starts, 1, None))):  # chunks that overlap: to_iob2 chooses
+            return False
+        self.gold_labels.extend(gold_types)
+        self.pred_labels.extend(types)
+        paired_types = list(map(gold_types.__getitem__, equal_gold))
+        self.correct_labels.extend(compress(paired_types, map(eq, paired_types, map(pred[2].__getitem__, equal_pred))))
+        for start, end, label, _ in pieces:
+            at = bisect_left(gold_starts, start)
+            if at < len(gold_starts) and gold_starts[at] == start and gold_ends[at] == end and gold_types[at] == label:
+                self.correct_labels.append(label)
+        return True
+
     def as_dict(self) -> dict[str, dict[str, dict[str, float]]]:
         """Both modes, which read the same chunks back from tags that to_iob2 writes."""
-        score = _score(Counter(self.gold_labels), Counter(self.pred_labels), Counter(self.correct_labels))
+        gold, pred, correct = self.counted
+        score = _score(Counter(self.gold_labels) + gold, Counter(self.pred_labels) + pred,
+                       Counter(self.correct_labels) + correct)
         return {mode: score.as_dict() for mode in MODES}
 
 

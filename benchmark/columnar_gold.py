@@ -1,0 +1,226 @@
+"""A ``--gold`` JSON Lines corpus read as columns, for large corpora.
+
+Read item by item (:func:`benchmark.jsonl.document_from_json`, then
+:func:`benchmark.validate.check_document`), a gold line becomes a Document of
+dataclasses, a few microseconds a span. Most large corpora are plain: each
+line an object with its ``text``, its ``sentences`` and its ``entities``
+(the other layers absent or empty), decoded into typed shapes
+(:mod:`benchmark.columnar_json`), offsets inside the text, given texts equal
+to their slices, given ids distinct, entity types known, entities flat and
+sentences in order. :func:`read_plain_gold` reads such a file with its checks
+made a layer at a time, and gives each document as a
+:class:`ColumnarDocument`: its span records come straight from the columns,
+and its Document layers are built (by ``document_from_json``, so they are
+the same) only when something asks for them.
+
+When anything in the file is not plain it answers None, and the file is read
+line by line as before, which says what is wrong: this path never decides
+what is an error. ``FORCE_ITEM_BY_ITEM`` turns it off (tests compare both).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import fields
+from itertools import islice
+from operator import le
+from pathlib import Path
+from typing import Any
+
+from . import inventory as inv
+from .bulk import offsets_right, texts_right
+from .columnar_json import END, GOLD, ID, START, TEXT, TYPE, UNSET, decoded, given, keys_of, strict_json
+from .errors import InputError
+from .model import Document
+from .reading import decode_line, read_raw_lines
+from .records import DocRecords, EntityColumns, Offsets
+
+FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
+
+_LAYER_FIELDS = frozenset({"sentences", "sections", "entities", "mentions", "clusters", "quotes", "events",
+                           "timexes"})
+_ENTITY_TYPES = frozenset(inv.ENTITY_TYPES)
+
+
+class ColumnarDocument(Document):
+    """A gold Document read as columns; its layers are built on first use."""
+
+    def __init__(self, record_id: str, text: str, date: str | None,
+                 sentences: tuple[list[str | None], list[int], list[int]],
+                 entities: tuple[list[str | None], list[int], list[int], list[str]], where: tuple[str, int]):
+        # Only id, text and date are set here: the dataclass fields of the layers are
+        # filled by __getattr__, when first read. Columns: (ids, starts, ends[, types]).
+        self.id, self.text, self.date = record_id, text, date
+        self._sentences, self._entities, self._where = sentences, entities, where
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _LAYER_FIELDS:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self._build_layers()
+        return self.__dict__[name]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Document):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Document))
+
+    def _build_layers(self) -> None:
+        from .jsonl import document_from_json
+
+        doc, problems = document_from_json(self.source_record(), *self._where)
+        assert not problems, problems  # read plainly right, so built without a problem
+        for name in _LAYER_FIELDS:
+            setattr(self, name, getattr(doc, name))
+
+    def source_record(self) -> dict:
+        """The line's record as far as a Document depends on it (item texts are slices)."""
+        ids, starts, ends = self._sentences
+        sentences = [{"start": s, "end": e, **({"id": i} if i is not None else {})}
+                     for i, s, e in zip(ids, starts, ends)]
+        ids, starts, ends, types = self._entities
+        entities = [{"start": s, "end": e, "type": t, **({"id": i} if i is not None else {})}
+                    for i, s, e, t in zip(ids, starts, ends, types)]
+        return {"id": self.id, "text": self.text, "date": self.date, "sentences": sentences, "entities": entities}
+
+    def span_edges(self) -> tuple[set[int], set[int]]:
+        """The starts and the ends of every gold span (benchmark.offsets counts them as edges)."""
+        _, sentence_starts, sentence_ends = self._sentences
+        _, entity_starts, entity_ends, _ = self._entities
+        return set(sentence_starts).union(entity_starts), set(sentence_ends).union(entity_ends)
+
+    def records(self) -> DocRecords:
+        """What :func:`benchmark.records.records_from_document` gives for the built Document."""
+        sentence_ids, sentence_starts, sentence_ends = self._sentences
+        given = [i for i in (*sentence_ids, *self._entities[0]) if i is not None]
+        ids = fresh_ids(sentence_ids, "S", set(given))
+        _, starts, ends, types = self._entities
+        return ColumnarRecords(self.id, EntityColumns(starts, ends, types), self.text, list(sentence_starts),
+                               list(zip(ids, sentence_starts, sentence_ends)))
+
+
+class ColumnarRecords(DocRecords):
+    """The span records of a ColumnarDocument; its singleton clusters are listed on first use."""
+
+    def __init__(self, record_id: str, entities: EntityColumns, text: str, sentence_starts: list[int],
+                 sentences: list[tuple[str, int, int]]):
+        self.id, self.entities, self.text = record_id, entities, text
+        self.quotes, self.events, self.timexes = [], [], []
+        self.sentence_starts, self.sentences = sentence_starts, sentences
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DocRecords):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(DocRecords))
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in ("clusters", "cluster_names"):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        # Every entity of a clustered type is a cluster of its own (jsonl._add_singleton_clusters).
+        entities = self.entities
+        spans = [(s, e) for s, e, t in zip(entities.starts, entities.ends, entities.types)
+                 if t in inv.CLUSTERED_TYPES]
+        self.clusters = [[span] for span in spans]
+        self.cluster_names: dict[Offsets, str] = {(s, e): self.text[s:e] for s, e in spans}
+        return self.__dict__[name]
+
+
+_FRESH: dict[str, list[str]] = {}
+
+
+def fresh_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]:
+    """Each item's id: its own, else the next ``prefix``N no item of the record uses, as
+    ``jsonl._GoldBuilder.item_id`` numbers them."""
+    if not used:  # the common case: P1, P2, ... in order, the same strings for every document
+        cached = _FRESH.setdefault(prefix, [])
+        cached.extend(f"{prefix}{n}" for n in range(len(cached) + 1, len(given) + 1))
+        return cached[:len(given)]
+    ids, number = [], 0
+    for item_id in given:
+        if item_id is None:
+            number += 1
+            while f"{prefix}{number}" in used:
+                number += 1
+            item_id = f"{prefix}{number}"
+        ids.append(item_id)
+    return ids
+
+
+def _ids(column: list) -> list[str | None]:
+    """Given ids, None where an item has none."""
+    if column.count(UNSET) == len(column):
+        return [None] * len(column)
+    return [None if item_id is UNSET else item_id for item_id in column]
+
+
+def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | None:
+    """The document of one plain gold line, or None (see the module's docstring)."""
+    record = decoded(GOLD, line)
+    if record is None:
+        return None
+    text = record.text
+    sentences = [] if record.sentences is UNSET else record.sentences
+    entities = [] if record.entities is UNSET else record.entities
+    sentence_starts, sentence_ends, sentence_texts = (list(map(f, sentences)) for f in (START, END, TEXT))
+    starts, ends, texts, types = (list(map(f, entities)) for f in (START, END, TEXT, TYPE))
+    sentence_ids, entity_ids = list(map(ID, sentences)), list(map(ID, entities))
+    keys = (keys_of(record) + 2 * len(sentences) + given(sentence_texts) + given(sentence_ids)
+            + 3 * len(entities) + given(texts) + given(entity_ids))
+    strings = tuple(s for s in (record.id, text, record.date, record.language) if type(s) is str)
+    if not strict_json(line, strings, keys, sentence_texts, sentence_ids, texts, entity_ids, types):
+        return None
+    if not offsets_right(text, sentence_starts, sentence_ends) or not offsets_right(text, starts, ends) \
+            or not texts_right(text, sentence_starts, sentence_ends, sentence_texts) \
+            or not texts_right(text, starts, ends, texts) or not _ENTITY_TYPES.issuperset(types):
+        return None
+    sentence_ids, entity_ids = _ids(sentence_ids), _ids(entity_ids)
+    ids = [i for i in (*sentence_ids, *entity_ids) if i is not None]
+    if len(set(ids)) != len(ids):  # an id used twice
+        return None
+    # Entities flat (none overlapping, in any order) and sentences in order: check_document's rules.
+    if not _in_order(starts, ends):
+        ordered = sorted(zip(starts, ends))
+        if not _in_order([start for start, _ in ordered], [end for _, end in ordered]):
+            return None
+    if not _in_order(sentence_starts, sentence_ends):
+        return None
+    date = None if record.date is UNSET else record.date
+    return ColumnarDocument(record.id, text, date, (sentence_ids, sentence_starts, sentence_ends),
+                            (entity_ids, starts, ends, types), where)
+
+
+def _in_order(starts: list[int], ends: list[int]) -> bool:
+    """Does each span end before the next one starts?"""
+    return all(map(le, ends, islice(starts, 1, None)))
+
+
+def read_plain_gold(path: Path) -> list[Document] | None:
+    """The documents of a plain ``--gold`` JSON Lines file, or None when any line is not
+    plain (or the file holds none): then read it item by item."""
+    if FORCE_ITEM_BY_ITEM:
+        return None
+    documents: list[Document] = []
+    seen: set[str] = set()
+    for number, line in read_raw_lines(path):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        document = _plain_document(line, (str(path), number))
+        if document is None:
+            if blank(line, path, number):
+                continue
+            return None
+        if document.id in seen:
+            return None
+        seen.add(document.id)
+        documents.append(document)
+    return documents or None
+
+
+def blank(line: bytes, path: Path, number: int) -> bool:
+    """Is the line white space only (which the item-by-item reading skips)? False for a line
+    that is not text: that reading says so."""
+    if not line.strip():
+        return True
+    try:
+        return not decode_line(line, path, number).strip()
+    except InputError:
+        return False

@@ -1,0 +1,111 @@
+"""The corpus-wide matching of flat documents (metrics.entities_bulk) scores exactly as
+DocMatch, document by document, does."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmark.metrics import entities_bulk
+from benchmark.metrics.entities import score_entities
+from benchmark.records import DocRecords, EntityColumns, EntityRecord
+from benchmark.tokenize import tokenize
+
+from .perf.synthetic import TYPES_5, build_corpus
+from .test_metrics_iob import gold_and_predicted_documents
+
+LABELS = ("PER", "LOC", "ORG")
+WORDS = ("w0", "w1", "Russia\u2019s", "U.S.", "don't", "1,000", "long-range", "\u201cquoted\u201d", "(a)", "e.g.",
+         "Mr.", "3:30", "Jan.", "co-op,", "ok.", "N.A.T.O.", "\u00a0", "can't.")
+
+
+def _both_ways(gold: list[DocRecords], pred: list[DocRecords]):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(entities_bulk, "BULK_MIN_DOCUMENTS", 0)
+        bulk = score_entities(gold, pred)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(entities_bulk, "BULK_MIN_DOCUMENTS", 10**9)
+        one_by_one = score_entities(gold, pred)
+    return bulk, one_by_one
+
+
+def _assert_same(bulk, one_by_one) -> None:
+    assert bulk.metrics == one_by_one.metrics
+    assert bulk.per_label == one_by_one.per_label
+    assert bulk.unit_stats == one_by_one.unit_stats
+    assert bulk.extra == one_by_one.extra
+
+
+@st.composite
+def flat_documents(draw):
+    """Documents of words, gold flat, predictions mostly flat and near the gold (as a tagger's):
+    copies, other types, shifted edges, gold spans split in two, misses, spurious spans, and
+    now and then something not flat, out of order, empty or before the first sentence."""
+    gold, pred = [], []
+    for index in range(draw(st.integers(1, 6))):
+        text = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30)))
+        tokens = tokenize(text)  # spans on token edges, often next to punctuation inside a word
+        starts, ends = [t.start for t in tokens], [t.end for t in tokens]
+        words = len(tokens)
+        cuts = sorted(draw(st.sets(st.integers(0, words), max_size=6)) | {0, words})
+        spans = [(starts[a], ends[b - 1]) for a, b in zip(cuts, cuts[1:]) if draw(st.booleans())]
+        gold_entities = [EntityRecord(s, e, draw(st.sampled_from(LABELS))) for s, e in spans]
+        predicted = []
+        for s, e in spans:
+            roll = draw(st.integers(0, 9))
+            if roll == 0:
+                continue
+            if roll == 1:
+                e = max(s + 1, e - 1)  # cuts a token
+            if roll == 2:
+                s = max(0, s - 3)  # reaches into the word before
+            inner = [t for t in starts if s < t < e]
+            if roll == 3 and inner:  # split in two: both overlap one gold span
+                predicted.append((s, max(x for x in ends if x <= inner[0]), draw(st.sampled_from(LABELS))))
+                s = inner[0]
+            predicted.append((s, e, draw(st.sampled_from(LABELS))))
+        for _ in range(draw(st.integers(0, 2)) if starts else 0):
+            s = draw(st.sampled_from(starts))
+            predicted.append((s, s + 2, draw(st.sampled_from(LABELS))))
+        predicted.sort()
+        if not draw(st.integers(0, 5)) and predicted:
+            predicted.reverse()
+        sentence_starts = sorted(draw(st.sets(st.sampled_from(starts), max_size=4))) if starts else []
+        if not draw(st.integers(0, 7)):
+            sentence_starts = sentence_starts[::-1]
+        columns = draw(st.booleans())
+        gold.append(DocRecords(id=f"d{index}", text=text, sentence_starts=sentence_starts,
+                               entities=_as(gold_entities, columns)))
+        pred.append(DocRecords(id=f"d{index}", entities=_as([EntityRecord(*p) for p in predicted], columns)))
+    return gold, pred
+
+
+def _as(entities: list[EntityRecord], columns: bool):
+    if not columns:
+        return entities
+    return EntityColumns([e.start for e in entities], [e.end for e in entities], [e.type for e in entities])
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=400, deadline=None)
+@given(flat_documents())
+def test_flat_documents_score_alike(documents):
+    _assert_same(*_both_ways(*documents))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@settings(max_examples=200, deadline=None)
+@given(gold_and_predicted_documents())
+def test_any_documents_score_alike(documents):
+    _assert_same(*_both_ways(*documents))
+
+
+def test_a_tagger_like_corpus_scores_alike_and_is_matched_in_bulk():
+    corpus = build_corpus(60, TYPES_5, seed=11)
+    assert sum(entities_bulk.bulk_match(corpus.gold, corpus.pred).handled) > 50
+    _assert_same(*_both_ways(corpus.gold, corpus.pred))
+
+
+def test_no_document_no_bulk():
+    assert entities_bulk.bulk_match([], []).handled == []
