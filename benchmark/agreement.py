@@ -21,8 +21,14 @@ from .validate import check_document, corpus_meta_of
 
 # (layer, metric) pairs reported, in the order of the issue's list.
 REPORTED = (
-    ("entities", "strict"), ("entities", "partial"), ("coref", "conll"), ("quotes", "attribution"),
-    ("events", "trigger_i"), ("events", "trigger_c"), ("timexes", "relaxed"), ("timexes", "value"),
+    ("entities", "strict"),
+    ("entities", "partial"),
+    ("coref", "conll"),
+    ("quotes", "attribution"),
+    ("events", "trigger_i"),
+    ("events", "trigger_c"),
+    ("timexes", "relaxed"),
+    ("timexes", "value"),
 )
 
 
@@ -52,6 +58,7 @@ def load_pass(path: Path) -> Document:
 
 def _paired_labels(a: Document, b: Document) -> dict[str, tuple[list[str], list[str]]]:
     """Labels of items both passes placed at the same offsets, per categorical call."""
+
     def pairs(items_a, items_b, key, label):
         index_b = {key(item): item for item in items_b}
         matched = [(item, index_b[key(item)]) for item in items_a if key(item) in index_b]
@@ -105,11 +112,16 @@ def agreement_markdown(path_a: Path, path_b: Path) -> str:
     a, b = load_pass(path_a), load_pass(path_b)
     lines = ["| layer | metric (B scored against A) | P | R | F1 |", "|---|---|---|---|---|"]
     rows, value_accuracy = metric_rows(a, b)
-    lines += [f"| {layer} | {metric} | {_num(m['precision'])} | {_num(m['recall'])} | {_num(m['f1'])} |"
-              for layer, metric, m in rows]
+    lines += [
+        f"| {layer} | {metric} | {_num(m['precision'])} | {_num(m['recall'])} | {_num(m['f1'])} |"
+        for layer, metric, m in rows
+    ]
     lines.append(f"| timexes | value accuracy (relaxed matches) | | | {_num(value_accuracy)} |")
-    lines += ["", "| categorical call (items at the same offsets) | matched | observed agreement | Cohen's kappa |",
-              "|---|---|---|---|"]
+    lines += [
+        "",
+        "| categorical call (items at the same offsets) | matched | observed agreement | Cohen's kappa |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {r.call} | {r.matched} | {_num(r.observed)} | {_num(r.kappa)} |" for r in kappa_rows(a, b)]
     return "\n".join(lines) + "\n"
 

@@ -32,17 +32,31 @@ import copy
 import difflib
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, TypeGuard
+from typing import TypeGuard
 
 from .tokenize import tokenize
 
 TIERS = ("exact", "normalized", "casefold", "fuzzy")
 FUZZY_THRESHOLD = 0.85
 
-_QUOTES = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-           "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-           "`": "'", "\u00b4": "'"}
+_QUOTES = {
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
+    "\u2033": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "`": "'",
+    "\u00b4": "'",
+}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 
 
@@ -132,8 +146,10 @@ class DocumentIndex:
             return self._fuzzy(needle)
         mapped = self._mapped_text(tier == "casefold")
         pattern = normalize(needle, casefold=tier == "casefold")
-        return self._on_tokens((mapped.origin[start], mapped.origin[start + len(pattern) - 1] + 1)
-                               for start in _find_all(mapped.text, pattern))
+        return self._on_tokens(
+            (mapped.origin[start], mapped.origin[start + len(pattern) - 1] + 1)
+            for start in _find_all(mapped.text, pattern)
+        )
 
     def _mapped_text(self, casefold: bool) -> _MappedText:
         if casefold not in self._mapped:
@@ -154,8 +170,11 @@ class DocumentIndex:
         for first in range(len(self.token_starts) - width + 1):
             start, end = self.token_starts[first], self.token_ends[first + width - 1]
             matcher.set_seq1(normalize(self.text[start:end], casefold=True))
-            if matcher.real_quick_ratio() >= FUZZY_THRESHOLD and matcher.quick_ratio() >= FUZZY_THRESHOLD \
-                    and matcher.ratio() >= FUZZY_THRESHOLD:
+            if (
+                matcher.real_quick_ratio() >= FUZZY_THRESHOLD
+                and matcher.quick_ratio() >= FUZZY_THRESHOLD
+                and matcher.ratio() >= FUZZY_THRESHOLD
+            ):
                 found.append((start, end))
         return found
 
@@ -225,7 +244,6 @@ def _distance(span: tuple[int, int], anchor: tuple[int, int] | None) -> int:
     return max(0, anchor[0] - span[1], span[0] - anchor[1])
 
 
-
 # ---------------------------------------------------------------- records
 
 ALIGNMENT_MODES = ("standard", "fuzzy")
@@ -241,8 +259,7 @@ def anchor_problem(span: dict) -> str | None:
     text, occurrence = span.get("text"), span.get("occurrence")
     if not isinstance(text, str) or not text.strip():
         return "a span without start and end needs a non-empty 'text' to be found by"
-    if occurrence is not None and (not isinstance(occurrence, int) or isinstance(occurrence, bool)
-                                   or occurrence < 1):
+    if occurrence is not None and (not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1):
         return f"'occurrence' must be a whole number from 1 (the n-th occurrence of the text), got {occurrence!r}"
     return None
 
@@ -308,7 +325,7 @@ class _Walker:
             self.result.unaligned[id(span)] = (first, first + 1)
             tally.unaligned_items.append({"item": label, "text": span["text"]})
             return
-        span.update(start=aligned.start, end=aligned.end, text=self.text[aligned.start:aligned.end])
+        span.update(start=aligned.start, end=aligned.end, text=self.text[aligned.start : aligned.end])
 
 
 def _offsets_of(span: object) -> tuple[int, int] | None:
@@ -353,8 +370,11 @@ def _align_clusters(walker: _Walker, clusters: list) -> None:
 def _align_quotes(walker: _Walker, quotes: list) -> None:
     quotes = [(i, q) for i, q in enumerate(quotes) if isinstance(q, dict)]
     walker.independent("quotes", "cue", _dicts([(f"quotes[{i}].cue", q.get("cue")) for i, q in quotes]))
-    walker.independent("quotes", "content", _dicts([(f"quotes[{i}].content[{j}]", s)
-                                                    for i, q in quotes for j, s in enumerate(_listed(q.get("content")))]))
+    walker.independent(
+        "quotes",
+        "content",
+        _dicts([(f"quotes[{i}].content[{j}]", s) for i, q in quotes for j, s in enumerate(_listed(q.get("content")))]),
+    )
     for i, quote in quotes:
         content = _listed(quote.get("content"))
         anchor = quote.get("cue") if _offsets_of(quote.get("cue")) else (content[0] if content else None)

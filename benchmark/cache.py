@@ -15,8 +15,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from . import __version__
 from .errors import InputError
@@ -41,12 +41,21 @@ def system_key(spec: SystemSpec) -> str:
     """Everything that determines the system's output, as canonical JSON."""
     from .systems.sources import fingerprint, source_files
 
-    return json.dumps({
-        "format": ENTRY_FORMAT, "harness": __version__, "kind": spec.kind, "target": spec.target,
-        "root": None if spec.root is None else str(spec.root), "origin": spec.origin,
-        "layers": list(spec.layers) if spec.layers_declared else None, "entry": spec.entry,
-        "sources": fingerprint(source_files(spec)),
-    }, sort_keys=True, ensure_ascii=False)
+    return json.dumps(
+        {
+            "format": ENTRY_FORMAT,
+            "harness": __version__,
+            "kind": spec.kind,
+            "target": spec.target,
+            "root": None if spec.root is None else str(spec.root),
+            "origin": spec.origin,
+            "layers": list(spec.layers) if spec.layers_declared else None,
+            "entry": spec.entry,
+            "sources": fingerprint(source_files(spec)),
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
 
 
 def document_key(document: dict) -> str:
@@ -89,8 +98,11 @@ class PredictionCache:
             entry = parse_json(raw.decode("utf-8"), "cache entry")
         except (UnicodeDecodeError, InputError):
             return None
-        if not isinstance(entry, dict) or entry.get("format") != ENTRY_FORMAT \
-                or entry.get("document") != document_key(document):
+        if (
+            not isinstance(entry, dict)
+            or entry.get("format") != ENTRY_FORMAT
+            or entry.get("document") != document_key(document)
+        ):
             return None
         try:
             prediction = as_prediction(entry.get("prediction"), document)

@@ -37,17 +37,22 @@ from .records import DocRecords, EntityColumns, Offsets
 
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
 
-_LAYER_FIELDS = frozenset({"sentences", "sections", "entities", "mentions", "clusters", "quotes", "events",
-                           "timexes"})
+_LAYER_FIELDS = frozenset({"sentences", "sections", "entities", "mentions", "clusters", "quotes", "events", "timexes"})
 _ENTITY_TYPES = frozenset(inv.ENTITY_TYPES)
 
 
 class ColumnarDocument(Document):
     """A gold Document read as columns; its layers are built on first use."""
 
-    def __init__(self, record_id: str, text: str, date: str | None,
-                 sentences: tuple[list[str | None], list[int], list[int]],
-                 entities: tuple[list[str | None], list[int], list[int], list[str]], where: tuple[str, int]):
+    def __init__(
+        self,
+        record_id: str,
+        text: str,
+        date: str | None,
+        sentences: tuple[list[str | None], list[int], list[int]],
+        entities: tuple[list[str | None], list[int], list[int], list[str]],
+        where: tuple[str, int],
+    ):
         # Only id, text and date are set here: the dataclass fields of the layers are
         # filled by __getattr__, when first read. Columns: (ids, starts, ends[, types]).
         self.id, self.text, self.date = record_id, text, date
@@ -75,11 +80,14 @@ class ColumnarDocument(Document):
     def source_record(self) -> dict:
         """The line's record as far as a Document depends on it (item texts are slices)."""
         ids, starts, ends = self._sentences
-        sentences = [{"start": s, "end": e, **({"id": i} if i is not None else {})}
-                     for i, s, e in zip(ids, starts, ends)]
+        sentences = [
+            {"start": s, "end": e, **({"id": i} if i is not None else {})} for i, s, e in zip(ids, starts, ends)
+        ]
         ids, starts, ends, types = self._entities
-        entities = [{"start": s, "end": e, "type": t, **({"id": i} if i is not None else {})}
-                    for i, s, e, t in zip(ids, starts, ends, types)]
+        entities = [
+            {"start": s, "end": e, "type": t, **({"id": i} if i is not None else {})}
+            for i, s, e, t in zip(ids, starts, ends, types)
+        ]
         return {"id": self.id, "text": self.text, "date": self.date, "sentences": sentences, "entities": entities}
 
     def span_edges(self) -> tuple[set[int], set[int]]:
@@ -94,15 +102,26 @@ class ColumnarDocument(Document):
         given = [i for i in (*sentence_ids, *self._entities[0]) if i is not None]
         ids = fresh_ids(sentence_ids, "S", set(given))
         _, starts, ends, types = self._entities
-        return ColumnarRecords(self.id, EntityColumns(starts, ends, types), self.text, list(sentence_starts),
-                               list(zip(ids, sentence_starts, sentence_ends)))
+        return ColumnarRecords(
+            self.id,
+            EntityColumns(starts, ends, types),
+            self.text,
+            list(sentence_starts),
+            list(zip(ids, sentence_starts, sentence_ends)),
+        )
 
 
 class ColumnarRecords(DocRecords):
     """The span records of a ColumnarDocument; its singleton clusters are listed on first use."""
 
-    def __init__(self, record_id: str, entities: EntityColumns, text: str, sentence_starts: list[int],
-                 sentences: list[tuple[str, int, int]]):
+    def __init__(
+        self,
+        record_id: str,
+        entities: EntityColumns,
+        text: str,
+        sentence_starts: list[int],
+        sentences: list[tuple[str, int, int]],
+    ):
         self.id, self.entities, self.text = record_id, entities, text
         self.quotes, self.events, self.timexes = [], [], []
         self.sentence_starts, self.sentences = sentence_starts, sentences
@@ -117,8 +136,7 @@ class ColumnarRecords(DocRecords):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         # Every entity of a clustered type is a cluster of its own (jsonl._add_singleton_clusters).
         entities = self.entities
-        spans = [(s, e) for s, e, t in zip(entities.starts, entities.ends, entities.types)
-                 if t in inv.CLUSTERED_TYPES]
+        spans = [(s, e) for s, e, t in zip(entities.starts, entities.ends, entities.types) if t in inv.CLUSTERED_TYPES]
         self.clusters = [[span] for span in spans]
         self.cluster_names: dict[Offsets, str] = {(s, e): self.text[s:e] for s, e in spans}
         return self.__dict__[name]
@@ -133,7 +151,7 @@ def fresh_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]
     if not used:  # the common case: P1, P2, ... in order, the same strings for every document
         cached = _FRESH.setdefault(prefix, [])
         cached.extend(f"{prefix}{n}" for n in range(len(cached) + 1, len(given) + 1))
-        return cached[:len(given)]
+        return cached[: len(given)]
     ids, number = [], 0
     for item_id in given:
         if item_id is None:
@@ -163,14 +181,25 @@ def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | N
     sentence_starts, sentence_ends, sentence_texts = (list(map(f, sentences)) for f in (START, END, TEXT))
     starts, ends, texts, types = (list(map(f, entities)) for f in (START, END, TEXT, TYPE))
     sentence_ids, entity_ids = list(map(ID, sentences)), list(map(ID, entities))
-    keys = (keys_of(record) + 2 * len(sentences) + given(sentence_texts) + given(sentence_ids)
-            + 3 * len(entities) + given(texts) + given(entity_ids))
+    keys = (
+        keys_of(record)
+        + 2 * len(sentences)
+        + given(sentence_texts)
+        + given(sentence_ids)
+        + 3 * len(entities)
+        + given(texts)
+        + given(entity_ids)
+    )
     strings = tuple(s for s in (record.id, text, record.date, record.language) if type(s) is str)
     if not strict_json(line, strings, keys, sentence_texts, sentence_ids, texts, entity_ids, types):
         return None
-    if not offsets_right(text, sentence_starts, sentence_ends) or not offsets_right(text, starts, ends) \
-            or not texts_right(text, sentence_starts, sentence_ends, sentence_texts) \
-            or not texts_right(text, starts, ends, texts) or not _ENTITY_TYPES.issuperset(types):
+    if (
+        not offsets_right(text, sentence_starts, sentence_ends)
+        or not offsets_right(text, starts, ends)
+        or not texts_right(text, sentence_starts, sentence_ends, sentence_texts)
+        or not texts_right(text, starts, ends, texts)
+        or not _ENTITY_TYPES.issuperset(types)
+    ):
         return None
     sentence_ids, entity_ids = _ids(sentence_ids), _ids(entity_ids)
     ids = [i for i in (*sentence_ids, *entity_ids) if i is not None]
@@ -184,8 +213,9 @@ def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | N
     if not _in_order(sentence_starts, sentence_ends):
         return None
     date = None if record.date is UNSET else record.date
-    return ColumnarDocument(record.id, text, date, (sentence_ids, sentence_starts, sentence_ends),
-                            (entity_ids, starts, ends, types), where)
+    return ColumnarDocument(
+        record.id, text, date, (sentence_ids, sentence_starts, sentence_ends), (entity_ids, starts, ends, types), where
+    )
 
 
 def _in_order(starts: list[int], ends: list[int]) -> bool:
@@ -202,7 +232,7 @@ def read_plain_gold(path: Path) -> list[Document] | None:
     seen: set[str] = set()
     for number, line in read_raw_lines(path):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8):]
+            line = line[len(codecs.BOM_UTF8) :]
         document = _plain_document(line, (str(path), number))
         if document is None:
             if blank(line, path, number):

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
 
 
-
 def _gold_edges(doc: Document) -> tuple[set[int], set[int]]:
     """The starts and ends of the gold spans, which count as token boundaries (benchmark.offsets)."""
     from .columnar_gold import ColumnarDocument
@@ -73,8 +72,9 @@ def _fitting(text: str, gold_edges: tuple[set[int], set[int]], starts: list[int]
     return count
 
 
-def _plain_entry(line: bytes, documents: dict[str, Document], entity_types: frozenset[str]
-                 ) -> tuple[DocRecords, int, tuple[str, ...]] | None:
+def _plain_entry(
+    line: bytes, documents: dict[str, Document], entity_types: frozenset[str]
+) -> tuple[DocRecords, int, tuple[str, ...]] | None:
     """One plain line's records, how many of its spans fit token boundaries and the layers
     it has keys for; or None."""
     record = decoded(PREDICTED, line)
@@ -86,19 +86,22 @@ def _plain_entry(line: bytes, documents: dict[str, Document], entity_types: froz
     entities = [] if record.entities is UNSET else record.entities
     starts, ends, texts, types = (list(map(f, entities)) for f in (START, END, TEXT, TYPE))
     strings = tuple(s for s in (record.id, record.text, record.date, record.language) if type(s) is str)
-    if not strict_json(line, strings, keys_of(record) + 3 * len(entities) + given(texts), texts,
-                       types):
+    if not strict_json(line, strings, keys_of(record) + 3 * len(entities) + given(texts), texts, types):
         return None
-    if not offsets_right(document.text, starts, ends) or not texts_right(document.text, starts, ends, texts) \
-            or not entity_types.issuperset(types):
+    if (
+        not offsets_right(document.text, starts, ends)
+        or not texts_right(document.text, starts, ends, texts)
+        or not entity_types.issuperset(types)
+    ):
         return None
     fitting = _fitting(document.text, _gold_edges(document), starts, ends) if starts else 0
     layers = tuple(layer for layer, key in LAYER_KEYS.items() if getattr(record, key) is not UNSET)
     return DocRecords(id=record.id, entities=EntityColumns(starts, ends, types)), fitting, layers
 
 
-def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
-                           options: PredictionOptions) -> Predictions | None:
+def read_plain_predictions(
+    path: Path, documents: list[Document], lenient: bool, options: PredictionOptions
+) -> Predictions | None:
     """The predictions of a plain JSON Lines file (see the module's docstring), or None."""
     from .predictions import Predictions
 
@@ -110,7 +113,7 @@ def read_plain_predictions(path: Path, documents: list[Document], lenient: bool,
     entity_fit = fits["entities"]
     for number, line in read_raw_lines(path):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
-            line = line[len(codecs.BOM_UTF8):]
+            line = line[len(codecs.BOM_UTF8) :]
         entry = _plain_entry(line, by_id, options.entity_types)
         if entry is None:
             if blank(line, path, number):

@@ -63,8 +63,10 @@ def read_text(meta: DocumentMeta, folder: Path) -> str:
     raw = path.read_bytes()
     digest = sha256_of(raw)
     if digest != meta.sha256:
-        raise InputError(f"{path}: sha256 is {digest}, but the metadata records {meta.sha256}; "
-                         "the corpus text must stay byte-identical to its source")
+        raise InputError(
+            f"{path}: sha256 is {digest}, but the metadata records {meta.sha256}; "
+            "the corpus text must stay byte-identical to its source"
+        )
     return raw.decode("utf-8")
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
@@ -92,13 +93,19 @@ def _load_gold_jsonl(path: Path) -> GoldCorpus:
         return GoldCorpus(plain, path.stem, "custom", sha256_of(read_bytes(path)))
     documents, problems, first_line = [], [], {}
     for line, record in read_jsonl(path):
-        if not isinstance(record, dict) or not isinstance(record.get("id"), str) \
-                or not isinstance(record.get("text"), str):
+        if (
+            not isinstance(record, dict)
+            or not isinstance(record.get("id"), str)
+            or not isinstance(record.get("text"), str)
+        ):
             problems.append(Problem(f"{path}:{line}", "document", "a gold line needs string 'id' and 'text'"))
             continue
         if record["id"] in first_line:
-            problems.append(Problem(f"{path}:{line}", record["id"],
-                                    f"duplicate document id (first on line {first_line[record['id']]})"))
+            problems.append(
+                Problem(
+                    f"{path}:{line}", record["id"], f"duplicate document id (first on line {first_line[record['id']]})"
+                )
+            )
             continue
         first_line[record["id"]] = line
         doc, found = load_gold_record(record, path, line)
@@ -107,8 +114,9 @@ def _load_gold_jsonl(path: Path) -> GoldCorpus:
     if problems:
         raise InvalidData(problems)
     if not documents:
-        raise InputError(f"{path}: holds no documents; a gold corpus has one JSON object per line, "
-                         "each with its 'id' and 'text'")
+        raise InputError(
+            f"{path}: holds no documents; a gold corpus has one JSON object per line, each with its 'id' and 'text'"
+        )
     return GoldCorpus(documents, path.stem, "custom", sha256_of(read_bytes(path)))
 
 
@@ -134,11 +142,16 @@ def _output_problems(output: dict, doc: Document, system_name: str, options: Pre
     return checked[0].problems
 
 
-def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool,
-                         options: PredictionOptions) -> Predictions:
+def _parse_system_output(
+    run, gold: GoldCorpus, system_name: str, lenient: bool, options: PredictionOptions
+) -> Predictions:
     """System outputs: a document whose output is invalid is a failure, not an input error."""
-    result = Predictions(failures=[{"document": f.document, "error": f.error, **({"stderr": f.stderr} if f.stderr else {})}
-                                   for f in run.failures])
+    result = Predictions(
+        failures=[
+            {"document": f.document, "error": f.error, **({"stderr": f.stderr} if f.stderr else {})}
+            for f in run.failures
+        ]
+    )
     outputs = {doc.id: run.predictions[doc.id] for doc in gold.documents if doc.id in run.predictions}
     for checked in check_system_outputs(outputs, gold, system_name, options):
         doc_id, found = checked.entry.document.id, checked.problems
@@ -158,8 +171,9 @@ def _parse_system_output(run, gold: GoldCorpus, system_name: str, lenient: bool,
     return result
 
 
-def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus,
-                options: PredictionOptions) -> tuple[tuple[str, ...], Predictions, dict]:
+def _run_system(
+    spec, config: EvaluationConfig, gold: GoldCorpus, options: PredictionOptions
+) -> tuple[tuple[str, ...], Predictions, dict]:
     """Run the system (SIGINT and SIGTERM end it and its processes, exit 130 and 143)."""
     from .cache import default_cache_dir, system_key
     from .run import run_system
@@ -173,13 +187,19 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus,
 
     oracle_gold = {d.id: document_to_json(d) for d in gold.documents}
     with stop_on_signals():
-        system = load_system(spec, gold_by_id=oracle_gold,
-                             cache_dir=default_cache_dir() if config.cache else None)
+        system = load_system(spec, gold_by_id=oracle_gold, cache_dir=default_cache_dir() if config.cache else None)
         try:
-            run = run_system(system, gold.system_inputs(), jobs=config.jobs,
-                             cache_dir=default_cache_dir() if config.cache else None,
-                             spec_key=system_key(spec) if config.cache else "", fail_fast=config.fail_fast,
-                             progress=config.progress, limit=config.limit, check=problems)
+            run = run_system(
+                system,
+                gold.system_inputs(),
+                jobs=config.jobs,
+                cache_dir=default_cache_dir() if config.cache else None,
+                spec_key=system_key(spec) if config.cache else "",
+                fail_fast=config.fail_fast,
+                progress=config.progress,
+                limit=config.limit,
+                check=problems,
+            )
         except BaseException:
             if not stopping():  # a stop has ended its processes; threads may still be using its pipes
                 system.close()
@@ -187,8 +207,11 @@ def _run_system(spec, config: EvaluationConfig, gold: GoldCorpus,
         system.close()
     predictions = _parse_system_output(run, gold, spec.name, config.lenient, options)
     layers = system.layers if system.layers is not None else _layers_returned(run, predictions, spec.name)
-    predictions.cache = {"enabled": run.cache_enabled, "hits": run.from_cache,
-                         "documents": len(run.predictions) + len(run.failures) + len(run.skipped)}
+    predictions.cache = {
+        "enabled": run.cache_enabled,
+        "hits": run.from_cache,
+        "documents": len(run.predictions) + len(run.failures) + len(run.skipped),
+    }
     reported = {key: getattr(system, key) for key in SYSTEM_REPORTS if isinstance(getattr(system, key, None), dict)}
     return tuple(layers), predictions, reported
 
@@ -208,8 +231,9 @@ def _layers_returned(run, predictions: Predictions, system_name: str) -> tuple[s
     return layers
 
 
-def score_layer(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int,
-                outcomes: bool = True) -> dict:
+def score_layer(
+    layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int, outcomes: bool = True
+) -> dict:
     """A layer's block of the result file; with ``outcomes``, its outcome records and counts too."""
     module_name, function_name = SCORERS[layer]
     scorer = getattr(importlib.import_module(module_name), function_name)
@@ -226,15 +250,25 @@ def layer_result(score: LayerScore, bootstrap: int, seed: int) -> dict:
         from .metrics.bootstrap import bootstrap_ci  # numpy: imported only when it is used
 
         ci = bootstrap_ci(score.unit_stats, score.stat_kind, bootstrap, seed)
-    headline = {"metric": score.headline, "value": score.metrics[score.headline]["f1"],
-                "ci95": list(ci) if ci else None}
-    return {"status": "scored", "headline": headline, "metrics": score.metrics,
-            "per_label": score.per_label, "accuracies": score.accuracies, "extra": score.extra,
-            "units": {"stat_kind": score.stat_kind, "stats": score.unit_stats}}
+    headline = {
+        "metric": score.headline,
+        "value": score.metrics[score.headline]["f1"],
+        "ci95": list(ci) if ci else None,
+    }
+    return {
+        "status": "scored",
+        "headline": headline,
+        "metrics": score.metrics,
+        "per_label": score.per_label,
+        "accuracies": score.accuracies,
+        "extra": score.extra,
+        "units": {"stat_kind": score.stat_kind, "stats": score.unit_stats},
+    }
 
 
-def score_layer_with_tallies(layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int,
-                             seed: int) -> dict:
+def score_layer_with_tallies(
+    layer: str, gold: list[DocRecords], pred: list[DocRecords], bootstrap: int, seed: int
+) -> dict:
     """A shard's layer block: scored document by document, each document's tally kept for ``merge``."""
     from .metrics.outcomes import outcome_blocks
     from .metrics.tallies import score_by_document
@@ -305,8 +339,11 @@ def evaluate(config: EvaluationConfig | None = None, /, **fields) -> EvaluationR
     source = config.predictions or (Path(spec.target) if spec.kind == "file" else None)
     if source is not None:
         predictions = read_predictions_file(source, gold, config.lenient, options)
-        system = {"name": spec.name if spec else source.stem,
-                  "spec": spec.describe() if spec else f"file:{source}", "kind": "file"}
+        system = {
+            "name": spec.name if spec else source.stem,
+            "spec": spec.describe() if spec else f"file:{source}",
+            "kind": "file",
+        }
         declared = spec.layers if spec and spec.layers_declared else predictions.layers
     corpus_size = len(gold.documents)
     if config.limit is not None:
@@ -331,39 +368,67 @@ def evaluate(config: EvaluationConfig | None = None, /, **fields) -> EvaluationR
             for records in (*gold_records, *pred_records):
                 records.entities = options.label_map.apply(records.entities)
         if config.shard is None:
-            scored = {layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed,
-                                         config.outcomes) for layer in layers}
+            scored = {
+                layer: score_layer(layer, gold_records, pred_records, config.bootstrap, config.seed, config.outcomes)
+                for layer in layers
+            }
         else:  # a shard keeps its outcome records for merge
-            scored = {layer: score_layer_with_tallies(layer, gold_records, pred_records, config.bootstrap,
-                                                      config.seed) for layer in layers}
+            scored = {
+                layer: score_layer_with_tallies(layer, gold_records, pred_records, config.bootstrap, config.seed)
+                for layer in layers
+            }
     for layer, block in alignment_blocks(predictions, gold.documents, layers).items():
         scored[layer]["alignment"] = block
-    settings = (gold.signature_options + signature_options(config, corpus_size, scored, options)
-                + ((config.shard.signature_option(),) if config.shard else ()))
+    settings = (
+        gold.signature_options
+        + signature_options(config, corpus_size, scored, options)
+        + ((config.shard.signature_option(),) if config.shard else ())
+    )
     signature = Signature(gold.version, gold.sha256, layers, config.bootstrap, config.seed, options=settings)
-    return EvaluationResult({
-        "signature": str(signature),
-        "dataset": {"name": gold.name, "version": gold.version, "sha256": gold.sha256, **gold.details,
-                    "documents": [d.id for d in gold.documents]},
-        "system": system,
-        "config": {"bootstrap": config.bootstrap, "seed": config.seed, "lenient": config.lenient,
-                   "limit": config.limit, "align": config.align, "zero_division": ZERO_DIVISION,
-                   "label_map": options.label_map.as_dict() if options.label_map else None,
-                   **({"shard": config.shard.record(total_documents)} if config.shard else {})},
-        "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
-        # Items dropped from the documents scored (a predictions file may hold others).
-        "dropped_items": sum(predictions.dropped_by_document.get(d.id, 0) for d in gold.documents),
-        "cache": predictions.cache or {"enabled": False, "hits": 0, "documents": len(gold.documents)},
-        "warnings": off_token_warnings(predictions, gold.documents, layers),
-        "failures": predictions.failures,
-    }, gold=config.gold, gold_streaming=config.gold_streaming, texts={d.id: d.text for d in gold.documents})
+    return EvaluationResult(
+        {
+            "signature": str(signature),
+            "dataset": {
+                "name": gold.name,
+                "version": gold.version,
+                "sha256": gold.sha256,
+                **gold.details,
+                "documents": [d.id for d in gold.documents],
+            },
+            "system": system,
+            "config": {
+                "bootstrap": config.bootstrap,
+                "seed": config.seed,
+                "lenient": config.lenient,
+                "limit": config.limit,
+                "align": config.align,
+                "zero_division": ZERO_DIVISION,
+                "label_map": options.label_map.as_dict() if options.label_map else None,
+                **({"shard": config.shard.record(total_documents)} if config.shard else {}),
+            },
+            "layers": {layer: scored.get(layer, {"status": "not attempted"}) for layer in LAYERS},
+            # Items dropped from the documents scored (a predictions file may hold others).
+            "dropped_items": sum(predictions.dropped_by_document.get(d.id, 0) for d in gold.documents),
+            "cache": predictions.cache or {"enabled": False, "hits": 0, "documents": len(gold.documents)},
+            "warnings": off_token_warnings(predictions, gold.documents, layers),
+            "failures": predictions.failures,
+        },
+        gold=config.gold,
+        gold_streaming=config.gold_streaming,
+        texts={d.id: d.text for d in gold.documents},
+    )
 
 
-def signature_options(config: EvaluationConfig, corpus_size: int, scored: dict[str, dict],
-                      reading: PredictionOptions = PredictionOptions()) -> tuple[tuple[str, str], ...]:
+def signature_options(
+    config: EvaluationConfig,
+    corpus_size: int,
+    scored: dict[str, dict],
+    reading: PredictionOptions | None = None,
+) -> tuple[tuple[str, str], ...]:
     """The settings besides layers, bootstrap and seed that change the numbers, in a fixed
     order, each only when it is not the default (so a default run's signature stays short
     and a later option appends without changing earlier signatures)."""
+    reading = reading or PredictionOptions()
     options = []
     if config.limit is not None and config.limit < corpus_size:
         options.append(("limit", str(config.limit)))
@@ -399,8 +464,9 @@ def alignment_blocks(predictions: Predictions, documents: list[Document], layers
         for _, tally in tallies:
             for tier, count in tally.counts.items():
                 block[tier] += count
-        block["unaligned_items"] = [{"document": doc_id, **item} for doc_id, tally in tallies
-                                    for item in tally.unaligned_items]
+        block["unaligned_items"] = [
+            {"document": doc_id, **item} for doc_id, tally in tallies for item in tally.unaligned_items
+        ]
         blocks[layer] = block
     return blocks
 
@@ -411,7 +477,13 @@ def off_token_warnings(predictions: Predictions, documents: list[Document], laye
     for layer in layers:
         count = sum(predictions.off_token.get(d.id, {}).get(layer, 0) for d in documents)
         if count:
-            warnings.append({"layer": layer, "kind": "off_token_spans", "count": count,
-                             "message": f"{count} predicted span(s) of this layer do not sit on token boundaries; "
-                                        "they are scored as given, so they cannot match a gold span exactly"})
+            warnings.append(
+                {
+                    "layer": layer,
+                    "kind": "off_token_spans",
+                    "count": count,
+                    "message": f"{count} predicted span(s) of this layer do not sit on token boundaries; "
+                    "they are scored as given, so they cannot match a gold span exactly",
+                }
+            )
     return warnings

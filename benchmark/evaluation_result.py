@@ -46,23 +46,31 @@ REPORT_HEIGHT = 900  # pixels of the notebook's frame around the report
 class EvaluationResult(dict):
     """The result record of one run (a plain ``dict`` to every reader), with notebook views."""
 
-    def __init__(self, record: dict, gold: Path | str | None = None, gold_streaming: bool = False,
-                 texts: dict[str, str] | None = None):
+    def __init__(
+        self,
+        record: dict,
+        gold: Path | str | None = None,
+        gold_streaming: bool = False,
+        texts: dict[str, str] | None = None,
+    ):
         super().__init__(record)
         self.gold = gold
         self.gold_streaming = gold_streaming
         self._texts = texts
 
     @classmethod
-    def read(cls, path: Path | str, gold: Path | str | None = None) -> "EvaluationResult":
+    def read(cls, path: Path | str, gold: Path | str | None = None) -> EvaluationResult:
         """A result file (``benchmark evaluate --output FILE.json``), checked, scored on ``gold``."""
         from .compare import read_result
 
         return cls(read_result(Path(path)), gold=gold)
 
     def __repr__(self) -> str:
-        scored = [f"{layer} {block['headline']['metric']} {block['headline']['value']:.3f}"
-                  for layer, block in self.get("layers", {}).items() if block.get("status") == "scored"]
+        scored = [
+            f"{layer} {block['headline']['metric']} {block['headline']['value']:.3f}"
+            for layer, block in self.get("layers", {}).items()
+            if block.get("status") == "scored"
+        ]
         system = self.get("system", {}).get("name")
         return f"<EvaluationResult of {system!r}: {', '.join(scored) or 'no layer scored'}>"
 
@@ -76,8 +84,10 @@ class EvaluationResult(dict):
         return build_report([self], gold, self.gold_streaming, texts=self._texts)
 
     def _repr_html_(self) -> str:
-        return (f'<iframe sandbox="allow-scripts" style="width: 100%; height: {REPORT_HEIGHT}px; border: 0" '
-                f'title="Diplomacy-IE report" srcdoc="{html.escape(self.report_html(), quote=True)}"></iframe>')
+        return (
+            f'<iframe sandbox="allow-scripts" style="width: 100%; height: {REPORT_HEIGHT}px; border: 0" '
+            f'title="Diplomacy-IE report" srcdoc="{html.escape(self.report_html(), quote=True)}"></iframe>'
+        )
 
     # --- pandas DataFrames -----------------------------------------------------------------
 
@@ -87,8 +97,9 @@ class EvaluationResult(dict):
             if layer not in LAYERS:
                 raise ValueError(f"unknown layer {layer!r}; the layers are {', '.join(LAYERS)}")
             if layers.get(layer, {}).get("status") != "scored":
-                raise ValueError(f"layer {layer!r} was not scored in this result "
-                                 f"({layers.get(layer, {}).get('status', 'absent')})")
+                raise ValueError(
+                    f"layer {layer!r} was not scored in this result ({layers.get(layer, {}).get('status', 'absent')})"
+                )
             return [layer]
         return [name for name in LAYERS if layers.get(name, {}).get("status") == "scored"]
 
@@ -102,24 +113,37 @@ class EvaluationResult(dict):
             block = self.get("layers", {}).get(layer, {"status": "absent"})
             headline = block.get("headline") or {}
             low, high = headline.get("ci95") or (None, None)
-            rows.append({"layer": layer, "status": block.get("status"), "metric": headline.get("metric"),
-                         "value": headline.get("value"), "ci95_low": low, "ci95_high": high})
+            rows.append(
+                {
+                    "layer": layer,
+                    "status": block.get("status"),
+                    "metric": headline.get("metric"),
+                    "value": headline.get("value"),
+                    "ci95_low": low,
+                    "ci95_high": high,
+                }
+            )
         return pd.DataFrame(rows).set_index("layer")
 
     def metrics_frame(self, layer: str | None = None) -> pandas.DataFrame:
         """One row per metric (index ``metric``, or ``layer, metric``): ``precision``, ``recall``,
         ``f1``, then the counts behind them (``layers.<layer>.metrics``)."""
-        rows = [{**({} if layer else {"layer": name}), "metric": metric, **figures}
-                for name in self._scored(layer) for metric, figures in self["layers"][name]["metrics"].items()]
+        rows = [
+            {**({} if layer else {"layer": name}), "metric": metric, **figures}
+            for name in self._scored(layer)
+            for metric, figures in self["layers"][name]["metrics"].items()
+        ]
         return _frame(rows, ["metric"] if layer else ["layer", "metric"])
 
     def per_label_frame(self, layer: str | None = None) -> pandas.DataFrame:
         """One row per label and metric (index ``label, metric``, or ``layer, label, metric``):
         ``precision``, ``recall``, ``f1`` and their counts (``layers.<layer>.per_label``)."""
-        rows = [{**({} if layer else {"layer": name}), "label": label, "metric": metric, **figures}
-                for name in self._scored(layer)
-                for label, by_metric in self["layers"][name]["per_label"].items()
-                for metric, figures in by_metric.items()]
+        rows = [
+            {**({} if layer else {"layer": name}), "label": label, "metric": metric, **figures}
+            for name in self._scored(layer)
+            for label, by_metric in self["layers"][name]["per_label"].items()
+            for metric, figures in by_metric.items()
+        ]
         return _frame(rows, ["label", "metric"] if layer else ["layer", "label", "metric"])
 
     def errors_frame(self, layer: str | None = None, correct: bool = False) -> pandas.DataFrame:
@@ -135,14 +159,34 @@ class EvaluationResult(dict):
             block = self["layers"][name]
             for record in [*block.get("errors", []), *(block.get("correct", []) if correct else [])]:
                 start, end = subject_span(name, record)
-                rows.append({**({} if layer else {"layer": name}),
-                             "document": record["document"], "sentence": record["sentence"],
-                             "category": record["category"], "outcome": record["outcome"],
-                             "also": ", ".join(record["also"]), "gold": describe(name, record["gold"]),
-                             "pred": describe(name, record["pred"]), "start": start, "end": end,
-                             "context": record["context"]})
-        columns = [*([] if layer else ["layer"]), "document", "sentence", "category", "outcome", "also",
-                   "gold", "pred", "start", "end", "context"]
+                rows.append(
+                    {
+                        **({} if layer else {"layer": name}),
+                        "document": record["document"],
+                        "sentence": record["sentence"],
+                        "category": record["category"],
+                        "outcome": record["outcome"],
+                        "also": ", ".join(record["also"]),
+                        "gold": describe(name, record["gold"]),
+                        "pred": describe(name, record["pred"]),
+                        "start": start,
+                        "end": end,
+                        "context": record["context"],
+                    }
+                )
+        columns = [
+            *([] if layer else ["layer"]),
+            "document",
+            "sentence",
+            "category",
+            "outcome",
+            "also",
+            "gold",
+            "pred",
+            "start",
+            "end",
+            "context",
+        ]
         return pd.DataFrame(rows, columns=columns)
 
 

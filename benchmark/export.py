@@ -18,13 +18,18 @@ GOLD_STEM = "gold"
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
     what = parser.add_mutually_exclusive_group(required=True)
-    what.add_argument("--format", choices=FORMATS,
-                      help="brat (.txt/.ann + annotation.conf), conll (CoNLL-2003 IOB2), jsonl (the "
-                           "prediction format plus text and ids), hf (Hugging Face datasets configs), "
-                           "spacy (a DocBin, needs the spacy extra)")
-    what.add_argument("--all", action="store_true",
-                      help="regenerate annotations/export/ (brat, conll, jsonl, hf) and the README card header "
-                           "in this checkout")
+    what.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="brat (.txt/.ann + annotation.conf), conll (CoNLL-2003 IOB2), jsonl (the "
+        "prediction format plus text and ids), hf (Hugging Face datasets configs), "
+        "spacy (a DocBin, needs the spacy extra)",
+    )
+    what.add_argument(
+        "--all",
+        action="store_true",
+        help="regenerate annotations/export/ (brat, conll, jsonl, hf) and the README card header in this checkout",
+    )
     parser.add_argument("--out", type=Path, metavar="DIR", help="folder to write into (with --format)")
 
 
@@ -109,15 +114,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise InputError("--all writes annotations/export/ of the checkout; give --out only with --format")
         root = checkout_root()
         if root is None:
-            raise InputError("--all regenerates annotations/export/ in a checkout of the repository, but this "
-                             "benchmark runs from an installed package; use --format FORMAT --out DIR instead")
+            raise InputError(
+                "--all regenerates annotations/export/ in a checkout of the repository, but this "
+                "benchmark runs from an installed package; use --format FORMAT --out DIR instead"
+            )
         from .formats.hf import update_readme
 
         documents = load_shipped()
         written = export_all(root / "annotations" / "export", documents)
         changed = update_readme(root / "README.md", documents)
-        print(f"wrote {len(written)} files under {root / 'annotations' / 'export'}"
-              + ("; updated the README.md card header" if changed else ""), file=sys.stderr)
+        print(
+            f"wrote {len(written)} files under {root / 'annotations' / 'export'}"
+            + ("; updated the README.md card header" if changed else ""),
+            file=sys.stderr,
+        )
         return 0
     if args.out is None:
         raise InputError(f"--format {args.format} needs --out DIR, the folder to write into")

@@ -10,9 +10,10 @@ runs inside it.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -37,8 +38,10 @@ def paused_gc() -> Iterator[None]:
 
 def without_gc(function: Callable[..., T]) -> Callable[..., T]:
     """``function`` run with automatic collection paused."""
+
     @wraps(function)
     def paused(*args, **kwargs) -> T:
         with paused_gc():
             return function(*args, **kwargs)
+
     return paused

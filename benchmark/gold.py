@@ -8,12 +8,23 @@ left out, so that the validator can report everything at once.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import Problem
 from .model import (
-    Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
+    Argument,
+    Cluster,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Quote,
+    Section,
+    Sentence,
+    Span,
+    Timex,
 )
 
 
@@ -74,17 +85,21 @@ def _cluster(item: dict) -> Cluster:
     bad = [m for m in members if not isinstance(m, str)]
     if bad:
         raise _Malformed(f"'members' must be entity or mention ids (strings), got {bad[0]!r}")
-    return Cluster(_require(item, "id", str), _require(item, "name", str),
-                   _require(item, "type", str), tuple(members))
+    return Cluster(_require(item, "id", str), _require(item, "name", str), _require(item, "type", str), tuple(members))
 
 
 def _quote(item: dict) -> Quote:
     content = _require(item, "content", list)
     if not content:
         raise _Malformed("'content' is empty; a quote has at least one content span")
-    return Quote(_require(item, "id", str), _require(item, "kind", str),
-                 parse_span(_require(item, "cue", dict)), tuple(parse_span(s) for s in content),
-                 _optional(item, "source", str), _optional(item, "addressee", str))
+    return Quote(
+        _require(item, "id", str),
+        _require(item, "kind", str),
+        parse_span(_require(item, "cue", dict)),
+        tuple(parse_span(s) for s in content),
+        _optional(item, "source", str),
+        _optional(item, "addressee", str),
+    )
 
 
 def _argument(raw: Any) -> Argument:
@@ -95,20 +110,36 @@ def _argument(raw: Any) -> Argument:
 
 def _event(item: dict) -> Event:
     arguments = _optional(item, "arguments", list) or []
-    return Event(_require(item, "id", str), parse_span(_require(item, "trigger", dict)), _code(item),
-                 tuple(_argument(a) for a in arguments),
-                 _require(item, "realis", str), _require(item, "polarity", str))
+    return Event(
+        _require(item, "id", str),
+        parse_span(_require(item, "trigger", dict)),
+        _code(item),
+        tuple(_argument(a) for a in arguments),
+        _require(item, "realis", str),
+        _require(item, "polarity", str),
+    )
 
 
 def _timex(item: dict) -> Timex:
     value = _require(item, "value", (str, int))
-    return Timex(_require(item, "id", str), parse_span(item), _require(item, "type", str),
-                 str(value), _optional(item, "mod", str))
+    return Timex(
+        _require(item, "id", str),
+        parse_span(item),
+        _require(item, "type", str),
+        str(value),
+        _optional(item, "mod", str),
+    )
 
 
 PARSERS: dict[str, Callable[[dict], Any]] = {
-    "sentences": _sentence, "sections": _section, "entities": _entity, "mentions": _mention,
-    "clusters": _cluster, "quotes": _quote, "events": _event, "timexes": _timex,
+    "sentences": _sentence,
+    "sections": _section,
+    "entities": _entity,
+    "mentions": _mention,
+    "clusters": _cluster,
+    "quotes": _quote,
+    "events": _event,
+    "timexes": _timex,
 }
 
 
@@ -159,6 +190,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
 
 def document_to_yaml_data(doc: Document) -> dict:
     """The canonical YAML mapping of a document's annotations (text excluded)."""
+
     def spanned(item_id: str, span: Span, **extra: Any) -> dict:
         return {"id": item_id, **span.as_dict(), **extra}
 
@@ -168,16 +200,32 @@ def document_to_yaml_data(doc: Document) -> dict:
         "sentences": [spanned(s.id, s.span) for s in doc.sentences],
         "entities": [spanned(e.id, e.span, type=e.type) for e in doc.entities],
         "mentions": [spanned(m.id, m.span, kind=m.kind) for m in doc.mentions],
-        "clusters": [{"id": c.id, "name": c.name, "type": c.type, "members": list(c.members)}
-                     for c in doc.clusters],
-        "quotes": [{"id": q.id, "kind": q.kind, "cue": q.cue.as_dict(),
-                    "content": [s.as_dict() for s in q.content], "source": q.source,
-                    **({"addressee": q.addressee} if q.addressee else {})} for q in doc.quotes],
-        "events": [{"id": e.id, "trigger": e.trigger.as_dict(), "code": e.code,
-                    "arguments": [{"role": a.role, "ref": a.ref} for a in e.arguments],
-                    "realis": e.realis, "polarity": e.polarity} for e in doc.events],
-        "timexes": [spanned(t.id, t.span, type=t.type, value=t.value, **({"mod": t.mod} if t.mod else {}))
-                    for t in doc.timexes],
+        "clusters": [{"id": c.id, "name": c.name, "type": c.type, "members": list(c.members)} for c in doc.clusters],
+        "quotes": [
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "cue": q.cue.as_dict(),
+                "content": [s.as_dict() for s in q.content],
+                "source": q.source,
+                **({"addressee": q.addressee} if q.addressee else {}),
+            }
+            for q in doc.quotes
+        ],
+        "events": [
+            {
+                "id": e.id,
+                "trigger": e.trigger.as_dict(),
+                "code": e.code,
+                "arguments": [{"role": a.role, "ref": a.ref} for a in e.arguments],
+                "realis": e.realis,
+                "polarity": e.polarity,
+            }
+            for e in doc.events
+        ],
+        "timexes": [
+            spanned(t.id, t.span, type=t.type, value=t.value, **({"mod": t.mod} if t.mod else {})) for t in doc.timexes
+        ],
     }
 
 

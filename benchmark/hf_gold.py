@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, InvalidData, Problem
 from .model import Document
@@ -43,7 +44,7 @@ def load_hf_gold(spec: str, streaming: bool = False) -> GoldCorpus:
     """The documents of ``hf:PATH_OR_REPO``; bad rows raise :class:`InvalidData`."""
     from .evaluation import GoldCorpus
 
-    target = spec[len(PREFIX):]
+    target = spec[len(PREFIX) :]
     if not target:
         raise InputError(f"--gold {spec}: give a dataset folder or a hub id after 'hf:', e.g. hf:. or hf:org/name")
     local = Path(target).expanduser()
@@ -62,10 +63,18 @@ def load_hf_gold(spec: str, streaming: bool = False) -> GoldCorpus:
         raise InvalidData(problems)
     if not documents:
         raise InputError(f"--gold {spec}: the {CONFIG!r} config holds no rows")
-    details = {"hf": {"path": target, "config": CONFIG, "split": split_name, "streaming": streaming,
-                      "fingerprint": "sha256 over the rows as canonical JSON"}}
-    return GoldCorpus(documents, spec, "custom", digest.hexdigest(), details=details,
-                      signature_options=(("gold", "hf"),))
+    details = {
+        "hf": {
+            "path": target,
+            "config": CONFIG,
+            "split": split_name,
+            "streaming": streaming,
+            "fingerprint": "sha256 over the rows as canonical JSON",
+        }
+    }
+    return GoldCorpus(
+        documents, spec, "custom", digest.hexdigest(), details=details, signature_options=(("gold", "hf"),)
+    )
 
 
 def _open_split(spec: str, path: str, streaming: bool) -> tuple[str, Any]:
@@ -79,16 +88,20 @@ def _open_split(spec: str, path: str, streaming: bool) -> tuple[str, Any]:
             raise InputError(f"--gold {spec}: the dataset has no {CONFIG!r} config ({err})") from None
         raise InputError(f"--gold {spec}: cannot be loaded: {err}") from None
     except (OSError, datasets.exceptions.DatasetsError) as err:
-        raise InputError(f"--gold {spec}: no dataset could be loaded from {path!r}: {str(err).rstrip('.')}. "
-                         "Give a folder whose README.md declares the configs, or a hub id "
-                         "(in the hub cache when offline).") from None
+        raise InputError(
+            f"--gold {spec}: no dataset could be loaded from {path!r}: {str(err).rstrip('.')}. "
+            "Give a folder whose README.md declares the configs, or a hub id "
+            "(in the hub cache when offline)."
+        ) from None
     names = list(loaded)
     if PREFERRED_SPLIT in names:
         return PREFERRED_SPLIT, loaded[PREFERRED_SPLIT]
     if len(names) == 1:
         return names[0], loaded[names[0]]
-    raise InputError(f"--gold {spec}: the {CONFIG!r} config has splits {', '.join(names)}; "
-                     f"expected {PREFERRED_SPLIT!r} or a single split")
+    raise InputError(
+        f"--gold {spec}: the {CONFIG!r} config has splits {', '.join(names)}; "
+        f"expected {PREFERRED_SPLIT!r} or a single split"
+    )
 
 
 def _rows(spec: str, rows: Any) -> Iterator[dict]:
@@ -108,8 +121,9 @@ def _rows(spec: str, rows: Any) -> Iterator[dict]:
 
 def canonical_row(row: dict) -> bytes:
     """One row's bytes in the fingerprint."""
-    return (json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-            + "\n").encode("utf-8")
+    return (json.dumps(row, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode(
+        "utf-8"
+    )
 
 
 def document_from_row(row: dict, where: str) -> tuple[Document | None, list[Problem]]:
@@ -120,8 +134,13 @@ def document_from_row(row: dict, where: str) -> tuple[Document | None, list[Prob
     missing = [key for key in ("id", "text") if not isinstance(row.get(key), str)]
     if missing:
         got = {key: row.get(key) for key in missing}
-        return None, [Problem(where, str(row.get("id") or "document"),
-                              f"a documents row needs string {' and '.join(repr(k) for k in missing)}; got {got!r}")]
+        return None, [
+            Problem(
+                where,
+                str(row.get("id") or "document"),
+                f"a documents row needs string {' and '.join(repr(k) for k in missing)}; got {got!r}",
+            )
+        ]
     date = row.get("date")
     data = {"document": row["id"], **{layer: row.get(layer) or [] for layer in PARSERS}}
     doc, problems = parse_gold(data, row["text"], where, None if date is None else str(date))

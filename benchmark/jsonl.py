@@ -9,18 +9,35 @@ clusters; so it is both a valid prediction (scoring 1.0) and the format of
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from . import inventory as inv
 from .align import anchor_problem, is_text_anchored
 from .bulk import plain_spans
 from .errors import Problem
 from .model import (
-    Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
+    Argument,
+    Cluster,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Quote,
+    Section,
+    Sentence,
+    Span,
+    Timex,
 )
 from .records import (
-    ArgumentRecord, DocRecords, EntityRecord, EventRecord, Offsets, QuoteRecord, TimexRecord,
+    ArgumentRecord,
+    DocRecords,
+    EntityRecord,
+    EventRecord,
+    Offsets,
+    QuoteRecord,
+    TimexRecord,
 )
 from .schema import LAYER_KEYS, document_problems, item_problems, layer_shape
 
@@ -42,24 +59,47 @@ def document_to_json(doc: Document) -> dict:
         return spans[ref].as_dict()
 
     return {
-        "id": doc.id, "text": doc.text, "date": doc.date,
+        "id": doc.id,
+        "text": doc.text,
+        "date": doc.date,
         "sections": [{"id": s.id, "type": s.type, **s.span.as_dict()} for s in doc.sections],
         "sentences": [{"id": s.id, **s.span.as_dict()} for s in doc.sentences],
         "entities": [{"id": e.id, **e.span.as_dict(), "type": e.type} for e in doc.entities],
         "mentions": [{"id": m.id, **m.span.as_dict(), "kind": m.kind} for m in doc.mentions],
-        "clusters": [{"id": c.id, "name": c.name, "type": c.type,
-                      "mentions": [ref_span(m) for m in c.members]} for c in doc.clusters],
-        "quotes": [{"id": q.id, "kind": q.kind, "cue": q.cue.as_dict(),
-                    "content": [s.as_dict() for s in q.content],
-                    **({"source": ref_span(q.source), "source_name": names.get(q.source, spans[q.source].text)}
-                       if q.source else {}),
-                    **({"addressee": ref_span(q.addressee)} if q.addressee else {})}
-                   for q in doc.quotes],
-        "events": [{"id": e.id, "trigger": e.trigger.as_dict(), "code": e.code,
-                    "arguments": [{"role": a.role, **ref_span(a.ref)} for a in e.arguments],
-                    "realis": e.realis, "polarity": e.polarity} for e in doc.events],
-        "timexes": [{"id": t.id, **t.span.as_dict(), "type": t.type, "value": t.value,
-                     **({"mod": t.mod} if t.mod else {})} for t in doc.timexes],
+        "clusters": [
+            {"id": c.id, "name": c.name, "type": c.type, "mentions": [ref_span(m) for m in c.members]}
+            for c in doc.clusters
+        ],
+        "quotes": [
+            {
+                "id": q.id,
+                "kind": q.kind,
+                "cue": q.cue.as_dict(),
+                "content": [s.as_dict() for s in q.content],
+                **(
+                    {"source": ref_span(q.source), "source_name": names.get(q.source, spans[q.source].text)}
+                    if q.source
+                    else {}
+                ),
+                **({"addressee": ref_span(q.addressee)} if q.addressee else {}),
+            }
+            for q in doc.quotes
+        ],
+        "events": [
+            {
+                "id": e.id,
+                "trigger": e.trigger.as_dict(),
+                "code": e.code,
+                "arguments": [{"role": a.role, **ref_span(a.ref)} for a in e.arguments],
+                "realis": e.realis,
+                "polarity": e.polarity,
+            }
+            for e in doc.events
+        ],
+        "timexes": [
+            {"id": t.id, **t.span.as_dict(), "type": t.type, "value": t.value, **({"mod": t.mod} if t.mod else {})}
+            for t in doc.timexes
+        ],
     }
 
 
@@ -87,8 +127,11 @@ def layers_present(predictions: Iterable[dict]) -> tuple[str, ...]:
     """The layers that some prediction has a key for (an empty list counts); tagged
     sentences (benchmark.formats.tags) stand for entities."""
     predictions = list(predictions)
-    return tuple(layer for layer, key in PREDICTION_KEYS.items()
-                 if any(key in p or (layer == "entities" and has_tagged_sentences(p)) for p in predictions))
+    return tuple(
+        layer
+        for layer, key in PREDICTION_KEYS.items()
+        if any(key in p or (layer == "entities" and has_tagged_sentences(p)) for p in predictions)
+    )
 
 
 def has_tagged_sentences(prediction: dict) -> bool:
@@ -97,6 +140,7 @@ def has_tagged_sentences(prediction: dict) -> bool:
 
 
 # ---------------------------------------------------------------- span checks
+
 
 class SpanError(Exception):
     pass
@@ -109,7 +153,7 @@ def _offset_units_hint(text: str, start: int, end: int, claimed: str | None) -> 
         raw = text.encode(codec)
         if end * width > len(raw):
             continue
-        piece = raw[start * width:end * width].decode(codec, errors="replace")
+        piece = raw[start * width : end * width].decode(codec, errors="replace")
         if claimed is not None and piece == claimed:
             return f"; these offsets fit {label}s, but offsets must count Unicode code points"
     if claimed is None and end > len(text) and end <= len(text.encode("utf-8")):
@@ -134,18 +178,26 @@ def checked_offsets(raw: Any, text: str) -> Offsets:
         raise SpanError(f"offsets [{start}, {end}) run past the end of the text ({len(text)} code points){hint}")
     if claimed is not None and text[start:end] != claimed:
         hint = _offset_units_hint(text, start, end, claimed)
-        raise SpanError(f"text {claimed!r} does not equal the document slice [{start}, {end}) "
-                        f"{text[start:end]!r}{hint}")
+        raise SpanError(
+            f"text {claimed!r} does not equal the document slice [{start}, {end}) {text[start:end]!r}{hint}"
+        )
     return (start, end)
 
 
 # ---------------------------------------------------------------- predictions
 
+
 class _Collector:
     """Collects the problems of one prediction record, item by item."""
 
-    def __init__(self, file: str, line: int, text: str, entity_types: Iterable[str] = inv.ENTITY_TYPES,
-                 unaligned: dict[int, Offsets] | None = None):
+    def __init__(
+        self,
+        file: str,
+        line: int,
+        text: str,
+        entity_types: Iterable[str] = inv.ENTITY_TYPES,
+        unaligned: dict[int, Offsets] | None = None,
+    ):
         self.where = f"{file}:{line}"
         self.text = text
         self.entity_types = frozenset(entity_types)
@@ -160,11 +212,15 @@ class _Collector:
         if id(raw) in self.unaligned:
             return self.unaligned[id(raw)]
         if is_text_anchored(raw):
-            raise SpanError(anchor_problem(raw) or "a span needs start and end here (only a prediction's "
-                                                   "spans may be given by their text alone)")
+            raise SpanError(
+                anchor_problem(raw)
+                or "a span needs start and end here (only a prediction's spans may be given by their text alone)"
+            )
         if isinstance(raw, dict) and "occurrence" in raw:
-            raise SpanError("'occurrence' picks among the occurrences of a span given by its text alone; "
-                            "a span with start and end takes none")
+            raise SpanError(
+                "'occurrence' picks among the occurrences of a span given by its text alone; "
+                "a span with start and end takes none"
+            )
         return checked_offsets(raw, self.text)
 
     def label(self, value: Any, allowed, what: str, optional: bool = False) -> Any:
@@ -205,11 +261,15 @@ def _quote(c: _Collector, item: dict) -> QuoteRecord:
     content = item.get("content")
     if not isinstance(content, list) or not content:
         raise SpanError("'content' must be a non-empty list of spans")
-    optional = {key: c.offsets(item[key]) if item.get(key) is not None else None
-                for key in ("cue", "source", "addressee")}
-    return QuoteRecord(kind=c.label(item.get("kind"), inv.QUOTE_KINDS, "quote kind", optional=True),
-                       content=tuple(c.offsets(s) for s in content), source_name=item.get("source_name"),
-                       **optional)
+    optional = {
+        key: c.offsets(item[key]) if item.get(key) is not None else None for key in ("cue", "source", "addressee")
+    }
+    return QuoteRecord(
+        kind=c.label(item.get("kind"), inv.QUOTE_KINDS, "quote kind", optional=True),
+        content=tuple(c.offsets(s) for s in content),
+        source_name=item.get("source_name"),
+        **optional,
+    )
 
 
 def _argument(c: _Collector, raw: dict) -> ArgumentRecord:
@@ -220,13 +280,16 @@ def _argument(c: _Collector, raw: dict) -> ArgumentRecord:
 def _event(c: _Collector, item: dict) -> EventRecord:
     code = item.get("code")
     if code not in inv.cameo_codes():
-        raise SpanError(f"unknown CAMEO code {code!r} (codes are strings such as \"046\")")
+        raise SpanError(f'unknown CAMEO code {code!r} (codes are strings such as "046")')
     if item.get("trigger") is None:
         raise SpanError("an event needs a 'trigger' span")
-    return EventRecord(trigger=c.offsets(item["trigger"]), code=code,
-                       arguments=tuple(_argument(c, a) for a in item.get("arguments") or []),
-                       realis=c.label(item.get("realis"), inv.REALIS, "realis", optional=True),
-                       polarity=c.label(item.get("polarity"), inv.POLARITY, "polarity", optional=True))
+    return EventRecord(
+        trigger=c.offsets(item["trigger"]),
+        code=code,
+        arguments=tuple(_argument(c, a) for a in item.get("arguments") or []),
+        realis=c.label(item.get("realis"), inv.REALIS, "realis", optional=True),
+        polarity=c.label(item.get("polarity"), inv.POLARITY, "polarity", optional=True),
+    )
 
 
 def _timex(c: _Collector, item: dict) -> TimexRecord:
@@ -234,14 +297,21 @@ def _timex(c: _Collector, item: dict) -> TimexRecord:
     timex_type = c.label(item.get("type"), inv.TIMEX_TYPES, "TIMEX3 type", optional=True)
     value = item.get("value")
     if value is not None and not inv.valid_timex_value(timex_type, value):
-        raise SpanError(f"value {value!r} is not a valid TIMEX3 {timex_type or 'DATE, TIME, DURATION or SET'} "
-                        "value (ISO 8601 as TimeML writes it, with real calendar dates)")
-    return TimexRecord(start, end, timex_type, value,
-                       c.label(item.get("mod"), inv.TIMEX_MODS, "TIMEX3 mod", optional=True))
+        raise SpanError(
+            f"value {value!r} is not a valid TIMEX3 {timex_type or 'DATE, TIME, DURATION or SET'} "
+            "value (ISO 8601 as TimeML writes it, with real calendar dates)"
+        )
+    return TimexRecord(
+        start, end, timex_type, value, c.label(item.get("mod"), inv.TIMEX_MODS, "TIMEX3 mod", optional=True)
+    )
 
 
 _PREDICTION_LAYERS = {
-    "entities": _entity, "clusters": _cluster, "quotes": _quote, "events": _event, "timexes": _timex,
+    "entities": _entity,
+    "clusters": _cluster,
+    "quotes": _quote,
+    "events": _event,
+    "timexes": _timex,
 }
 # Layers of the gold export that a prediction may carry but that are not scored:
 # their items are checked for known keys and value types only.
@@ -266,13 +336,21 @@ def _text_problem(record: dict, text: str) -> str | None:
     if not isinstance(claimed, str) or claimed == text:
         return None
     first = next((i for i, (a, b) in enumerate(zip(claimed, text)) if a != b), min(len(claimed), len(text)))
-    return (f"differs from the text of document {record['id']!r} from code point {first} on "
-            f"({len(claimed)} vs {len(text)} code points); offsets only mean something against the same text")
+    return (
+        f"differs from the text of document {record['id']!r} from code point {first} on "
+        f"({len(claimed)} vs {len(text)} code points); offsets only mean something against the same text"
+    )
 
 
-def parse_prediction(record: dict, text: str, file: str, line: int, *,
-                     entity_types: Iterable[str] = inv.ENTITY_TYPES,
-                     unaligned: dict[int, Offsets] | None = None) -> tuple[DocRecords, list[Problem]]:
+def parse_prediction(
+    record: dict,
+    text: str,
+    file: str,
+    line: int,
+    *,
+    entity_types: Iterable[str] = inv.ENTITY_TYPES,
+    unaligned: dict[int, Offsets] | None = None,
+) -> tuple[DocRecords, list[Problem]]:
     """Span records of one prediction line; items with problems are left out and reported.
 
     Problems of the record as a whole (unknown top-level keys, a layer that is
@@ -290,8 +368,11 @@ def parse_prediction(record: dict, text: str, file: str, line: int, *,
     parsed = DocRecords(id=record["id"])
     for layer, parse in _PREDICTION_LAYERS.items():
         target = getattr(parsed, layer)
-        if layer == "entities" and not collector.unaligned and \
-                (plain := _plain_entities(record.get(layer), text, collector.entity_types)) is not None:
+        if (
+            layer == "entities"
+            and not collector.unaligned
+            and (plain := _plain_entities(record.get(layer), text, collector.entity_types)) is not None
+        ):
             target.extend(plain)
             continue
         for label, item in collector.items(record, layer):
@@ -307,11 +388,15 @@ def parse_prediction(record: dict, text: str, file: str, line: int, *,
 
 # ---------------------------------------------------------------- gold import
 
+
 def _given_ids(record: dict) -> set[str]:
     """Every id the record gives explicitly, so that fresh ids never take one of them."""
-    return {item["id"] for key in ("sections", "sentences", *_PREDICTION_LAYERS, "mentions")
-            for item in (record.get(key) if isinstance(record.get(key), list) else [])
-            if isinstance(item, dict) and isinstance(item.get("id"), str)}
+    return {
+        item["id"]
+        for key in ("sections", "sentences", *_PREDICTION_LAYERS, "mentions")
+        for item in (record.get(key) if isinstance(record.get(key), list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
 
 
 def _required(item: dict, key: str) -> Any:
@@ -390,24 +475,47 @@ def document_from_json(record: dict, file: str, line: int) -> tuple[Document, li
     if not _plain_gold_entities(b, record.get("entities")):
         each("entities", entity)
     each("mentions", mention)
-    each("timexes", lambda i: doc.timexes.append(Timex(
-        b.item_id(i, "T"), b.span(i), _required(i, "type"), _required(i, "value"), i.get("mod"))))
+    each(
+        "timexes",
+        lambda i: doc.timexes.append(
+            Timex(b.item_id(i, "T"), b.span(i), _required(i, "type"), _required(i, "value"), i.get("mod"))
+        ),
+    )
     timex_ids = {t.span.key: t.id for t in doc.timexes}
     each("clusters", lambda i: _add_cluster(b, i))
     _add_singleton_clusters(b)
-    each("quotes", lambda i: doc.quotes.append(Quote(
-        b.item_id(i, "Q"), i.get("kind"), b.span(_required(i, "cue")),
-        tuple(b.span(s) for s in _required(i, "content")), b.ref(i["source"]) if i.get("source") else None,
-        b.ref(i["addressee"]) if i.get("addressee") else None)))
+    each(
+        "quotes",
+        lambda i: doc.quotes.append(
+            Quote(
+                b.item_id(i, "Q"),
+                i.get("kind"),
+                b.span(_required(i, "cue")),
+                tuple(b.span(s) for s in _required(i, "content")),
+                b.ref(i["source"]) if i.get("source") else None,
+                b.ref(i["addressee"]) if i.get("addressee") else None,
+            )
+        ),
+    )
 
     def argument(a: dict) -> Argument:
         if _required(a, "role") == "time":
             return Argument("time", timex_ids.get(b.span(a).key) or b.ref(a))
         return Argument(a["role"], b.ref(a))
 
-    each("events", lambda i: doc.events.append(Event(
-        b.item_id(i, "V"), b.span(_required(i, "trigger")), _required(i, "code"),
-        tuple(argument(a) for a in i.get("arguments") or []), i.get("realis"), i.get("polarity"))))
+    each(
+        "events",
+        lambda i: doc.events.append(
+            Event(
+                b.item_id(i, "V"),
+                b.span(_required(i, "trigger")),
+                _required(i, "code"),
+                tuple(argument(a) for a in i.get("arguments") or []),
+                i.get("realis"),
+                i.get("polarity"),
+            )
+        ),
+    )
     return doc, b.c.problems
 
 
@@ -453,10 +561,14 @@ def _add_cluster(b: _GoldBuilder, item: Any) -> None:
     entities = {e.id: e for e in b.doc.entities}
     first = next((entities[r] for r in refs if r in entities), None)
     info = item if isinstance(item, dict) else {}
-    b.doc.clusters.append(Cluster(
-        b.item_id(info, "C"),
-        info.get("name") or (first.span.text if first else b.doc.referents()[refs[0]].text),
-        info.get("type") or (first.type if first else "ORG"), refs))
+    b.doc.clusters.append(
+        Cluster(
+            b.item_id(info, "C"),
+            info.get("name") or (first.span.text if first else b.doc.referents()[refs[0]].text),
+            info.get("type") or (first.type if first else "ORG"),
+            refs,
+        )
+    )
 
 
 def _add_singleton_clusters(b: _GoldBuilder) -> None:

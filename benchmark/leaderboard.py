@@ -83,12 +83,16 @@ def _column(layer: str, results: list[ResultFile]) -> Column | None:
     first = scored[0].layer(layer)
     for other in scored[1:]:
         block = other.layer(layer)
-        for what, a, b in (("headline metric", first["headline"]["metric"], block["headline"]["metric"]),
-                           ("kind of per-sentence sums", first["units"]["stat_kind"], block["units"]["stat_kind"]),
-                           ("number of sentences", len(first["units"]["stats"]), len(block["units"]["stats"]))):
+        for what, a, b in (
+            ("headline metric", first["headline"]["metric"], block["headline"]["metric"]),
+            ("kind of per-sentence sums", first["units"]["stat_kind"], block["units"]["stat_kind"]),
+            ("number of sentences", len(first["units"]["stats"]), len(block["units"]["stats"])),
+        ):
             if a != b:
-                raise InputError(f"{scored[0].path} and {other.path} differ in the {layer} {what} ({a} vs {b}); "
-                                 "they were written by different harness versions: score them again with one")
+                raise InputError(
+                    f"{scored[0].path} and {other.path} differ in the {layer} {what} ({a} vs {b}); "
+                    "they were written by different harness versions: score them again with one"
+                )
     return Column(layer, first["headline"]["metric"])
 
 
@@ -101,13 +105,16 @@ def _check_headline_matches_units(result: ResultFile, layer: str) -> None:
     sums = np.asarray(block["units"]["stats"], dtype=np.float64).sum(axis=0, keepdims=True)
     recomputed = float(headline_values(sums, block["units"]["stat_kind"])[0])
     if not math.isclose(recomputed, block["headline"]["value"], rel_tol=0, abs_tol=1e-9):
-        raise InputError(f"{result.path}: layers.{layer}.headline.value {block['headline']['value']} does not "
-                         f"agree with its per-sentence sums (units), which give {recomputed}; the file was edited "
-                         "or is damaged")
+        raise InputError(
+            f"{result.path}: layers.{layer}.headline.value {block['headline']['value']} does not "
+            f"agree with its per-sentence sums (units), which give {recomputed}; the file was edited "
+            "or is damaged"
+        )
 
 
-def _marks(layer: str, results: list[ResultFile], samples: int, seed: int,
-           alpha: float) -> dict[int, tuple[str, float | None]]:
+def _marks(
+    layer: str, results: list[ResultFile], samples: int, seed: int, alpha: float
+) -> dict[int, tuple[str, float | None]]:
     """Per scored file (by position): its mark and its p-value against the best."""
     from .metrics.significance import compare_units
 
@@ -151,8 +158,15 @@ def build_leaderboard(results: list[ResultFile], alpha: float = ALPHA) -> Leader
     for i, result in enumerate(results):
         model = result.data["system"].get("model")
         cells = {c.layer: _cell(result.layer(c.layer), marks[c.layer].get(i)) for c in columns}
-        rows.append(Row(result.system_name, model if isinstance(model, dict) else None,
-                        len(result.data.get("failures", [])), result.path, cells))
+        rows.append(
+            Row(
+                result.system_name,
+                model if isinstance(model, dict) else None,
+                len(result.data.get("failures", [])),
+                result.path,
+                cells,
+            )
+        )
     return Leaderboard(columns, rows, samples, seed, alpha)
 
 

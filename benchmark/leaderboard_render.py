@@ -43,11 +43,13 @@ def system_notes(row: Row) -> str:
 
 
 def legend(board: Leaderboard, bold: str = "Bold") -> str:
-    return (f"{bold}: the best score of the layer (shared by ties). {DAGGER}: not significantly "
-            f"different from the best (two-sided paired bootstrap over sentences, as `benchmark compare`, "
-            f"{board.samples} samples, seed {board.seed}, p \N{GREATER-THAN OR EQUAL TO} {board.alpha:g}; no correction "
-            f"for multiple comparisons). Brackets: 95% bootstrap confidence interval. \"not attempted\": the "
-            "system does not declare the layer, so it was not scored (not a 0).")
+    return (
+        f"{bold}: the best score of the layer (shared by ties). {DAGGER}: not significantly "
+        f"different from the best (two-sided paired bootstrap over sentences, as `benchmark compare`, "
+        f"{board.samples} samples, seed {board.seed}, p \N{GREATER-THAN OR EQUAL TO} {board.alpha:g}; no correction "
+        f'for multiple comparisons). Brackets: 95% bootstrap confidence interval. "not attempted": the '
+        "system does not declare the layer, so it was not scored (not a 0)."
+    )
 
 
 def _figures(cell: Cell) -> tuple[str, str]:
@@ -56,6 +58,7 @@ def _figures(cell: Cell) -> tuple[str, str]:
 
 
 # --- Markdown -------------------------------------------------------------------
+
 
 def _code_span(text: str) -> str:
     """``text`` as a Markdown code span, which shows it literally (only a pipe needs escaping in a table)."""
@@ -91,12 +94,16 @@ def to_markdown(board: Leaderboard) -> str:
     header = ["system", *(_markdown_plain(c.title) for c in board.columns)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for row in board.rows:
-        lines.append("| " + " | ".join([_markdown_system(row),
-                                         *(_markdown_cell(row.cells[c.layer]) for c in board.columns)]) + " |")
+        lines.append(
+            "| "
+            + " | ".join([_markdown_system(row), *(_markdown_cell(row.cells[c.layer]) for c in board.columns)])
+            + " |"
+        )
     return "\n".join([*lines, "", legend(board, "**Bold**")]) + "\n"
 
 
 # --- HTML ------------------------------------------------------------------------
+
 
 def _escape(text: str) -> str:
     return html.escape(text, quote=True).encode("ascii", "xmlcharrefreplace").decode("ascii")
@@ -123,16 +130,23 @@ def _html_system(row: Row) -> str:
 
 def html_table(board: Leaderboard) -> str:
     """One self-contained ``<table>`` (no script, style sheet or other resource), ASCII only."""
-    head = "".join(f'<th scope="col" data-layer="{_escape(c.layer)}" data-metric="{_escape(c.metric)}">'
-                   f"{_escape(c.title)}</th>" for c in board.columns)
-    body = "\n".join("<tr>" + _html_system(row) + "".join(_html_cell(row.cells[c.layer], c.layer)
-                                                          for c in board.columns) + "</tr>" for row in board.rows)
+    head = "".join(
+        f'<th scope="col" data-layer="{_escape(c.layer)}" data-metric="{_escape(c.metric)}">{_escape(c.title)}</th>'
+        for c in board.columns
+    )
+    body = "\n".join(
+        "<tr>" + _html_system(row) + "".join(_html_cell(row.cells[c.layer], c.layer) for c in board.columns) + "</tr>"
+        for row in board.rows
+    )
     caption = _escape(legend(board)).replace("`", "")
-    return (f'<table class="diplomacy-ie-leaderboard">\n<caption>{caption}</caption>\n'
-            f'<thead><tr><th scope="col">system</th>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n')
+    return (
+        f'<table class="diplomacy-ie-leaderboard">\n<caption>{caption}</caption>\n'
+        f'<thead><tr><th scope="col">system</th>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n'
+    )
 
 
 # --- CSV -------------------------------------------------------------------------
+
 
 def _defused(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -144,8 +158,13 @@ def to_csv(board: Leaderboard) -> str:
     writer = csv.writer(out, lineterminator="\n")
     header = ["system", "model", "failed_documents"]
     for c in board.columns:
-        header += [f"{c.layer}.{c.metric}", f"{c.layer}.ci95_low", f"{c.layer}.ci95_high", f"{c.layer}.mark",
-                   f"{c.layer}.p_vs_best"]
+        header += [
+            f"{c.layer}.{c.metric}",
+            f"{c.layer}.ci95_low",
+            f"{c.layer}.ci95_high",
+            f"{c.layer}.mark",
+            f"{c.layer}.p_vs_best",
+        ]
     writer.writerow([_defused(name) for name in header])
     for row in board.rows:
         line = [row.system, model_label(row.model), row.failed_documents]

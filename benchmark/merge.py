@@ -57,16 +57,19 @@ def read_shard(path: Path) -> ShardResult:
         raise InputError(f"{path}: is not a result file (it needs {', '.join(shapes)})")
     record = result["config"].get("shard")
     if not isinstance(record, dict):
-        raise InputError(f"{path}: is not the result of `benchmark evaluate --shard I/N --output FILE.json` "
-                         "(it has no config.shard)")
+        raise InputError(
+            f"{path}: is not the result of `benchmark evaluate --shard I/N --output FILE.json` (it has no config.shard)"
+        )
     try:
         shard, total = Shard(int(record["index"]), int(record["count"])), int(record["total_documents"])
         documents = result["dataset"]["documents"]
     except (KeyError, TypeError, ValueError) as err:
         raise InputError(f"{path}: config.shard or dataset.documents is malformed ({err!r})") from None
     if len(documents) != len(shard.positions(total)):
-        raise InputError(f"{path}: shard {shard} of {total} documents should hold {len(shard.positions(total))} "
-                         f"documents but lists {len(documents)}")
+        raise InputError(
+            f"{path}: shard {shard} of {total} documents should hold {len(shard.positions(total))} "
+            f"documents but lists {len(documents)}"
+        )
     return ShardResult(Path(path), result, shard, total)
 
 
@@ -88,24 +91,31 @@ def check_shards(shards: list[ShardResult]) -> None:
     first, reference = shards[0], _settings(shards[0])
     written_by = [p for p in first.result["signature"].split("|") if p.startswith("harness:")]
     if written_by != [f"harness:{__version__}"]:
-        raise InputError(f"{first.path}: written by {', '.join(written_by) or 'an unknown harness'}, but this is "
-                         f"harness:{__version__}; merge with the version that scored the shards")
+        raise InputError(
+            f"{first.path}: written by {', '.join(written_by) or 'an unknown harness'}, but this is "
+            f"harness:{__version__}; merge with the version that scored the shards"
+        )
     for shard in shards[1:]:
         for what, value in _settings(shard).items():
             if value != reference[what]:
-                raise InputError(f"{shard.path} and {first.path} come from different runs: their {what} differ "
-                                 f"({_short(value)} vs {_short(reference[what])}); merge only the shards of one run")
+                raise InputError(
+                    f"{shard.path} and {first.path} come from different runs: their {what} differ "
+                    f"({_short(value)} vs {_short(reference[what])}); merge only the shards of one run"
+                )
     seen: dict[int, Path] = {}
     for shard in shards:
         if shard.shard.index in seen:
-            raise InputError(f"shards overlap: shard {shard.shard} is given twice ({seen[shard.shard.index]} "
-                             f"and {shard.path})")
+            raise InputError(
+                f"shards overlap: shard {shard.shard} is given twice ({seen[shard.shard.index]} and {shard.path})"
+            )
         seen[shard.shard.index] = shard.path
     count = first.shard.count
     missing = [str(i) for i in range(1, count + 1) if i not in seen]
     if missing:
-        raise InputError(f"shard(s) {', '.join(missing)} of {count} missing: merge needs every shard 1..{count} "
-                         f"of the run (given: {', '.join(str(s.shard) for s in shards)})")
+        raise InputError(
+            f"shard(s) {', '.join(missing)} of {count} missing: merge needs every shard 1..{count} "
+            f"of the run (given: {', '.join(str(s.shard) for s in shards)})"
+        )
     owner: dict[str, Path] = {}
     for shard in shards:
         for doc_id in shard.documents:
@@ -129,13 +139,12 @@ def _per_document(shard: ShardResult, layer: str) -> list[tuple[dict, list[list[
         raise InputError(f"{shard.path}: layers.{layer}: the tallies' units do not add up to units.stats")
     rows, start = [], 0
     for tally in tallies:
-        rows.append((tally, stats[start:start + tally["units"]]))
+        rows.append((tally, stats[start : start + tally["units"]]))
         start += tally["units"]
     return rows
 
 
-def _merge_layer(layer: str, shards: list[ShardResult], ordered: list[tuple[ShardResult, int]],
-                 config: dict) -> dict:
+def _merge_layer(layer: str, shards: list[ShardResult], ordered: list[tuple[ShardResult, int]], config: dict) -> dict:
     """The layer's block over all documents, from the tallies and rows in gold order."""
     from .evaluation import layer_result
     from .metrics.tallies import combine
@@ -147,14 +156,18 @@ def _merge_layer(layer: str, shards: list[ShardResult], ordered: list[tuple[Shar
         tallies.append(tally)
         rows += doc_rows
     documents = [shard.documents[local] for shard, local in ordered]
-    return {**layer_result(combine(layer, tallies, rows), config["bootstrap"], config["seed"]),
-            **_merged_outcomes(layer, shards, documents), **_merged_alignment(layer, shards, documents)}
+    return {
+        **layer_result(combine(layer, tallies, rows), config["bootstrap"], config["seed"]),
+        **_merged_outcomes(layer, shards, documents),
+        **_merged_alignment(layer, shards, documents),
+    }
 
 
 def _merged_alignment(layer: str, shards: list[ShardResult], documents: list[str]) -> dict:
     """The shards' alignment tallies summed, their unaligned items in gold document order."""
-    blocks = [shard.result["layers"][layer]["alignment"] for shard in shards
-              if "alignment" in shard.result["layers"][layer]]
+    blocks = [
+        shard.result["layers"][layer]["alignment"] for shard in shards if "alignment" in shard.result["layers"][layer]
+    ]
     if not blocks:
         return {}
     merged = {tier: sum(block.get(tier, 0) for block in blocks) for tier in blocks[0] if tier != "unaligned_items"}
@@ -174,8 +187,9 @@ def _merged_outcomes(layer: str, shards: list[ShardResult], documents: list[str]
         for key in ("errors", "correct"):
             for record in block.get(key, []):
                 by_document.setdefault((key, record["document"]), []).append(record)
-    return outcome_blocks(layer, [r for key in ("errors", "correct") for doc_id in documents
-                                  for r in by_document.get((key, doc_id), [])])
+    return outcome_blocks(
+        layer, [r for key in ("errors", "correct") for doc_id in documents for r in by_document.get((key, doc_id), [])]
+    )
 
 
 def _other_key(key: str, values: list[Any]) -> Any:
@@ -205,8 +219,10 @@ def merge_results(shards: list[ShardResult]) -> dict:
     for layer, block in first.result["layers"].items():
         layers[layer] = _merge_layer(layer, shards, ordered, config) if block.get("status") == "scored" else block
     position = {doc_id: p for p, doc_id in reversed(list(enumerate(documents)))}
-    failures = sorted((f for s in sorted(shards, key=lambda s: s.shard.index) for f in s.result.get("failures", [])),
-                      key=lambda f: position.get(f.get("document"), len(documents)))
+    failures = sorted(
+        (f for s in sorted(shards, key=lambda s: s.shard.index) for f in s.result.get("failures", [])),
+        key=lambda f: position.get(f.get("document"), len(documents)),
+    )
     merged = {
         "signature": signature_without_shard(first.result["signature"]),
         "dataset": {**first.result["dataset"], "documents": documents},

@@ -27,9 +27,10 @@ run whose spans sit on token boundaries pays for one reading only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from .records import DocRecords, Offsets
 from .schema import LAYER_KEYS
@@ -95,30 +96,49 @@ def _mapped(mapping_of: Callable[[TextIndex], dict[int, int] | None]):
         if start in mapping and end in mapping:
             return mapping[start], mapping[end]
         return None
+
     return convert
 
 
 CODE_POINTS = Convention("code_points", "code point offsets", "", lambda index, s, e: (s, e))
 ALTERNATIVES = (
-    Convention("utf8", "UTF-8 byte offsets",
-               "offsets must count Unicode code points (as Python indexes a str), not bytes",
-               _mapped(lambda index: index.from_utf8)),
-    Convention("utf16", "UTF-16 code unit offsets",
-               "offsets must count Unicode code points (as Python indexes a str), not UTF-16 code units "
-               "(as JavaScript or Java index a string)",
-               _mapped(lambda index: index.from_utf16)),
-    Convention("end_inclusive", "inclusive ends (end on the last character)",
-               "spans are half-open [start, end): end is one past the last character",
-               lambda index, s, e: (s, e + 1)),
-    Convention("one_based", "1-based starts (start one past the first character)",
-               "offsets start at 0: the first character of the text is at offset 0",
-               lambda index, s, e: (s - 1, e)),
-    Convention("one_based_both", "1-based offsets (start and end both one too large)",
-               "offsets start at 0: the first character of the text is at offset 0",
-               lambda index, s, e: (s - 1, e - 1)),
-    Convention("start_early", "starts one character early (on the space before the span)",
-               "a span starts on its first character, not on the white space before it",
-               lambda index, s, e: (s + 1, e)),
+    Convention(
+        "utf8",
+        "UTF-8 byte offsets",
+        "offsets must count Unicode code points (as Python indexes a str), not bytes",
+        _mapped(lambda index: index.from_utf8),
+    ),
+    Convention(
+        "utf16",
+        "UTF-16 code unit offsets",
+        "offsets must count Unicode code points (as Python indexes a str), not UTF-16 code units "
+        "(as JavaScript or Java index a string)",
+        _mapped(lambda index: index.from_utf16),
+    ),
+    Convention(
+        "end_inclusive",
+        "inclusive ends (end on the last character)",
+        "spans are half-open [start, end): end is one past the last character",
+        lambda index, s, e: (s, e + 1),
+    ),
+    Convention(
+        "one_based",
+        "1-based starts (start one past the first character)",
+        "offsets start at 0: the first character of the text is at offset 0",
+        lambda index, s, e: (s - 1, e),
+    ),
+    Convention(
+        "one_based_both",
+        "1-based offsets (start and end both one too large)",
+        "offsets start at 0: the first character of the text is at offset 0",
+        lambda index, s, e: (s - 1, e - 1),
+    ),
+    Convention(
+        "start_early",
+        "starts one character early (on the space before the span)",
+        "a span starts on its first character, not on the white space before it",
+        lambda index, s, e: (s + 1, e),
+    ),
 )
 
 
@@ -152,10 +172,12 @@ class LayerFit:
         return best if clearly else None
 
     def message(self, convention: Convention) -> str:
-        return (f"{self.fit.get(convention.key, 0)} of the {self.spans} spans fit token boundaries as "
-                f"{convention.name}, only {self.fit.get(CODE_POINTS.key, 0)} as code point offsets: "
-                f"{convention.advice}. Convert the offsets, or give each span its \"text\" to have "
-                "every span checked.")
+        return (
+            f"{self.fit.get(convention.key, 0)} of the {self.spans} spans fit token boundaries as "
+            f"{convention.name}, only {self.fit.get(CODE_POINTS.key, 0)} as code point offsets: "
+            f'{convention.advice}. Convert the offsets, or give each span its "text" to have '
+            "every span checked."
+        )
 
 
 def raw_spans(items: Any) -> Iterator[tuple[int, int]]:
@@ -180,8 +202,13 @@ def new_fits() -> dict[str, LayerFit]:
     return {layer: LayerFit(layer) for layer in LAYER_KEYS}
 
 
-def add_fits(fits: dict[str, LayerFit], record: dict, index: TextIndex,
-             conventions: Sequence[Convention] = (CODE_POINTS,), layers: Iterable[str] = LAYER_KEYS) -> None:
+def add_fits(
+    fits: dict[str, LayerFit],
+    record: dict,
+    index: TextIndex,
+    conventions: Sequence[Convention] = (CODE_POINTS,),
+    layers: Iterable[str] = LAYER_KEYS,
+) -> None:
     """Count the spans of a raw prediction record, layer by layer, under ``conventions``."""
     for layer in layers:
         for start, end in raw_spans(record.get(LAYER_KEYS[layer])):
@@ -205,17 +232,21 @@ def refusals(fits: dict[str, LayerFit]) -> dict[str, str]:
 
 def record_spans(records: DocRecords) -> dict[str, list[Offsets]]:
     """Every predicted span of each layer of a parsed prediction."""
-    quotes = [span for q in records.quotes for span in (q.cue, *q.content, q.source, q.addressee)
-              if span is not None]
+    quotes = [span for q in records.quotes for span in (q.cue, *q.content, q.source, q.addressee) if span is not None]
     events = [span for e in records.events for span in (e.trigger, *(a.offsets for a in e.arguments))]
-    return {"entities": [(e.start, e.end) for e in records.entities],
-            "coref": [span for cluster in records.clusters for span in cluster],
-            "quotes": quotes, "events": events,
-            "timexes": [(t.start, t.end) for t in records.timexes]}
+    return {
+        "entities": [(e.start, e.end) for e in records.entities],
+        "coref": [span for cluster in records.clusters for span in cluster],
+        "quotes": quotes,
+        "events": events,
+        "timexes": [(t.start, t.end) for t in records.timexes],
+    }
 
 
 def off_token_counts(records: DocRecords, index: TextIndex) -> dict[str, int]:
     """How many spans of each layer do not sit on token boundaries."""
     # A span past the end of the text is a text-anchored one that aligned nowhere (benchmark.align).
-    return {layer: sum(not index.fits(span) for span in spans if span[0] <= index.length)
-            for layer, spans in record_spans(records).items()}
+    return {
+        layer: sum(not index.fits(span) for span in spans if span[0] <= index.length)
+        for layer, spans in record_spans(records).items()
+    }

@@ -12,9 +12,10 @@ problems of a record as a whole.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from . import inventory as inv
 from .align import LayerAlignment, align_record, has_text_anchored
@@ -24,7 +25,14 @@ from .gcpause import without_gc
 from .jsonl import has_tagged_sentences, layers_present, parse_prediction, read_jsonl
 from .model import LAYERS, Document
 from .offsets import (
-    ALTERNATIVES, TextIndex, add_fits, new_fits, off_token_counts, raw_spans, refusals, suspicious_layers,
+    ALTERNATIVES,
+    TextIndex,
+    add_fits,
+    new_fits,
+    off_token_counts,
+    raw_spans,
+    refusals,
+    suspicious_layers,
 )
 from .records import DocRecords
 from .schema import LAYER_KEYS
@@ -98,15 +106,22 @@ def _check_entry(entry: Entry, index: TextIndex, options: PredictionOptions) -> 
         record, tag_problems = entities_from_sentences(record, entry.document)
         found = [Problem(where, item, reason) for item, reason in tag_problems]
     aligned = align_record(record, entry.document.text, options.fuzzy) if has_text_anchored(record) else None
-    records, problems = parse_prediction(aligned.record if aligned else record, entry.document.text, entry.file,
-                                         entry.line, entity_types=options.entity_types,
-                                         unaligned=aligned.unaligned if aligned else None)
-    return Checked(entry, records, found + problems, off_token_counts(records, index),
-                   aligned.layers if aligned else {})
+    records, problems = parse_prediction(
+        aligned.record if aligned else record,
+        entry.document.text,
+        entry.file,
+        entry.line,
+        entity_types=options.entity_types,
+        unaligned=aligned.unaligned if aligned else None,
+    )
+    return Checked(
+        entry, records, found + problems, off_token_counts(records, index), aligned.layers if aligned else {}
+    )
 
 
-def check_entries(entries: list[Entry], options: PredictionOptions = PredictionOptions()
-                  ) -> tuple[list[Checked], dict[str, str]]:
+def check_entries(
+    entries: list[Entry], options: PredictionOptions = PredictionOptions()
+) -> tuple[list[Checked], dict[str, str]]:
     """Every entry parsed and checked, and a message for each layer refused for its offsets.
 
     The offset convention is judged per layer over all entries together (on the
@@ -128,10 +143,11 @@ def check_entries(entries: list[Entry], options: PredictionOptions = PredictionO
     refused = refusals(fits)
     for item in checked:
         record = item.entry.record
-        item.problems[:0] = [Problem(f"{item.entry.file}:{item.entry.line}", LAYER_KEYS[layer], message,
-                                     document_level=True)
-                             for layer, message in refused.items()
-                             if next(raw_spans(record.get(LAYER_KEYS[layer])), None) is not None]
+        item.problems[:0] = [
+            Problem(f"{item.entry.file}:{item.entry.line}", LAYER_KEYS[layer], message, document_level=True)
+            for layer, message in refused.items()
+            if next(raw_spans(record.get(LAYER_KEYS[layer])), None) is not None
+        ]
     return checked, refused
 
 
@@ -150,12 +166,23 @@ def _accept(result: Predictions, problems: list[Problem], checked: Checked, leni
         problems += checked.problems
 
 
-def _checked_file(source: Path, entries: list[Entry], problems: list[Problem], lenient: bool,
-                  result: Predictions, options: PredictionOptions) -> Predictions:
+def _checked_file(
+    source: Path,
+    entries: list[Entry],
+    problems: list[Problem],
+    lenient: bool,
+    result: Predictions,
+    options: PredictionOptions,
+) -> Predictions:
     checked, refused = check_entries(entries, options)
     if refused:
-        raise InvalidData(problems + [Problem(str(source), LAYER_KEYS[layer], message, document_level=True)
-                                      for layer, message in refused.items()])
+        raise InvalidData(
+            problems
+            + [
+                Problem(str(source), LAYER_KEYS[layer], message, document_level=True)
+                for layer, message in refused.items()
+            ]
+        )
     for item in checked:
         _accept(result, problems, item, lenient)
     if problems:
@@ -167,19 +194,25 @@ def _read_brat_folder(path: Path, gold: GoldCorpus, lenient: bool, options: Pred
     from .formats.brat import read_brat_predictions, unknown_documents
 
     by_id = {d.id: d for d in gold.documents}
-    problems = [Problem(str(path / name), "document", f"unknown document id; the gold has {', '.join(by_id)}")
-                for name in unknown_documents(path, set(by_id))]
-    entries = [Entry({**record, "id": doc_id}, by_id[doc_id], str(path / f"{doc_id}.ann"), 1)
-               for doc_id, record in read_brat_predictions(path, gold.system_inputs()).items()]
+    problems = [
+        Problem(str(path / name), "document", f"unknown document id; the gold has {', '.join(by_id)}")
+        for name in unknown_documents(path, set(by_id))
+    ]
+    entries = [
+        Entry({**record, "id": doc_id}, by_id[doc_id], str(path / f"{doc_id}.ann"), 1)
+        for doc_id, record in read_brat_predictions(path, gold.system_inputs()).items()
+    ]
     if not entries and not problems:
-        raise InputError(f"{path}: holds no .ann file of a gold document; a BRAT folder holds "
-                         "<document id>.ann for each document")
+        raise InputError(
+            f"{path}: holds no .ann file of a gold document; a BRAT folder holds <document id>.ann for each document"
+        )
     return _checked_file(path, entries, problems, lenient, Predictions(), options)
 
 
 @without_gc
-def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool,
-                          options: PredictionOptions = PredictionOptions()) -> Predictions:
+def read_predictions_file(
+    path: Path, gold: GoldCorpus, lenient: bool, options: PredictionOptions = PredictionOptions()
+) -> Predictions:
     """Parse a predictions file (or BRAT folder); a bad item is an input error unless ``lenient``.
 
     A file of rows shaped like the ``ner`` config (token tags) is read as one
@@ -199,8 +232,9 @@ def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool,
     if lines and all(is_tag_row(record) for _, record in lines):
         lines = group_tag_rows(lines)
     if not lines:
-        raise InputError(f"{path}: holds no documents; a predictions file has one JSON object per line, "
-                         "one line per document")
+        raise InputError(
+            f"{path}: holds no documents; a predictions file has one JSON object per line, one line per document"
+        )
     for line, record in lines:
         where = f"{path}:{line}"
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
@@ -216,16 +250,22 @@ def read_predictions_file(path: Path, gold: GoldCorpus, lenient: bool,
             entries.append(Entry(record, by_id[doc_id], str(path), line))
     layers = layers_present(e.record for e in entries)
     if entries and not layers:
-        problems.append(Problem(str(path), "layers", "no line has a key of any layer ("
-                                + ", ".join(LAYER_KEYS.values()) + "); give each layer the system "
-                                "attempted, as an empty list [] where it found nothing", document_level=True))
+        problems.append(
+            Problem(
+                str(path),
+                "layers",
+                "no line has a key of any layer (" + ", ".join(LAYER_KEYS.values()) + "); give each layer the system "
+                "attempted, as an empty list [] where it found nothing",
+                document_level=True,
+            )
+        )
     return _checked_file(Path(path), entries, problems, lenient, Predictions(layers=layers or LAYERS), options)
 
 
-def check_system_outputs(outputs: dict[str, dict], gold: GoldCorpus, system_name: str,
-                         options: PredictionOptions = PredictionOptions()) -> list[Checked]:
+def check_system_outputs(
+    outputs: dict[str, dict], gold: GoldCorpus, system_name: str, options: PredictionOptions = PredictionOptions()
+) -> list[Checked]:
     """The outputs of a system run by the harness, by document id, checked like a file's lines."""
     by_id = {d.id: d for d in gold.documents}
-    entries = [Entry({**output, "id": doc_id}, by_id[doc_id], system_name, 1)
-               for doc_id, output in outputs.items()]
+    entries = [Entry({**output, "id": doc_id}, by_id[doc_id], system_name, 1) for doc_id, output in outputs.items()]
     return check_entries(entries, options)[0]

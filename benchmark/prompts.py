@@ -26,7 +26,7 @@ import hashlib
 import re
 import sys
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -48,8 +48,12 @@ class PromptTemplate:
 
     def render(self, document: dict, layers: tuple[str, ...]) -> list[dict]:
         """Chat messages for one document, asking for `layers`."""
-        values = {"text": document["text"], "date": document.get("date") or "unknown",
-                  "id": document["id"], "layers": ", ".join(PREDICTION_KEYS[layer] for layer in layers)}
+        values = {
+            "text": document["text"],
+            "date": document.get("date") or "unknown",
+            "id": document["id"],
+            "layers": ", ".join(PREDICTION_KEYS[layer] for layer in layers),
+        }
         if "cameo_codes" in Template(f"{self.system}\n{self.user}").get_identifiers():
             values["cameo_codes"] = cameo_code_list()
         messages = [{"role": "system", "content": Template(self.system).substitute(values)}] if self.system else []
@@ -61,14 +65,14 @@ def template_path(layer: str) -> str:
     return f"benchmark/data/prompts/{layer}.txt"
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_text(layer: str) -> str:
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
     return resources.files("benchmark").joinpath("data", "prompts", f"{layer}.txt").read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def builtin_template(layer: str) -> PromptTemplate:
     version, system, user = parse_template(builtin_text(layer), template_path(layer))
     if version is None or not re.fullmatch(rf"{layer}-v\d+", version):
@@ -110,18 +114,21 @@ def parse_template(text: str, where: str) -> tuple[str | None, str, str]:
 
 def _sections(lines: list[str], first: int, where: str) -> dict[str, tuple[int, str]]:
     """{"system" | "user": (line number of its first line, its text)}."""
-    markers = [(number, SECTION_LINES[line.strip()]) for number, line in enumerate(lines) if number >= first
-               and line.strip() in SECTION_LINES]
+    markers = [
+        (number, SECTION_LINES[line.strip()])
+        for number, line in enumerate(lines)
+        if number >= first and line.strip() in SECTION_LINES
+    ]
     if not markers:
         return {"user": (first + 1, "\n".join(lines[first:]))}
-    if any(line.strip() for line in lines[first:markers[0][0]]):
+    if any(line.strip() for line in lines[first : markers[0][0]]):
         raise InputError(f"{where}:{first + 1}: text before the first [system] or [user] line.")
     sections: dict[str, tuple[int, str]] = {}
     for index, (number, name) in enumerate(markers):
         if name in sections:
             raise InputError(f"{where}:{number + 1}: a second [{name}] line.")
         end = markers[index + 1][0] if index + 1 < len(markers) else len(lines)
-        sections[name] = (number + 2, "\n".join(lines[number + 1:end]))
+        sections[name] = (number + 2, "\n".join(lines[number + 1 : end]))
     return sections
 
 
@@ -130,11 +137,14 @@ def _check_placeholders(body: str, first_line: int, where: str) -> None:
         for match in Template.pattern.finditer(line):
             name = match.group("named") or match.group("braced")
             if match.group("invalid") is not None:
-                raise InputError(f"{where}:{first_line + offset}: a '$' that starts no placeholder; "
-                                 f"write $$ for a dollar sign (placeholders: {_listed()}).")
+                raise InputError(
+                    f"{where}:{first_line + offset}: a '$' that starts no placeholder; "
+                    f"write $$ for a dollar sign (placeholders: {_listed()})."
+                )
             if name is not None and name not in PLACEHOLDERS:
-                raise InputError(f"{where}:{first_line + offset}: unknown placeholder ${name}; "
-                                 f"the placeholders are {_listed()}.")
+                raise InputError(
+                    f"{where}:{first_line + offset}: unknown placeholder ${name}; the placeholders are {_listed()}."
+                )
 
 
 def _listed() -> str:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import InputError
 
@@ -94,15 +95,19 @@ def read_raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 return
             total += len(raw)
             if len(raw) > MAX_LINE_BYTES:
-                raise InputError(f"{path}:{number}: the line is longer than {MAX_LINE_BYTES // 2**20} MiB, "
-                                 "the most this harness reads as one record")
+                raise InputError(
+                    f"{path}:{number}: the line is longer than {MAX_LINE_BYTES // 2**20} MiB, "
+                    "the most this harness reads as one record"
+                )
             if total > MAX_FILE_BYTES:
-                raise InputError(f"{path}: is larger than {MAX_FILE_BYTES // 2**20} MiB, "
-                                 "the most this harness reads from one file")
+                raise InputError(
+                    f"{path}: is larger than {MAX_FILE_BYTES // 2**20} MiB, the most this harness reads from one file"
+                )
             yield number, raw
 
 
 # ---------------------------------------------------------------- JSON
+
 
 class _Refused(ValueError):
     pass
@@ -133,9 +138,12 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
         depth += 1
         if depth > limit:
             return True
-        level = [child for item in level
-                 for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
-                 if isinstance(child, (dict, list))]
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())
+            if isinstance(child, (dict, list))
+        ]
     return False
 
 
@@ -156,6 +164,7 @@ def parse_json(text: str, where: str) -> Any:
 
 # ---------------------------------------------------------------- YAML
 
+
 @lru_cache(maxsize=2)
 def _strict_loader(fast: bool = False):
     """A safe loader without aliases (no expansion bombs) and without duplicate keys.
@@ -168,12 +177,12 @@ def _strict_loader(fast: bool = False):
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader) if fast else yaml.SafeLoader
 
     class StrictLoader(base):  # type: ignore[valid-type,misc]
-
         def compose_node(self, parent, index):
             if self.check_event(yaml.AliasEvent):
                 event = self.peek_event()
                 raise yaml.composer.ComposerError(
-                    None, None, f"aliases (*{event.anchor}) are not accepted", event.start_mark)
+                    None, None, f"aliases (*{event.anchor}) are not accepted", event.start_mark
+                )
             return super().compose_node(parent, index)
 
         def construct_mapping(self, node, deep=False):
@@ -182,14 +191,16 @@ def _strict_loader(fast: bool = False):
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark)
+                        None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark
+                    )
                 seen.add(key)
             return super().construct_mapping(node, deep)
 
     def integer(loader, node):
         if len(node.value.replace("_", "").lstrip("+-")) > MAX_INT_DIGITS:
             raise yaml.constructor.ConstructorError(
-                None, None, f"an integer of more than {MAX_INT_DIGITS} digits", node.start_mark)
+                None, None, f"an integer of more than {MAX_INT_DIGITS} digits", node.start_mark
+            )
         return yaml.SafeLoader.construct_yaml_int(loader, node)
 
     StrictLoader.add_constructor("tag:yaml.org,2002:int", integer)

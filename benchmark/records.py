@@ -178,8 +178,7 @@ def records_from_document(doc: Document) -> DocRecords:
             trigger=_offsets(e.trigger),
             code=e.code,
             arguments=tuple(
-                ArgumentRecord(a.role, *_offsets(spans[a.ref]), cluster=cluster_of(a.ref))
-                for a in e.arguments
+                ArgumentRecord(a.role, *_offsets(spans[a.ref]), cluster=cluster_of(a.ref)) for a in e.arguments
             ),
             realis=e.realis,
             polarity=e.polarity,

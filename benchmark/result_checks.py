@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import InputError
 from .metrics import ZERO_DIVISION
@@ -143,16 +144,22 @@ def check_same_gold(results: Sequence[ResultFile]) -> None:
         pair = f"{first.path} and {other.path}"
         other_sha = other.data["dataset"]["sha256"]
         if other_sha != sha:
-            raise InputError(f"{pair} were scored on different gold (dataset sha256 {sha[:8]} vs {other_sha[:8]}); "
-                             "systems can be compared only on the same gold: score them again on one")
+            raise InputError(
+                f"{pair} were scored on different gold (dataset sha256 {sha[:8]} vs {other_sha[:8]}); "
+                "systems can be compared only on the same gold: score them again on one"
+            )
         if other.data["dataset"]["documents"] != documents:
-            raise InputError(f"{pair} were scored on different document sets "
-                             f"({_difference(documents, other.data['dataset']['documents'])}); "
-                             "systems can be compared only on the same documents (same --limit and --shard, "
-                             "or `benchmark merge` the shards first)")
+            raise InputError(
+                f"{pair} were scored on different document sets "
+                f"({_difference(documents, other.data['dataset']['documents'])}); "
+                "systems can be compared only on the same documents (same --limit and --shard, "
+                "or `benchmark merge` the shards first)"
+            )
         if other.data["config"].get("label_map") != label_map:
-            raise InputError(f"{pair} were scored under different label maps ({_shown(label_map)} vs "
-                             f"{_shown(other.data['config'].get('label_map'))}); score them with the same --label-map")
+            raise InputError(
+                f"{pair} were scored under different label maps ({_shown(label_map)} vs "
+                f"{_shown(other.data['config'].get('label_map'))}); score them with the same --label-map"
+            )
         check_same_zero_division(first.data, other.data, pair)
 
 
@@ -166,9 +173,11 @@ def zero_division_of(result: dict) -> Any:
 def check_same_zero_division(first: dict, other: dict, pair: str) -> None:
     """Refuse two results that report undefined ratios differently: their figures do not compare."""
     if zero_division_of(first) != zero_division_of(other):
-        raise InputError(f"{pair} report a precision, recall or F1 with a zero denominator differently "
-                         f"(config.zero_division {_shown(zero_division_of(first))} vs "
-                         f"{_shown(zero_division_of(other))}); score them with the same harness")
+        raise InputError(
+            f"{pair} report a precision, recall or F1 with a zero denominator differently "
+            f"(config.zero_division {_shown(zero_division_of(first))} vs "
+            f"{_shown(zero_division_of(other))}); score them with the same harness"
+        )
 
 
 def check_same_bootstrap(results: Sequence[ResultFile]) -> None:
@@ -176,10 +185,14 @@ def check_same_bootstrap(results: Sequence[ResultFile]) -> None:
     first = results[0]
     for result in results:
         if result.samples == 0:
-            raise InputError(f"{result.path} was scored with --bootstrap 0, so it has no confidence intervals "
-                             "and no paired test can be run on it; score it again with --bootstrap N")
+            raise InputError(
+                f"{result.path} was scored with --bootstrap 0, so it has no confidence intervals "
+                "and no paired test can be run on it; score it again with --bootstrap N"
+            )
         if (result.samples, result.seed) != (first.samples, first.seed):
-            raise InputError(f"{first.path} and {result.path} were scored with different bootstrap settings "
-                             f"(--bootstrap {first.samples} --seed {first.seed} vs --bootstrap {result.samples} "
-                             f"--seed {result.seed}); score them with the same ones so the intervals and the "
-                             "paired tests agree")
+            raise InputError(
+                f"{first.path} and {result.path} were scored with different bootstrap settings "
+                f"(--bootstrap {first.samples} --seed {first.seed} vs --bootstrap {result.samples} "
+                f"--seed {result.seed}); score them with the same ones so the intervals and the "
+                "paired tests agree"
+            )

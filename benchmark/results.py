@@ -6,9 +6,10 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import __version__
 from .errors import InputError
@@ -32,9 +33,11 @@ class Signature:
 
     def __str__(self) -> str:
         options = "".join(f"|{name}:{value}" for name, value in self.options)
-        return (f"diplomacy-ie:{self.dataset_version}|sha:{self.dataset_sha256[:8]}"
-                f"|layers:{','.join(self.layers)}|boot:{self.bootstrap}|seed:{self.seed}{options}"
-                f"|harness:{self.harness}")
+        return (
+            f"diplomacy-ie:{self.dataset_version}|sha:{self.dataset_sha256[:8]}"
+            f"|layers:{','.join(self.layers)}|boot:{self.bootstrap}|seed:{self.seed}{options}"
+            f"|harness:{self.harness}"
+        )
 
 
 class OutputFile:
@@ -58,7 +61,7 @@ class OutputFile:
         self.target = Path(os.path.realpath(self.path))
         self._temporary: Path | None = None
 
-    def __enter__(self) -> "OutputFile":
+    def __enter__(self) -> OutputFile:
         self.prepare()
         return self
 
@@ -86,10 +89,14 @@ class OutputFile:
                 raise self._refuse(f"it is also an input of this run ({source}); choose another name")
         folder = self.target.parent
         if not folder.is_dir():
-            raise self._refuse(f"{folder} is not an existing folder" if not folder.exists()
-                               else f"{folder} is {_kind_of(folder)}, not a folder")
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{self.target.name[:200]}.", suffix=".tmp",
-                                             delete=False)
+            raise self._refuse(
+                f"{folder} is not an existing folder"
+                if not folder.exists()
+                else f"{folder} is {_kind_of(folder)}, not a folder"
+            )
+        handle = tempfile.NamedTemporaryFile(
+            dir=folder, prefix=f".{self.target.name[:200]}.", suffix=".tmp", delete=False
+        )
         handle.close()
         self._temporary = Path(handle.name)
         os.chmod(self._temporary, _mode_for(self.target))
@@ -118,8 +125,13 @@ class OutputFile:
 
 def _kind_of(path: Path) -> str:
     mode = os.stat(path).st_mode
-    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a device"),
-                       (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket")):
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -171,13 +183,22 @@ def _rows(result: dict) -> list[list[str]]:
         for name, values in block["metrics"].items():
             is_headline = name == headline["metric"]
             ci = headline.get("ci95") if is_headline else None
-            rows.append([layer, name + (" *" if is_headline else ""), _fmt(values.get("precision")),
-                         _fmt(values.get("recall")), _fmt(values.get("f1")), "",
-                         f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else ""])
+            rows.append(
+                [
+                    layer,
+                    name + (" *" if is_headline else ""),
+                    _fmt(values.get("precision")),
+                    _fmt(values.get("recall")),
+                    _fmt(values.get("f1")),
+                    "",
+                    f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "",
+                ]
+            )
         for mode, scores in block.get("extra", {}).get("iob2", {}).items():
             micro = scores["micro"]
-            rows.append([layer, f"iob2 {mode}", _fmt(micro["precision"]), _fmt(micro["recall"]),
-                         _fmt(micro["f1"]), "", ""])
+            rows.append(
+                [layer, f"iob2 {mode}", _fmt(micro["precision"]), _fmt(micro["recall"]), _fmt(micro["f1"]), "", ""]
+            )
         for name, value in block.get("accuracies", {}).items():
             rows.append([layer, f"{name} acc.", "", "", _fmt(value), "", ""])
     return rows
@@ -191,17 +212,41 @@ def format_table(result: dict) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join([f"system: {result['system']['name']}", *lines, "* headline metric",
-                      *_cache_lines(result), *_alignment_lines(result), *_warning_lines(result), *_dropped_lines(result),
-                      *_failure_lines(result), result["signature"]]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"system: {result['system']['name']}",
+                *lines,
+                "* headline metric",
+                *_cache_lines(result),
+                *_alignment_lines(result),
+                *_warning_lines(result),
+                *_dropped_lines(result),
+                *_failure_lines(result),
+                result["signature"],
+            ]
+        )
+        + "\n"
+    )
 
 
 def format_markdown(result: dict) -> str:
-    lines = [f"**system:** `{result['system']['name']}`", "",
-             "| " + " | ".join(_HEADER) + " |", "|" + "---|" * len(_HEADER)]
+    lines = [
+        f"**system:** `{result['system']['name']}`",
+        "",
+        "| " + " | ".join(_HEADER) + " |",
+        "|" + "---|" * len(_HEADER),
+    ]
     lines += ["| " + " | ".join(row) + " |" for row in _rows(result)]
-    lines += ["", *_cache_lines(result), *_alignment_lines(result), *_warning_lines(result), *_dropped_lines(result),
-              *_failure_lines(result), f"`{result['signature']}`"]
+    lines += [
+        "",
+        *_cache_lines(result),
+        *_alignment_lines(result),
+        *_warning_lines(result),
+        *_dropped_lines(result),
+        *_failure_lines(result),
+        f"`{result['signature']}`",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -218,8 +263,9 @@ def _alignment_lines(result: dict) -> list[str]:
     for layer in LAYERS:
         block = (result["layers"].get(layer) or {}).get("alignment")
         if block:
-            tiers = ", ".join(f"{tier} {block[tier]}" for tier in ("exact", "normalized", "casefold", "fuzzy",
-                                                                      "unaligned"))
+            tiers = ", ".join(
+                f"{tier} {block[tier]}" for tier in ("exact", "normalized", "casefold", "fuzzy", "unaligned")
+            )
             listed = f" (listed in layers.{layer}.alignment.unaligned_items)" if block["unaligned"] else ""
             lines.append(f"aligned by text: {layer}: {tiers}{listed}")
     return lines

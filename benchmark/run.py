@@ -13,7 +13,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal
 
 from .cache import Check, PredictionCache
 from .systems.base import System, SystemFailure, as_prediction, one_line
@@ -44,12 +44,21 @@ class Cached:
     prediction: dict
 
 
-Outcome = Union[dict, Cached, Failure]
+Outcome = dict | Cached | Failure
 
 
-def run_system(system: System, documents: list[dict], *, jobs: int = 1, cache_dir: Path | None,
-               spec_key: str, fail_fast: bool = False, progress: bool | Literal["always"] = True,
-               limit: int | None = None, check: Check | None = None) -> RunResult:
+def run_system(
+    system: System,
+    documents: list[dict],
+    *,
+    jobs: int = 1,
+    cache_dir: Path | None,
+    spec_key: str,
+    fail_fast: bool = False,
+    progress: bool | Literal["always"] = True,
+    limit: int | None = None,
+    check: Check | None = None,
+) -> RunResult:
     """Predict every document. `progress`: True draws a bar when stderr is a terminal,
     "always" draws it anyway, False never; either way only for more than one document.
     `cache_dir=None` disables the cache; `spec_key` names the system in it
@@ -80,14 +89,17 @@ def _show_progress(progress: bool | str, total: int) -> bool:
 def _workers(system: System, jobs: int, total: int, bar: ProgressBar) -> int:
     workers = max(1, min(jobs, total))
     if workers > 1 and not getattr(system, "thread_safe", True):
-        bar.message(f"note: system {system.name!r} is not declared thread-safe "
-                    "(thread_safe = True); running one document at a time")
+        bar.message(
+            f"note: system {system.name!r} is not declared thread-safe "
+            "(thread_safe = True); running one document at a time"
+        )
         return 1
     return workers
 
 
-def _run_in_order(system: System, documents: list[dict], cache: PredictionCache | None,
-                  bar: ProgressBar, fail_fast: bool) -> dict[str, Outcome]:
+def _run_in_order(
+    system: System, documents: list[dict], cache: PredictionCache | None, bar: ProgressBar, fail_fast: bool
+) -> dict[str, Outcome]:
     outcomes: dict[str, Outcome] = {}
     for document in documents:
         outcome = _record(outcomes, document, run_one(system, document, cache), system, bar)
@@ -96,8 +108,14 @@ def _run_in_order(system: System, documents: list[dict], cache: PredictionCache 
     return outcomes
 
 
-def _run_concurrently(system: System, documents: list[dict], cache: PredictionCache | None,
-                      bar: ProgressBar, workers: int, fail_fast: bool) -> dict[str, Outcome]:
+def _run_concurrently(
+    system: System,
+    documents: list[dict],
+    cache: PredictionCache | None,
+    bar: ProgressBar,
+    workers: int,
+    fail_fast: bool,
+) -> dict[str, Outcome]:
     outcomes: dict[str, Outcome] = {}
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="benchmark-run")
     try:
@@ -121,8 +139,9 @@ def _run_concurrently(system: System, documents: list[dict], cache: PredictionCa
     return outcomes
 
 
-def _record(outcomes: dict[str, Outcome], document: dict, outcome: Outcome,
-            system: System, bar: ProgressBar) -> Outcome:
+def _record(
+    outcomes: dict[str, Outcome], document: dict, outcome: Outcome, system: System, bar: ProgressBar
+) -> Outcome:
     outcomes[document["id"]] = outcome
     if isinstance(outcome, Failure):
         bar.message(f"system {system.name!r} failed on document {outcome.document!r}: {outcome.error}")
@@ -142,8 +161,7 @@ def run_one(system: System, document: dict, cache: PredictionCache | None) -> Ou
         return Failure(document["id"], failure.message, failure.stderr)
     except Exception as error:  # a system not wrapped by an adapter: still only this document fails
         lines = traceback.format_exc().rstrip("\n").splitlines()[-20:]
-        return Failure(document["id"], one_line(f"raised {type(error).__name__}: {error}"),
-                       "\n".join(lines))
+        return Failure(document["id"], one_line(f"raised {type(error).__name__}: {error}"), "\n".join(lines))
     if cache is not None:
         cache.put(document, prediction)
     return prediction

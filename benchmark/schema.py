@@ -14,23 +14,40 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 # The keys of a span. A text-anchored span (text without start/end) may name the
 # n-th occurrence of its text (benchmark.align).
 SPAN_KEYS: dict[str, str] = {"start": "int", "end": "int", "text": "str", "occurrence": "int"}
 
 # The key of each scored layer in a record, in LAYERS order.
-LAYER_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes",
-              "events": "events", "timexes": "timexes"}
+LAYER_KEYS = {"entities": "entities", "coref": "clusters", "quotes": "quotes", "events": "events", "timexes": "timexes"}
 
 # Names other tools use for our keys (spaCy's ents, BRAT's label ...), suggested before difflib's guess.
-SYNONYMS = {"label": "type", "tag": "type", "category": "type", "entity_type": "type",
-            "begin": "start", "start_char": "start", "start_offset": "start", "offset": "start",
-            "end_char": "end", "end_offset": "end", "stop": "end", "span": "text",
-            "members": "mentions", "speaker": "source", "predicate": "trigger", "args": "arguments",
-            "ents": "entities", "timex": "timexes", "coref": "clusters", "doc_id": "id"}
+SYNONYMS = {
+    "label": "type",
+    "tag": "type",
+    "category": "type",
+    "entity_type": "type",
+    "begin": "start",
+    "start_char": "start",
+    "start_offset": "start",
+    "offset": "start",
+    "end_char": "end",
+    "end_offset": "end",
+    "stop": "end",
+    "span": "text",
+    "members": "mentions",
+    "speaker": "source",
+    "predicate": "trigger",
+    "args": "arguments",
+    "ents": "entities",
+    "timex": "timexes",
+    "coref": "clusters",
+    "doc_id": "id",
+}
 
 
 @dataclass(frozen=True)
@@ -50,31 +67,66 @@ def _spanned(name: str, **keys: str) -> Shape:
     return Shape(name, {"id": "str", **SPAN_KEYS, **keys})
 
 
-SHAPES: dict[str, Shape] = {shape.name: shape for shape in (
-    Shape("span", dict(SPAN_KEYS)),
-    _spanned("section", type="str"),
-    # A tagger's sentence (formats/tags.py) carries its tags instead of offsets.
-    _spanned("sentence", ner_tags="list", tokens="list"),
-    _spanned("entity", type="str"),
-    _spanned("mention", kind="str"),
-    Shape("cluster", {"id": "str", "name": "str", "type": "str", "mentions": "list:span"}),
-    Shape("quote", {"id": "str", "kind": "str", "cue": "shape:span", "content": "list:span",
-                    "source": "shape:span", "source_name": "str", "addressee": "shape:span"}),
-    Shape("event", {"id": "str", "trigger": "shape:span", "code": "str", "arguments": "list:argument",
-                    "realis": "str", "polarity": "str"}),
-    Shape("argument", {"role": "str", **SPAN_KEYS}),
-    _spanned("timex", type="str", value="str", mod="str"),
-    Shape("document", {"id": "str", "text": "str", "date": "str", "language": "str",
-                       "sections": "list:section", "sentences": "list:sentence", "entities": "list:entity",
-                       "mentions": "list:mention", "clusters": "list:cluster", "quotes": "list:quote",
-                       "events": "list:event", "timexes": "list:timex"}),
-)}
+SHAPES: dict[str, Shape] = {
+    shape.name: shape
+    for shape in (
+        Shape("span", dict(SPAN_KEYS)),
+        _spanned("section", type="str"),
+        # A tagger's sentence (formats/tags.py) carries its tags instead of offsets.
+        _spanned("sentence", ner_tags="list", tokens="list"),
+        _spanned("entity", type="str"),
+        _spanned("mention", kind="str"),
+        Shape("cluster", {"id": "str", "name": "str", "type": "str", "mentions": "list:span"}),
+        Shape(
+            "quote",
+            {
+                "id": "str",
+                "kind": "str",
+                "cue": "shape:span",
+                "content": "list:span",
+                "source": "shape:span",
+                "source_name": "str",
+                "addressee": "shape:span",
+            },
+        ),
+        Shape(
+            "event",
+            {
+                "id": "str",
+                "trigger": "shape:span",
+                "code": "str",
+                "arguments": "list:argument",
+                "realis": "str",
+                "polarity": "str",
+            },
+        ),
+        Shape("argument", {"role": "str", **SPAN_KEYS}),
+        _spanned("timex", type="str", value="str", mod="str"),
+        Shape(
+            "document",
+            {
+                "id": "str",
+                "text": "str",
+                "date": "str",
+                "language": "str",
+                "sections": "list:section",
+                "sentences": "list:sentence",
+                "entities": "list:entity",
+                "mentions": "list:mention",
+                "clusters": "list:cluster",
+                "quotes": "list:quote",
+                "events": "list:event",
+                "timexes": "list:timex",
+            },
+        ),
+    )
+}
 
 _ARTICLES = {"entity": "an entity", "argument": "an argument", "event": "an event"}
 
 
 def did_you_mean(key: str, known: list[str]) -> str:
-    """"; did you mean 'x'?" when ``key`` is another tool's name for a known key, or close to one."""
+    """ "; did you mean 'x'?" when ``key`` is another tool's name for a known key, or close to one."""
     guess = SYNONYMS.get(key.lower())
     if guess not in known:
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -101,8 +153,9 @@ def _brief(value: Any) -> str:
         return f"a list of {len(value)} item(s)" if value else "[]"
     if isinstance(value, int) and value.bit_length() > 128:
         return f"an integer of {value.bit_length()} bits"
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (str, int, float, bool, type(None))) \
-        else repr(value)
+    text = (
+        json.dumps(value, ensure_ascii=False) if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+    )
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -11,8 +11,9 @@ Light on imports: the CLI parses ``--shard`` with :meth:`Shard.parse` at start-u
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 SIGNATURE_KEY = "shard"
 
@@ -25,7 +26,7 @@ class Shard:
     count: int
 
     @classmethod
-    def parse(cls, text: str) -> "Shard":
+    def parse(cls, text: str) -> Shard:
         """``"I/N"`` with 1 <= I <= N; ValueError says what is wrong."""
         index, slash, count = text.strip().partition("/")
         if not slash or not index.strip().isdigit() or not count.strip().isdigit():
@@ -40,7 +41,7 @@ class Shard:
 
     def select(self, documents: Sequence[T]) -> list[T]:
         """This shard's documents, in gold order."""
-        return list(documents[self.index - 1::self.count])
+        return list(documents[self.index - 1 :: self.count])
 
     def positions(self, total: int) -> range:
         """The gold positions (from 0) of this shard's documents in a corpus of ``total``."""

@@ -14,8 +14,14 @@ def label_counts(documents: list[Document]) -> dict[str, Counter]:
     """Items per label of every layer, over all documents."""
     counts: dict[str, Counter] = {
         "documents": Counter({"documents": len(documents)}),
-        "sentences": Counter(), "entities": Counter(), "mentions": Counter(), "clusters": Counter(),
-        "quotes": Counter(), "events": Counter(), "event arguments": Counter(), "timexes": Counter(),
+        "sentences": Counter(),
+        "entities": Counter(),
+        "mentions": Counter(),
+        "clusters": Counter(),
+        "quotes": Counter(),
+        "events": Counter(),
+        "event arguments": Counter(),
+        "timexes": Counter(),
     }
     for doc in documents:
         counts["sentences"]["sentences"] += len(doc.sentences)

@@ -12,7 +12,7 @@ word's own tokens (``TokenEdges._word_split``): the answers of TokenEdges.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .tokenize import TokenEdges
 from .tokenize import _surely_split as surely_split
@@ -28,13 +28,15 @@ class LaidOut:
         import numpy as np
 
         self.np, self.texts = np, texts
-        self.bases = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)[:-1])) if len(lengths) else \
-            np.zeros(0, dtype=np.int64)
+        self.bases = (
+            np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)[:-1]))
+            if len(lengths)
+            else np.zeros(0, dtype=np.int64)
+        )
         self.text_length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         laid = "".join(t + "\0" * (n - len(t)) for t, n in zip(texts, lengths))
         self.chars = np.frombuffer(laid.encode("utf-32-le"), dtype=np.uint32)
-        self.space = np.fromiter((chr(c).isspace() for c in range(SPACE_BELOW + 1)), dtype=bool,
-                                 count=SPACE_BELOW + 1)
+        self.space = np.fromiter((chr(c).isspace() for c in range(SPACE_BELOW + 1)), dtype=bool, count=SPACE_BELOW + 1)
         self.edges: dict[int, TokenEdges] = {}
 
     def _space(self, positions):
@@ -49,8 +51,10 @@ class LaidOut:
         last, after = self._space(end - 1), self._space(end)
         at_start, at_end = start == base, end == base + length
         starts_ok, ends_ok = ~first & (at_start | before), ~last & (at_end | after)
-        for ok, asked, offsets in ((starts_ok, ~first & ~at_start & ~before, start),
-                                   (ends_ok, ~last & ~at_end & ~after, end)):
+        for ok, asked, offsets in (
+            (starts_ok, ~first & ~at_start & ~before, start),
+            (ends_ok, ~last & ~at_end & ~after, end),
+        ):
             asked = np.flatnonzero(asked)  # between two characters of one word
             at = offsets[asked]
             sure = self._surely_split(at, at + 1 < (base + length)[asked])
@@ -72,6 +76,8 @@ class LaidOut:
         after = np.where(has_next, chars[np.minimum(at + 1, len(chars) - 1)], _NONE)
         keys = (chars[at - 1].astype(np.int64) << 42) | (chars[at].astype(np.int64) << 21) | after
         windows, inverse = np.unique(keys, return_inverse=True)
-        answers = [surely_split(chr(k >> 42) + chr((k >> 21) & _NONE) + (chr(k & _NONE) if k & _NONE != _NONE else ""))
-                   for k in windows.tolist()]
+        answers = [
+            surely_split(chr(k >> 42) + chr((k >> 21) & _NONE) + (chr(k & _NONE) if k & _NONE != _NONE else ""))
+            for k in windows.tolist()
+        ]
         return np.array(answers, dtype=bool)[inverse]

@@ -39,7 +39,7 @@ _ABBREVIATIONS = frozenset(
     "jun jul aug sep sept oct nov dec".split()
 )
 _CLOSERS = "\"'\u201d\u2019)]"
-_OPENERS = "\"\u201c\u2018(["
+_OPENERS = '"\u201c\u2018(['
 
 
 @dataclass(frozen=True)
@@ -169,12 +169,12 @@ class TokenEdges:
 
     def _inside_word_split(self, offset: int) -> bool:
         """Is ``offset``, between two characters of one word, a token edge?"""
-        return _surely_split(self.text[offset - 1:offset + 2]) or self._word_split(offset)
+        return _surely_split(self.text[offset - 1 : offset + 2]) or self._word_split(offset)
 
     def _word_split(self, offset: int) -> bool:
         """The same, asked of the tokens of the word."""
         start = self._word_start(offset)
-        return offset - start in _word_splits(self.text[start:self._word_end(offset)])
+        return offset - start in _word_splits(self.text[start : self._word_end(offset)])
 
 
 def _joins(char: str) -> bool:
@@ -230,8 +230,12 @@ def _ends_sentence(tokens: list[Token], i: int) -> bool:
     token = tokens[i]
     if token.text not in ".?!":
         return False
-    if token.text == "." and i > 0 and tokens[i - 1].text.lower() in _ABBREVIATIONS \
-            and tokens[i - 1].end == token.start:
+    if (
+        token.text == "."
+        and i > 0
+        and tokens[i - 1].text.lower() in _ABBREVIATIONS
+        and tokens[i - 1].end == token.start
+    ):
         return False
     return True
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from operator import lt
 from pathlib import Path
-from typing import Iterator
 
 from . import inventory as inv
 from .errors import Problem
@@ -37,10 +37,11 @@ class SpanChecker:
 
     def problems(self, span: Span) -> Iterator[str]:
         if not 0 <= span.start < span.end <= len(self.text):
-            yield (f"offsets [{span.start}, {span.end}) are not a non-empty range "
-                   f"inside the text (0..{len(self.text)})")
+            yield (
+                f"offsets [{span.start}, {span.end}) are not a non-empty range inside the text (0..{len(self.text)})"
+            )
             return
-        actual = self.text[span.start:span.end]
+        actual = self.text[span.start : span.end]
         if span.text is not None and span.text != actual:
             yield f"text {span.text!r} does not equal the document slice [{span.start}, {span.end}) {actual!r}"
         if not self.on_tokens:
@@ -103,8 +104,16 @@ def _labels(doc: Document) -> Iterator[tuple[str, str]]:
 
 
 def _all_ids(doc: Document) -> list[str]:
-    layers = (doc.sections, doc.sentences, doc.entities, doc.mentions, doc.clusters,
-              doc.quotes, doc.events, doc.timexes)
+    layers = (
+        doc.sections,
+        doc.sentences,
+        doc.entities,
+        doc.mentions,
+        doc.clusters,
+        doc.quotes,
+        doc.events,
+        doc.timexes,
+    )
     return [item.id for layer in layers for item in layer]
 
 
@@ -138,9 +147,14 @@ def _sentence_order(doc: Document) -> Iterator[tuple[str, str]]:
     """Sentences are the bootstrap units: in text order and not overlapping."""
     for before, after in zip(doc.sentences, doc.sentences[1:]):
         if after.span.start < before.span.end:
-            yield after.id, (f"[{after.span.start}, {after.span.end}) starts before the end of the sentence "
-                             f"before it, {before.id} [{before.span.start}, {before.span.end}); sentences must be "
-                             "in text order and must not overlap")
+            yield (
+                after.id,
+                (
+                    f"[{after.span.start}, {after.span.end}) starts before the end of the sentence "
+                    f"before it, {before.id} [{before.span.start}, {before.span.end}); sentences must be "
+                    "in text order and must not overlap"
+                ),
+            )
 
 
 def _clustering(doc: Document) -> Iterator[tuple[str, str]]:
@@ -159,8 +173,11 @@ def check_document(doc: Document, file: str, gold: bool = True) -> list[Problem]
     """Every problem of ``doc``; gold spans must also sit on token edges."""
     checker = SpanChecker(doc.text, on_tokens=gold)
     spans = list(_spans(doc))
-    found = [] if checker.all_right([span for _, span in spans]) else \
-        [(item, reason) for item, span in spans for reason in checker.problems(span)]
+    found = (
+        []
+        if checker.all_right([span for _, span in spans])
+        else [(item, reason) for item, span in spans for reason in checker.problems(span)]
+    )
     found += [(i, f"id used {n} times") for i, n in Counter(_all_ids(doc)).items() if n > 1]
     found += list(_labels(doc))
     found += list(_references(doc))
@@ -179,8 +196,9 @@ def corpus_meta_of(data: object, path: Path):
     doc_id = data.get("document")
     metas = {m.id: m for m in list_metas()}
     if not isinstance(doc_id, str) or doc_id not in metas:
-        return None, [Problem(str(path), "document",
-                              f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")]
+        return None, [
+            Problem(str(path), "document", f"unknown document id {doc_id!r}; the corpus has {', '.join(metas)}")
+        ]
     return metas[doc_id], []
 
 
@@ -253,8 +271,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
             documents = load_shipped()
         except InvalidData as err:
             return ["shipped gold"], err.problems
-        problems = [p for d in documents
-                    for p in check_document(d, str(annotations_dir() / f"{d.id}.yaml"), gold=True)]
+        problems = [p for d in documents for p in check_document(d, str(annotations_dir() / f"{d.id}.yaml"), gold=True)]
         return [f"{annotations_dir() / d.id}.yaml" for d in documents], problems
     checked, problems = [], []
     for path in paths:
@@ -263,7 +280,8 @@ def validate_paths(paths: list[Path]) -> tuple[list[str], list[Problem]]:
         elif path.suffix in (".jsonl", ".json") or path.is_dir():
             problems += _validate_jsonl(path)
         else:
-            problems.append(Problem(str(path), "file", "expected a gold .yaml, a .jsonl file or a folder of "
-                                                      "BRAT .ann files"))
+            problems.append(
+                Problem(str(path), "file", "expected a gold .yaml, a .jsonl file or a folder of BRAT .ann files")
+            )
         checked.append(str(path))
     return checked, problems

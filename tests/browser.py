@@ -26,9 +26,19 @@ import urllib.request
 import zlib
 from pathlib import Path
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--host-resolver-rules=MAP * ~NOTFOUND", "--remote-debugging-port=0", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--remote-debugging-port=0",
+    "--hide-scrollbars",
+]
 
 
 def chromium_path() -> str | None:
@@ -44,9 +54,12 @@ class WebSocket:
         host, port = hostport.rsplit(":", 1)
         self.sock = socket.create_connection((host, int(port)), timeout=timeout)
         key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
-                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                          .encode())
+        self.sock.sendall(
+            (
+                f"GET /{path} HTTP/1.1\r\nHost: {hostport}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
         response = b""
         while b"\r\n\r\n" not in response:
             chunk = self.sock.recv(4096)
@@ -110,9 +123,12 @@ class Browser:
 
     def __init__(self, executable: str, width: int = 1280, height: int = 1800, timeout: float = 60):
         self.profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        self.process = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={self.profile}",
-                                         f"--window-size={width},{height}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            [executable, *FLAGS, f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         self.timeout = timeout
         self.events: list[dict] = []
         self.next_id = 0
@@ -209,7 +225,7 @@ class Browser:
                     self.process.wait(10)
             shutil.rmtree(self.profile, ignore_errors=True)
 
-    def __enter__(self) -> "Browser":
+    def __enter__(self) -> Browser:
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -222,8 +238,8 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
         raise ValueError("not a PNG")
     position, idat, header = 8, b"", None
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
@@ -236,7 +252,7 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     raw, stride = zlib.decompress(idat), width * bpp
     rows, previous = [], bytearray(stride)
     for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             left = line[i - bpp] if i >= bpp else 0
             up, up_left = previous[i], previous[i - bpp] if i >= bpp else 0
@@ -258,10 +274,9 @@ def decode_png(data: bytes) -> tuple[int, int, int, bytes]:
 def pixel_variance(png: bytes) -> tuple[float, int]:
     """Variance of the grey level over every pixel, and the number of distinct colours."""
     width, height, bpp, pixels = decode_png(png)
-    greys = [(pixels[i] * 299 + pixels[i + 1] * 587 + pixels[i + 2] * 114) // 1000
-             for i in range(0, len(pixels), bpp)]
+    greys = [(pixels[i] * 299 + pixels[i + 1] * 587 + pixels[i + 2] * 114) // 1000 for i in range(0, len(pixels), bpp)]
     mean = sum(greys) / len(greys)
-    colours = {pixels[i:i + 3] for i in range(0, len(pixels), bpp * 7)}
+    colours = {pixels[i : i + 3] for i in range(0, len(pixels), bpp * 7)}
     return sum((g - mean) ** 2 for g in greys) / len(greys), len(colours)
 
 
@@ -275,8 +290,10 @@ def main(argv: list[str]) -> int:
     with Browser(executable, width=1280, height=int(argv[2]) if len(argv) > 2 else 1500) as browser:
         browser.open(report.as_uri())
         if len(argv) > 3:
-            browser.evaluate("document.querySelectorAll('input[data-toggle-layer]').forEach((box) => {"
-                             f" if (box.getAttribute('data-toggle-layer') !== {json.dumps(argv[3])}) box.click(); }}); 1")
+            browser.evaluate(
+                "document.querySelectorAll('input[data-toggle-layer]').forEach((box) => {"
+                f" if (box.getAttribute('data-toggle-layer') !== {json.dumps(argv[3])}) box.click(); }}); 1"
+            )
         output.write_bytes(browser.screenshot())
     print(f"wrote {output}")
     return 0

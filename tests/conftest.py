@@ -29,8 +29,14 @@ def expected_dataset_sha256() -> str:
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300):
     """Run ``benchmark`` in a subprocess, as a user would."""
-    return subprocess.run([sys.executable, "-m", "benchmark", *args], cwd=cwd or ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "benchmark", *args],
+        cwd=cwd or ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 # --- under CI, a skipped test is a failed test ---------------------------------------------
@@ -39,6 +45,7 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
 # `test` extra), so a skip in CI means a broken install hiding a failure. Locally a skip
 # stays a skip. CI is on when the variable CI is set to anything but "", "0" or "false"
 # (.ci/run exports CI=1; GitHub Actions and most CI services set CI=true).
+
 
 def ci_is_on() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 
 @dataclass
@@ -37,15 +37,22 @@ class Reply:
     trickle: float = 0.0  # seconds between the body's bytes, sent in chunks of ten
 
 
-def chat(content: str, prompt_tokens: int | None = 100, completion_tokens: int | None = 20,
-         finish_reason: str = "stop") -> Reply:
+def chat(
+    content: str, prompt_tokens: int | None = 100, completion_tokens: int | None = 20, finish_reason: str = "stop"
+) -> Reply:
     """A 200 answer whose first choice's message is `content`."""
-    body = {"id": "chatcmpl-test", "object": "chat.completion", "model": "stub",
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                         "finish_reason": finish_reason}]}
+    body = {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "model": "stub",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
+    }
     if prompt_tokens is not None:
-        body["usage"] = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
-                         "total_tokens": prompt_tokens + completion_tokens}
+        body["usage"] = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        }
     return Reply(200, body)
 
 
@@ -70,7 +77,7 @@ class _Handler(BaseHTTPRequestHandler):
             for start in range(0, len(body), 10 if reply.trickle else len(body) or 1):
                 if reply.trickle and stub.released.wait(reply.trickle):
                     return
-                self.wfile.write(body[start:start + 10] if reply.trickle else body)
+                self.wfile.write(body[start : start + 10] if reply.trickle else body)
                 self.wfile.flush()
         except OSError:  # the client gave up (the timeout tests)
             pass

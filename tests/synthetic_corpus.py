@@ -15,7 +15,16 @@ from pathlib import Path
 from benchmark.inventory import CLUSTERED_TYPES
 from benchmark.jsonl import document_to_json
 from benchmark.model import (
-    Argument, Cluster, Document, Entity, Event, Mention, Quote, Sentence, Span, Timex,
+    Argument,
+    Cluster,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Quote,
+    Sentence,
+    Span,
+    Timex,
 )
 
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "NORP", "DATE", "CARDINAL", "LOC")
@@ -55,7 +64,7 @@ class _Builder:
         self._items(words, free)
 
     def _take(self, free: list[int], words: list[tuple[int, int]], length: int = 1) -> tuple[int, int] | None:
-        for i, first in enumerate(free):
+        for first in free:
             last = first + length - 1
             if last < len(words) and all(k in free for k in range(first, last + 1)):
                 for k in range(first, last + 1):
@@ -68,17 +77,26 @@ class _Builder:
         for _ in range(rng.randint(1, 3)):
             taken = self._take(free, words, rng.choice((1, 1, 2)))
             if taken:
-                doc.entities.append(Entity(f"E{len(doc.entities) + 1}", self.span(words, *taken),
-                                           rng.choice(ENTITY_TYPES)))
+                doc.entities.append(
+                    Entity(f"E{len(doc.entities) + 1}", self.span(words, *taken), rng.choice(ENTITY_TYPES))
+                )
         for _ in range(rng.randint(0, 2)):
             taken = self._take(free, words)
             if taken:
-                doc.mentions.append(Mention(f"M{len(doc.mentions) + 1}", self.span(words, *taken),
-                                            rng.choice(("NOM", "PRO"))))
+                doc.mentions.append(
+                    Mention(f"M{len(doc.mentions) + 1}", self.span(words, *taken), rng.choice(("NOM", "PRO")))
+                )
         if rng.random() < 0.6 and (taken := self._take(free, words)):
             kind, value = rng.choice(TIMEXES)
-            doc.timexes.append(Timex(f"T{len(doc.timexes) + 1}", self.span(words, *taken), kind, value,
-                                     rng.choice((None, None, "APPROX"))))
+            doc.timexes.append(
+                Timex(
+                    f"T{len(doc.timexes) + 1}",
+                    self.span(words, *taken),
+                    kind,
+                    value,
+                    rng.choice((None, None, "APPROX")),
+                )
+            )
         if rng.random() < 0.6 and (taken := self._take(free, words)):
             self._event(self.span(words, *taken))
         if rng.random() < 0.5 and (taken := self._take(free, words)):
@@ -89,13 +107,23 @@ class _Builder:
 
     def _event(self, trigger: Span) -> None:
         rng, refs = self.rng, self._referents()
-        arguments = [Argument(rng.choice(("source", "target", "place")), rng.choice(refs))
-                     for _ in range(rng.randint(0, 3)) if refs]
+        arguments = [
+            Argument(rng.choice(("source", "target", "place")), rng.choice(refs))
+            for _ in range(rng.randint(0, 3))
+            if refs
+        ]
         if self.doc.timexes and rng.random() < 0.3:
             arguments.append(Argument("time", rng.choice(self.doc.timexes).id))
-        self.doc.events.append(Event(f"V{len(self.doc.events) + 1}", trigger, rng.choice(CODES),
-                                     tuple(arguments), rng.choice(("actual", "generic", "other")),
-                                     rng.choice(("positive", "positive", "negative"))))
+        self.doc.events.append(
+            Event(
+                f"V{len(self.doc.events) + 1}",
+                trigger,
+                rng.choice(CODES),
+                tuple(arguments),
+                rng.choice(("actual", "generic", "other")),
+                rng.choice(("positive", "positive", "negative")),
+            )
+        )
 
     def _quote(self, words: list[tuple[int, int]], cue: Span) -> None:
         rng = self.rng
@@ -105,8 +133,9 @@ class _Builder:
             return
         refs = self._referents()
         source = rng.choice(refs) if refs and rng.random() < 0.9 else None
-        self.doc.quotes.append(Quote(f"Q{len(self.doc.quotes) + 1}", rng.choice(("direct", "indirect", "mixed")),
-                                     cue, (content,), source))
+        self.doc.quotes.append(
+            Quote(f"Q{len(self.doc.quotes) + 1}", rng.choice(("direct", "indirect", "mixed")), cue, (content,), source)
+        )
 
     def finish(self) -> Document:
         doc = self.doc
@@ -116,8 +145,9 @@ class _Builder:
         while clusterable:
             members = tuple(clusterable[: self.rng.randint(1, 4)])
             del clusterable[: len(members)]
-            doc.clusters.append(Cluster(f"C{len(doc.clusters) + 1}", f"cluster {len(doc.clusters) + 1}", "OTHER",
-                                        members))
+            doc.clusters.append(
+                Cluster(f"C{len(doc.clusters) + 1}", f"cluster {len(doc.clusters) + 1}", "OTHER", members)
+            )
         return doc
 
 
@@ -133,6 +163,7 @@ def generate_gold(n_documents: int, seed: int = 1) -> list[Document]:
 
 
 # ---------------------------------------------------------------- predictions with errors
+
 
 def _offsets(span: dict) -> dict:
     return {"start": span["start"], "end": span["end"]}
@@ -175,8 +206,11 @@ def _quotes(rng: random.Random, record: dict, text: str) -> list[dict]:
         content = [_offsets(s) for s in quote["content"]]
         if rng.random() < 0.2:
             content[-1]["end"] = _next_word_end(text, content[-1]["end"])
-        item = {"kind": quote["kind"] if rng.random() > 0.2 else "direct", "cue": _offsets(quote["cue"]),
-                "content": content}
+        item = {
+            "kind": quote["kind"] if rng.random() > 0.2 else "direct",
+            "cue": _offsets(quote["cue"]),
+            "content": content,
+        }
         if "source" in quote and rng.random() > 0.2:
             item["source"] = _offsets(quote["source"])
         elif "source_name" in quote and rng.random() < 0.5:
@@ -190,13 +224,20 @@ def _events(rng: random.Random, record: dict) -> list[dict]:
     for event in record["events"]:
         if rng.random() < 0.1:
             continue
-        arguments = [{"role": a["role"] if rng.random() > 0.2 else "target", **_offsets(a)}
-                     for a in event["arguments"] if rng.random() > 0.2]
-        predicted.append({"trigger": _offsets(event["trigger"]),
-                          "code": event["code"] if rng.random() > 0.25 else rng.choice(CODES),
-                          "arguments": arguments,
-                          "realis": event["realis"] if rng.random() > 0.2 else "actual",
-                          "polarity": event["polarity"]})
+        arguments = [
+            {"role": a["role"] if rng.random() > 0.2 else "target", **_offsets(a)}
+            for a in event["arguments"]
+            if rng.random() > 0.2
+        ]
+        predicted.append(
+            {
+                "trigger": _offsets(event["trigger"]),
+                "code": event["code"] if rng.random() > 0.25 else rng.choice(CODES),
+                "arguments": arguments,
+                "realis": event["realis"] if rng.random() > 0.2 else "actual",
+                "polarity": event["polarity"],
+            }
+        )
     return predicted
 
 
@@ -221,9 +262,14 @@ def predictions_with_errors(documents: list[Document], seed: int = 2) -> list[di
         if rng.random() < 0.06:
             continue  # no prediction: a failure
         record = document_to_json(doc)
-        prediction = {"id": doc.id, "entities": _entities(rng, record, doc.text),
-                      "clusters": _clusters(rng, record), "quotes": _quotes(rng, record, doc.text),
-                      "events": _events(rng, record), "timexes": _timexes(rng, record, doc.text)}
+        prediction = {
+            "id": doc.id,
+            "entities": _entities(rng, record, doc.text),
+            "clusters": _clusters(rng, record),
+            "quotes": _quotes(rng, record, doc.text),
+            "events": _events(rng, record),
+            "timexes": _timexes(rng, record, doc.text),
+        }
         if rng.random() < 0.1:
             prediction["entities"].append({"start": 0, "end": 1, "type": "NOT_A_TYPE"})
         predictions.append(prediction)

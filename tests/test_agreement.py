@@ -33,14 +33,16 @@ def test_a_root_code_agrees_with_its_not_specified_below_form():
     a = load_pass(PASSES / "a.yaml")
     b = copy.copy(a)
     # pass B as pass A, with every "not specified below" code written as its root ("050" -> "05")
-    b.events = [dataclasses.replace(e, code=e.code[:2]) if len(e.code) == 3 and e.code.endswith("0") else e
-                for e in a.events]
+    b.events = [
+        dataclasses.replace(e, code=e.code[:2]) if len(e.code) == 3 and e.code.endswith("0") else e for e in a.events
+    ]
     assert any(len(e.code) == 2 for e in b.events)
     rows = {row.call: row for row in kappa_rows(a, b)}
     assert rows["CAMEO code"].observed == 1.0
 
 
 # --- the figures recounted from the two passes in plain Python ----------------------------------
+
 
 def read_pass(name: str) -> dict:
     return yaml.safe_load((PASSES / f"{name}.yaml").read_text(encoding="utf-8"))
@@ -81,7 +83,7 @@ def cohen_kappa(labels_a: list, labels_b: list) -> float | None:
     n = len(labels_a)
     observed = sum(x == y for x, y in zip(labels_a, labels_b)) / n
     count_a, count_b = Counter(labels_a), Counter(labels_b)
-    chance = sum(count_a[label] * count_b[label] for label in count_a) / n ** 2
+    chance = sum(count_a[label] * count_b[label] for label in count_a) / n**2
     return None if chance == 1 else (observed - chance) / (1 - chance)
 
 
@@ -96,15 +98,19 @@ def test_agreement_figures_recount_from_the_passes():
     entity = lambda e: (*span(e), e["type"])  # noqa: E731
     assert metrics["entities", "strict"] == prf_cells(
         matched_of([entity(e) for e in a["entities"]], [entity(e) for e in b["entities"]]),
-        len(b["entities"]), len(a["entities"]))
+        len(b["entities"]),
+        len(a["entities"]),
+    )
     trigger = lambda v: span(v["trigger"])  # noqa: E731
     root = lambda v: (*trigger(v), v["code"][:2])  # noqa: E731
     assert metrics["events", "trigger_i"] == prf_cells(
         matched_of([trigger(v) for v in a["events"]], [trigger(v) for v in b["events"]]),
-        len(b["events"]), len(a["events"]))
+        len(b["events"]),
+        len(a["events"]),
+    )
     assert metrics["events", "trigger_c"] == prf_cells(
-        matched_of([root(v) for v in a["events"]], [root(v) for v in b["events"]]),
-        len(b["events"]), len(a["events"]))
+        matched_of([root(v) for v in a["events"]], [root(v) for v in b["events"]]), len(b["events"]), len(a["events"])
+    )
     # The passes mark the same entity and timex spans, so overlap matching pairs them all.
     assert sorted(map(span, a["entities"])) == sorted(map(span, b["entities"]))
     assert metrics["entities", "partial"] == ("1.000",) * 3

@@ -29,6 +29,7 @@ def assert_valid(matrix, rows, cols):
 def test_same_optimum_as_scipy(integers, maximize):
     import numpy as np
     import scipy.optimize as scipy_optimize
+
     rng = random.Random(41 + 2 * integers + maximize)
     for _ in range(150):
         matrix = random_matrix(rng, integers)
@@ -53,7 +54,7 @@ def brute_force(matrix, maximize):
 def test_huge_integers_stay_exact():
     # Weights far beyond float precision: a float solver could not tell these totals apart.
     rng = random.Random(5)
-    big = 10 ** 30
+    big = 10**30
     for _ in range(100):
         n, m = rng.randint(1, 5), rng.randint(1, 5)
         matrix = [[rng.randint(0, 3) * big + rng.randint(0, 3) for _ in range(m)] for _ in range(n)]
@@ -76,21 +77,26 @@ def test_empty_matrices(matrix):
     assert linear_sum_assignment(matrix) == ([], [])
 
 
-@pytest.mark.parametrize("matrix, message", [
-    ([[1, 2], [3]], "rectangular"),
-    ([[1, float("nan")]], "finite"),
-    ([[float("inf"), 1]], "finite"),
-])
+@pytest.mark.parametrize(
+    "matrix, message",
+    [
+        ([[1, 2], [3]], "rectangular"),
+        ([[1, float("nan")]], "finite"),
+        ([[float("inf"), 1]], "finite"),
+    ],
+)
 def test_bad_matrices_are_refused(matrix, message):
     with pytest.raises(ValueError, match=message):
         linear_sum_assignment(matrix)
 
 
-def random_sparse_weights(rng: random.Random, rows: int, cols: int, density: float,
-                          high: int) -> dict[tuple[int, int], int]:
+def random_sparse_weights(
+    rng: random.Random, rows: int, cols: int, density: float, high: int
+) -> dict[tuple[int, int], int]:
     # Rows and columns numbered with gaps, as a caller's indices may be.
-    return {(3 * i, 2 * j + 1): rng.randint(1, high) for i in range(rows) for j in range(cols)
-            if rng.random() < density}
+    return {
+        (3 * i, 2 * j + 1): rng.randint(1, high) for i in range(rows) for j in range(cols) if rng.random() < density
+    }
 
 
 def assert_matching(weights, chosen):
@@ -133,7 +139,7 @@ def test_sparse_matching_same_optimum_as_scipy_on_larger_matrices():
 
 
 def test_sparse_matching_huge_integers_stay_exact():
-    big = 10 ** 30
+    big = 10**30
     # 2 big + 0 against big + big + 1: only exact arithmetic sees that the second is larger.
     weights = {(0, 0): 2 * big, (0, 1): big, (1, 0): big + 1}
     assert max_weight_matching(weights) == [(0, 1), (1, 0)]

@@ -43,7 +43,7 @@ def f1_from_sums(num_p: float, den_p: float, num_r: float, den_r: float) -> floa
 def headline(units: list[list[float]], drawn: list[int], stat_kind: str) -> float:
     width = len(units[0])
     sums = [sum(units[i][column] for i in drawn) for column in range(width)]
-    f1s = [f1_from_sums(*sums[first:first + 4]) for first in range(0, width, 4)]
+    f1s = [f1_from_sums(*sums[first : first + 4]) for first in range(0, width, 4)]
     return sum(f1s) / 3 if stat_kind == "conll" else f1s[0]
 
 
@@ -126,6 +126,7 @@ def test_one_unit_gives_a_point_interval():
 
 # --- the interval written by `evaluate` is the same 95% interval -----------------------------
 
+
 @pytest.fixture(scope="module")
 def article_records():
     (document,) = load_shipped()
@@ -154,7 +155,7 @@ def test_evaluate_writes_the_95_percent_interval_for_coref(article_records):
     for i, cluster in enumerate(gold.clusters):
         members = list(cluster[:-1]) if i % 3 == 0 and len(cluster) > 1 else list(cluster)
         if i % 2 and len(members) > 1:
-            clusters += [members[: len(members) // 2], members[len(members) // 2:]]
+            clusters += [members[: len(members) // 2], members[len(members) // 2 :]]
         else:
             clusters.append(members)
     pred = replace(gold, clusters=clusters, text="")
@@ -167,10 +168,10 @@ def test_evaluate_writes_the_95_percent_interval_for_coref(article_records):
 
 # --- the paired test's interval of the difference is a 95% interval too -----------------------
 
+
 def test_paired_delta_interval_is_the_95_percent_reference():
     a, b = random_prf_units(30, 21), random_prf_units(30, 22)
-    deltas = [headline(b, drawn, "prf") - headline(a, drawn, "prf")
-              for drawn in resampled_units(30, 1000, 8)]
+    deltas = [headline(b, drawn, "prf") - headline(a, drawn, "prf") for drawn in resampled_units(30, 1000, 8)]
     test = compare_units(a, b, "prf", n_samples=1000, seed=8)
     assert test.delta_ci95[0] == pytest.approx(percentile(deltas, 0.025), abs=TOLERANCE)
     assert test.delta_ci95[1] == pytest.approx(percentile(deltas, 0.975), abs=TOLERANCE)

@@ -10,8 +10,11 @@ from .conftest import DOC_ID, ROOT, expected_dataset_sha256, run_cli
 from .test_bootstrap_ci import reference_ci
 
 ORACLE_ACCURACIES = {
-    "entities": {}, "coref": {}, "quotes": {"source": 1.0, "kind": 1.0},
-    "events": {"realis": 1.0, "polarity": 1.0}, "timexes": {"type": 1.0, "value": 1.0},
+    "entities": {},
+    "coref": {},
+    "quotes": {"source": 1.0, "kind": 1.0},
+    "events": {"realis": 1.0, "polarity": 1.0},
+    "timexes": {"type": 1.0, "value": 1.0},
 }
 SCORED_METRICS = {
     "entities": ("strict", "exact", "partial", "ent_type"),
@@ -29,10 +32,12 @@ def evaluate_json(tmp_path, *args):
 
 
 def test_help_imports_nothing_heavy():
-    code = ("import sys; from benchmark.cli import main\n"
-            "try: main(['--help'])\nexcept SystemExit: pass\n"
-            "heavy = [m for m in ('datasets', 'sklearn', 'numpy', 'scipy', 'jinja2') if m in sys.modules]\n"
-            "print(heavy)")
+    code = (
+        "import sys; from benchmark.cli import main\n"
+        "try: main(['--help'])\nexcept SystemExit: pass\n"
+        "heavy = [m for m in ('datasets', 'sklearn', 'numpy', 'scipy', 'jinja2') if m in sys.modules]\n"
+        "print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -69,8 +74,10 @@ def test_result_file_carries_what_reproduces_it(tmp_path):
     for layer in ("entities", "quotes"):
         block = record["layers"][layer]
         expected = reference_ci(block["units"]["stats"], block["units"]["stat_kind"], 100, 7)
-        assert block["headline"]["ci95"] == [pytest.approx(expected[0], abs=1e-12),
-                                             pytest.approx(expected[1], abs=1e-12)], layer
+        assert block["headline"]["ci95"] == [
+            pytest.approx(expected[0], abs=1e-12),
+            pytest.approx(expected[1], abs=1e-12),
+        ], layer
 
 
 def test_gold_export_as_predictions_scores_one(tmp_path):

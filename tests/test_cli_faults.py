@@ -36,9 +36,12 @@ def evaluate(tmp_path, *args):
 
 
 def test_a_system_that_raises_on_one_document(tmp_path, three_doc_gold):
-    spec = write_system(tmp_path, "def predict(doc):\n"
-                                  "    if doc['id'] == 'doc2':\n        raise RuntimeError('model exploded')\n"
-                                  "    return {'id': doc['id'], 'entities': [{'start': 0, 'end': 2, 'type': 'GPE'}]}\n")
+    spec = write_system(
+        tmp_path,
+        "def predict(doc):\n"
+        "    if doc['id'] == 'doc2':\n        raise RuntimeError('model exploded')\n"
+        "    return {'id': doc['id'], 'entities': [{'start': 0, 'end': 2, 'type': 'GPE'}]}\n",
+    )
     result, record = evaluate(tmp_path, "--system", spec, "--gold", str(three_doc_gold), "--layers", "entities")
     assert result.returncode == 3
     assert "Traceback" not in result.stderr.splitlines()[0]
@@ -56,8 +59,10 @@ def test_fail_fast_stops_at_the_first_failure(tmp_path, three_doc_gold):
 
 
 def test_a_system_that_returns_garbage(tmp_path, three_doc_gold):
-    spec = write_system(tmp_path, "def predict(doc):\n"
-                                  "    return {'id': doc['id'], 'entities': [{'start': 5, 'end': 2, 'type': 'GPE'}]}\n")
+    spec = write_system(
+        tmp_path,
+        "def predict(doc):\n    return {'id': doc['id'], 'entities': [{'start': 5, 'end': 2, 'type': 'GPE'}]}\n",
+    )
     result, record = evaluate(tmp_path, "--system", spec, "--gold", str(three_doc_gold), "--layers", "entities")
     assert result.returncode == 3
     assert {f["document"] for f in record["failures"]} == {"doc1", "doc2", "doc3"}
@@ -96,21 +101,27 @@ def test_byte_offsets_are_named(tmp_path, article_text):
 def test_utf16_offsets_are_named(tmp_path):
     # The article has no character outside the Basic Multilingual Plane, so its UTF-16
     # offsets equal code points; a text with an emoji tells them apart.
-    text = "\U0001F600 Talks: NATO met Russia."
+    text = "\U0001f600 Talks: NATO met Russia."
     gold = tmp_path / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "emoji", "text": text, "entities": [
-        {"start": 9, "end": 13, "type": "ORG"}]}) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps({"id": "emoji", "text": text, "entities": [{"start": 9, "end": 13, "type": "ORG"}]}) + "\n",
+        encoding="utf-8",
+    )
     preds = tmp_path / "p.jsonl"
-    preds.write_text(json.dumps({"id": "emoji", "entities": [
-        {"start": 10, "end": 14, "type": "ORG", "text": "NATO"}]}) + "\n", encoding="utf-8")
+    preds.write_text(
+        json.dumps({"id": "emoji", "entities": [{"start": 10, "end": 14, "type": "ORG", "text": "NATO"}]}) + "\n",
+        encoding="utf-8",
+    )
     result, _ = evaluate(tmp_path, "--predictions", str(preds), "--gold", str(gold))
     assert result.returncode == 2 and "fit UTF-16 code units" in result.stderr
 
 
 def test_unknown_and_duplicate_documents_exit_2(tmp_path):
     preds = tmp_path / "p.jsonl"
-    preds.write_text(json.dumps({"id": "nope"}) + "\n" + json.dumps({"id": DOC_ID}) + "\n"
-                     + json.dumps({"id": DOC_ID}) + "\n", encoding="utf-8")
+    preds.write_text(
+        json.dumps({"id": "nope"}) + "\n" + json.dumps({"id": DOC_ID}) + "\n" + json.dumps({"id": DOC_ID}) + "\n",
+        encoding="utf-8",
+    )
     result, _ = evaluate(tmp_path, "--predictions", str(preds))
     assert result.returncode == 2
     assert f"{preds}:1: nope: unknown document id" in result.stderr
@@ -127,8 +138,9 @@ def test_malformed_json_names_the_line(tmp_path):
 def test_lenient_drops_bad_items_and_counts_them(tmp_path):
     preds = tmp_path / "p.jsonl"
     good = {"start": 0, "end": 2, "type": "GPE"}
-    preds.write_text(json.dumps({"id": DOC_ID, "entities": [good, BAD_ITEMS[0][0], BAD_ITEMS[3][0]]}) + "\n",
-                     encoding="utf-8")
+    preds.write_text(
+        json.dumps({"id": DOC_ID, "entities": [good, BAD_ITEMS[0][0], BAD_ITEMS[3][0]]}) + "\n", encoding="utf-8"
+    )
     result, record = evaluate(tmp_path, "--predictions", str(preds), "--lenient")
     assert result.returncode == 0, result.stderr
     assert record["dropped_items"] == 2
@@ -164,8 +176,9 @@ def test_brat_folder_as_predictions(tmp_path):
 
 def test_a_predictions_file_declares_the_layers_it_has(tmp_path):
     preds = tmp_path / "p.jsonl"
-    preds.write_text(json.dumps({"id": DOC_ID, "entities": [{"start": 0, "end": 2, "type": "GPE"}]}) + "\n",
-                     encoding="utf-8")
+    preds.write_text(
+        json.dumps({"id": DOC_ID, "entities": [{"start": 0, "end": 2, "type": "GPE"}]}) + "\n", encoding="utf-8"
+    )
     result, record = evaluate(tmp_path, "--predictions", str(preds))
     assert result.returncode == 0, result.stderr
     assert record["system"]["layers"] == ["entities"]

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmark import columnar_gold, columnar_predictions
-from benchmark.metrics import entities_bulk
 from benchmark.columnar_gold import ColumnarDocument, read_plain_gold
 from benchmark.errors import InputError, InvalidData
 from benchmark.evaluation import EvaluationConfig, evaluate, load_gold
+from benchmark.metrics import entities_bulk
 from benchmark.predictions import PredictionOptions
 from benchmark.records import records_from_document
 from benchmark.results import format_table, to_json
@@ -81,10 +81,13 @@ def id_corpus(tmp_path_factory) -> tuple[Path, Path]:
     rng = random.Random(3)
     gold_lines, pred_lines = [], []
     for doc in documents:
-        record = {"id": doc.id, "text": doc.text, "date": doc.date,
-                  "sentences": [{"id": s.id, **s.span.as_dict()} for s in doc.sentences],
-                  "entities": [{"id": e.id, "start": e.span.start, "end": e.span.end, "type": e.type}
-                               for e in doc.entities]}
+        record = {
+            "id": doc.id,
+            "text": doc.text,
+            "date": doc.date,
+            "sentences": [{"id": s.id, **s.span.as_dict()} for s in doc.sentences],
+            "entities": [{"id": e.id, "start": e.span.start, "end": e.span.end, "type": e.type} for e in doc.entities],
+        }
         gold_lines.append(record)
     for prediction in predictions_with_errors(documents):
         entities = [e for e in prediction["entities"] if e["type"] != "NOT_A_TYPE"]
@@ -115,8 +118,9 @@ def cut_corpus(perf_corpus, tmp_path_factory) -> tuple[Path, Path]:
                 entity["text"] = entity["text"][1:]
     gold, pred = folder / "gold.jsonl", folder / "pred.jsonl"
     gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold_lines), encoding="utf-8")
-    pred.write_text("".join(json.dumps({"id": r["id"], "entities": r["entities"]}) + "\n" for r in gold_lines),
-                    encoding="utf-8")
+    pred.write_text(
+        "".join(json.dumps({"id": r["id"], "entities": r["entities"]}) + "\n" for r in gold_lines), encoding="utf-8"
+    )
     return gold, pred
 
 
@@ -151,8 +155,12 @@ def test_the_documents_built_from_columns_are_those_read_item_by_item(id_corpus)
 
 def _rewrite(path: Path, target: Path, change) -> Path:
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    target.write_text("".join(line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) + "\n"
-                              for line in change(lines)), encoding="utf-8")
+    target.write_text(
+        "".join(
+            line if isinstance(line, str) else json.dumps(line, ensure_ascii=False) + "\n" for line in change(lines)
+        ),
+        encoding="utf-8",
+    )
     return target
 
 
@@ -167,17 +175,21 @@ def _bytes_offsets(lines: list[dict]) -> list[dict]:
 BROKEN = {
     "duplicate key": lambda lines: [json.dumps(lines[0])[:-1] + ', "id": "x"}\n', *lines[1:]],
     "unknown key": lambda lines: [{**lines[0], "entites": []}, *lines[1:]],
-    "bad type": lambda lines: [{**lines[0], "entities": [{**lines[0]["entities"][0], "type": "COUNTRY"}]},
-                               *lines[1:]],
-    "text off": lambda lines: [{**lines[0], "entities": [{**lines[0]["entities"][0], "text": "nothing"}]},
-                               *lines[1:]],
+    "bad type": lambda lines: [{**lines[0], "entities": [{**lines[0]["entities"][0], "type": "COUNTRY"}]}, *lines[1:]],
+    "text off": lambda lines: [{**lines[0], "entities": [{**lines[0]["entities"][0], "text": "nothing"}]}, *lines[1:]],
     "huge integer": lambda lines: [json.dumps(lines[0])[:-1] + ', "n": ' + "9" * 40 + "}\n", *lines[1:]],
     "duplicate document": lambda lines: [*lines, lines[0]],
     "another convention": _bytes_offsets,
-    "colon in a span": lambda lines: [{**lines[0], "entities": [{"start": 0, "end": 1, "type": "GPE",
-                                                                  "text": lines[0].get("text", "?")[0]},
-                                                                 {"start": 1, "end": 2, "type": "ORG", "x:y": 1}]},
-                                      *lines[1:]],
+    "colon in a span": lambda lines: [
+        {
+            **lines[0],
+            "entities": [
+                {"start": 0, "end": 1, "type": "GPE", "text": lines[0].get("text", "?")[0]},
+                {"start": 1, "end": 2, "type": "ORG", "x:y": 1},
+            ],
+        },
+        *lines[1:],
+    ],
 }
 
 
@@ -196,10 +208,18 @@ def test_a_file_that_is_not_plain_is_read_item_by_item(perf_corpus, tmp_path, fa
 # --- any line: the same outcome either way -------------------------------------------------------
 
 TEXT = "Talks: the US envoy met \u201cAntony Blinken\u201d in Geneva on 26 January."
-_STRINGS = st.one_of(st.sampled_from(["GPE", "PERSON", "US", "Talks:", TEXT[4:9], "a:b", "{x}", "\u00e9", ""]),
-                     st.text(alphabet=st.sampled_from('ab:{}[]",\\ \u00e9'), max_size=5))
-_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-3, len(TEXT) + 3), st.integers(-10**40, 10**40),
-                    st.floats(allow_nan=False), _STRINGS)
+_STRINGS = st.one_of(
+    st.sampled_from(["GPE", "PERSON", "US", "Talks:", TEXT[4:9], "a:b", "{x}", "\u00e9", ""]),
+    st.text(alphabet=st.sampled_from('ab:{}[]",\\ \u00e9'), max_size=5),
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, len(TEXT) + 3),
+    st.integers(-(10**40), 10**40),
+    st.floats(allow_nan=False),
+    _STRINGS,
+)
 
 
 _RARELY = st.sampled_from([0] * 12 + [1, 2])  # how many faults of a kind
@@ -245,8 +265,18 @@ def prediction_lines(draw) -> str:
 @pytest.fixture(scope="module")
 def one_document(tmp_path_factory) -> Path:
     gold = tmp_path_factory.mktemp("one") / "gold.jsonl"
-    gold.write_text(json.dumps({"id": "d", "text": TEXT, "sentences": [{"start": 0, "end": len(TEXT)}],
-                                "entities": [{"start": 24, "end": 38, "type": "PERSON"}]}) + "\n", encoding="utf-8")
+    gold.write_text(
+        json.dumps(
+            {
+                "id": "d",
+                "text": TEXT,
+                "sentences": [{"start": 0, "end": len(TEXT)}],
+                "entities": [{"start": 24, "end": 38, "type": "PERSON"}],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     return gold
 
 
@@ -264,8 +294,7 @@ def test_any_prediction_line_is_read_alike(one_document, tmp_path_factory, line)
 def test_any_gold_line_is_read_alike(tmp_path_factory, line):
     folder = tmp_path_factory.mktemp("gold-line")
     record = json.loads(line) if _json_object(line) else None
-    gold_line = line[:-1] + f", \"text\": {json.dumps(TEXT)}}}" if record is not None and "text" not in record \
-        else line
+    gold_line = line[:-1] + f', "text": {json.dumps(TEXT)}}}' if record is not None and "text" not in record else line
     gold, pred = folder / "gold.jsonl", folder / "pred.jsonl"
     gold.write_text(gold_line + "\n", encoding="utf-8")
     pred.write_text('{"id": "d", "entities": []}\n', encoding="utf-8")

@@ -19,7 +19,8 @@ from benchmark.records import DocRecords, EntityRecord
 def valid_rows(width: int):
     """Rows of ``width`` columns in groups of (num_p, den_p, num_r, den_r) with 0 <= num <= den."""
     group = st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(0, 6), st.integers(0, 6)).map(
-        lambda g: [min(g[0], g[1]), g[1], min(g[2], g[3]), g[3]])
+        lambda g: [min(g[0], g[1]), g[1], min(g[2], g[3]), g[3]]
+    )
     row = st.lists(group, min_size=width // 4, max_size=width // 4).map(lambda gs: [v for g in gs for v in g])
     return st.lists(row, min_size=1, max_size=30)
 
@@ -38,8 +39,9 @@ def test_the_conll_interval_lies_in_0_1(rows, seed):
     assert 0.0 <= low <= high <= 1.0
 
 
-@pytest.mark.parametrize("row", [[3, 2, 1, 1], [1, 1, 4, 2], [-1, 1, 1, 1], [float("nan"), 1, 1, 1],
-                                 [float("inf"), float("inf"), 1, 1]])
+@pytest.mark.parametrize(
+    "row", [[3, 2, 1, 1], [1, 1, 4, 2], [-1, 1, 1, 1], [float("nan"), 1, 1, 1], [float("inf"), float("inf"), 1, 1]]
+)
 def test_rows_that_could_leave_0_1_are_refused(row):
     with pytest.raises(ValueError):
         bootstrap_ci([[1, 2, 1, 2], row], "prf", 100, 13)
@@ -53,9 +55,11 @@ def test_rows_of_the_wrong_width_are_refused():
 @st.composite
 def documents(draw):
     """Gold and predicted entities over a 200-character text, with sentence starts in any order."""
+
     def entities(n):
         starts = draw(st.lists(st.integers(0, 190), min_size=0, max_size=n, unique=True))
         return [EntityRecord(s, s + draw(st.integers(1, 9)), draw(st.sampled_from(["ORG", "GPE"]))) for s in starts]
+
     starts = draw(st.lists(st.integers(0, 199), min_size=1, max_size=12, unique=True))
     order = draw(st.permutations(starts))
     gold = DocRecords("d", entities=sorted(entities(15), key=lambda e: (e.start, e.end)), sentence_starts=order)
@@ -79,7 +83,8 @@ def test_reversed_sentences_score_as_sorted_ones():
     pred = [EntityRecord(0, 4, "ORG"), EntityRecord(11, 14, "GPE"), EntityRecord(30, 34, "GPE")]
     by_order = {}
     for name, starts in (("sorted", [0, 8, 18, 28]), ("reversed", [28, 18, 8, 0])):
-        score = score_entities([DocRecords("d", entities=gold, sentence_starts=starts)],
-                               [DocRecords("d", entities=pred)])
+        score = score_entities(
+            [DocRecords("d", entities=gold, sentence_starts=starts)], [DocRecords("d", entities=pred)]
+        )
         by_order[name] = score.unit_stats
     assert by_order["reversed"] == by_order["sorted"] == [[1, 1, 1, 1], [0, 1, 0, 1], [0, 0, 0, 1], [0, 1, 0, 0]]

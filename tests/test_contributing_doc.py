@@ -12,9 +12,17 @@ def test_it_names_every_performance_script():
 
 
 def test_it_names_the_commands_ci_and_the_lead_rely_on():
-    for command in ("pip install -e \".[test]\"", "CI=1 pytest", ".ci/run", "pytest -m \"not slow\"",
-                    "benchmark export --all", "benchmark stats", "python docs/results/regenerate.py",
-                    "ruff check .", "mypy benchmark"):
+    for command in (
+        'pip install -e ".[test]"',
+        "CI=1 pytest",
+        ".ci/run",
+        'pytest -m "not slow"',
+        "benchmark export --all",
+        "benchmark stats",
+        "python docs/results/regenerate.py",
+        "ruff check .",
+        "mypy benchmark",
+    ):
         assert command in PAGE, command
     assert 'pip install -e ".[test]" && pytest' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 

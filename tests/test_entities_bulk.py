@@ -16,8 +16,26 @@ from .perf.synthetic import TYPES_5, build_corpus
 from .test_metrics_iob import gold_and_predicted_documents
 
 LABELS = ("PER", "LOC", "ORG")
-WORDS = ("w0", "w1", "Russia\u2019s", "U.S.", "don't", "1,000", "long-range", "\u201cquoted\u201d", "(a)", "e.g.",
-         "Mr.", "3:30", "Jan.", "co-op,", "ok.", "N.A.T.O.", "\u00a0", "can't.")
+WORDS = (
+    "w0",
+    "w1",
+    "Russia\u2019s",
+    "U.S.",
+    "don't",
+    "1,000",
+    "long-range",
+    "\u201cquoted\u201d",
+    "(a)",
+    "e.g.",
+    "Mr.",
+    "3:30",
+    "Jan.",
+    "co-op,",
+    "ok.",
+    "N.A.T.O.",
+    "\u00a0",
+    "can't.",
+)
 
 
 def _both_ways(gold: list[DocRecords], pred: list[DocRecords]):
@@ -75,8 +93,9 @@ def flat_documents(draw):
         if not draw(st.integers(0, 7)):
             sentence_starts = sentence_starts[::-1]
         columns = draw(st.booleans())
-        gold.append(DocRecords(id=f"d{index}", text=text, sentence_starts=sentence_starts,
-                               entities=_as(gold_entities, columns)))
+        gold.append(
+            DocRecords(id=f"d{index}", text=text, sentence_starts=sentence_starts, entities=_as(gold_entities, columns))
+        )
         pred.append(DocRecords(id=f"d{index}", entities=_as([EntityRecord(*p) for p in predicted], columns)))
     return gold, pred
 

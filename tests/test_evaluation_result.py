@@ -64,6 +64,7 @@ def framed_page(fragment: str) -> str:
 
 # --- still the plain result dict ------------------------------------------------------------------
 
+
 def test_it_is_the_result_dict_of_the_cli_and_round_trips_through_json(rules, cli_run):
     assert isinstance(rules, dict) and type(rules) is EvaluationResult
     as_json = json.dumps(rules)
@@ -89,11 +90,14 @@ def test_a_config_keywords_or_both_give_the_same_run(rules):
 
 
 def test_its_repr_is_a_one_line_summary(rules):
-    assert repr(rules) == ("<EvaluationResult of 'rules': entities strict 0.986, coref conll 0.618, "
-                           "quotes attribution 0.968, events trigger_c 0.857, timexes relaxed 1.000>")
+    assert repr(rules) == (
+        "<EvaluationResult of 'rules': entities strict 0.986, coref conll 0.618, "
+        "quotes attribution 0.968, events trigger_c 0.857, timexes relaxed 1.000>"
+    )
 
 
 # --- the HTML report -------------------------------------------------------------------------------
+
 
 def test_in_a_notebook_it_shows_the_page_benchmark_report_writes(rules, cli_run):
     page = cli_run[1]
@@ -122,15 +126,18 @@ def test_it_keeps_the_gold_it_was_scored_on(tmp_path):
 
 # --- pandas DataFrames, pinned on the rules output -------------------------------------------------
 
+
 def test_headlines_frame(rules):
     frame = rules.headlines_frame()
     assert list(frame.index) == list(LAYERS) and frame.index.name == "layer"
     assert list(frame.columns) == ["status", "metric", "value", "ci95_low", "ci95_high"]
-    assert {layer: (row.metric, row.value, (row.ci95_low, row.ci95_high)) for layer, row in frame.iterrows()} \
-        == RULES_HEADLINES
+    assert {
+        layer: (row.metric, row.value, (row.ci95_low, row.ci95_high)) for layer, row in frame.iterrows()
+    } == RULES_HEADLINES
     partial = evaluate(system="rules", layers="quotes", bootstrap=0, progress=False).headlines_frame()
-    assert partial["status"].to_dict() == {layer: "scored" if layer == "quotes" else "not attempted"
-                                           for layer in LAYERS}
+    assert partial["status"].to_dict() == {
+        layer: "scored" if layer == "quotes" else "not attempted" for layer in LAYERS
+    }
     assert partial.loc["quotes", "ci95_low"] is None and partial["value"].isna().sum() == 4
 
 
@@ -141,8 +148,9 @@ def test_metrics_frame(rules):
     assert frame.loc[("coref", "conll"), "f1"] == RULES_HEADLINES["coref"][1]
     entities = rules.metrics_frame("entities")
     assert list(entities.index) == ["strict", "exact", "partial", "ent_type"] and entities.index.name == "metric"
-    assert entities.loc["strict", ["correct", "incorrect", "partial", "missed", "spurious", "possible", "actual"]] \
-        .tolist() == [71, 1, 0, 0, 0, 72, 72]
+    assert entities.loc[
+        "strict", ["correct", "incorrect", "partial", "missed", "spurious", "possible", "actual"]
+    ].tolist() == [71, 1, 0, 0, 0, 72, 72]
     quotes = rules.metrics_frame("quotes")
     assert list(quotes.columns) == ["precision", "recall", "f1", "correct", "predicted", "found", "gold"]
     assert quotes.loc["attribution"].tolist() == [1.0, 0.9375, RULES_HEADLINES["quotes"][1], 15, 15, 15, 16]
@@ -155,13 +163,22 @@ def test_metrics_frame(rules):
 def test_per_label_frame(rules):
     entities = rules.per_label_frame("entities")
     assert entities.index.names == ["label", "metric"] and len(entities) == 8 * 4
-    assert sorted(set(entities.index.get_level_values("label"))) == \
-        ["CARDINAL", "DATE", "GPE", "LOC", "NORP", "ORG", "PERSON", "PRODUCT"]
+    assert sorted(set(entities.index.get_level_values("label"))) == [
+        "CARDINAL",
+        "DATE",
+        "GPE",
+        "LOC",
+        "NORP",
+        "ORG",
+        "PERSON",
+        "PRODUCT",
+    ]
     assert entities.loc[("GPE", "strict"), ["correct", "incorrect", "possible"]].tolist() == [32, 1, 33]
     every = rules.per_label_frame()
     assert every.index.names == ["layer", "label", "metric"]
-    assert len(every) == sum(len(by_metric) for block in rules["layers"].values()
-                             for by_metric in block["per_label"].values())
+    assert len(every) == sum(
+        len(by_metric) for block in rules["layers"].values() for by_metric in block["per_label"].values()
+    )
     pd.testing.assert_frame_equal(every.loc["entities"][entities.columns], entities, check_dtype=False)
 
 
@@ -169,33 +186,52 @@ def test_errors_frame(rules):
     counts = {layer: len(rules["layers"][layer]["errors"]) for layer in LAYERS}
     assert counts == {"entities": 1, "coref": 23, "quotes": 1, "events": 59, "timexes": 0}
     (entity,) = rules.errors_frame("entities").to_dict("records")
-    assert entity == {"document": "us-nato-responses-2022-01-26", "sentence": "S16", "category": "boundary",
-                      "outcome": "boundary", "also": "", "gold": '"The US" GPE', "pred": '"US" GPE',
-                      "start": 2333, "end": 2339,
-                      "context": rules["layers"]["entities"]["errors"][0]["context"]}
+    assert entity == {
+        "document": "us-nato-responses-2022-01-26",
+        "sentence": "S16",
+        "category": "boundary",
+        "outcome": "boundary",
+        "also": "",
+        "gold": '"The US" GPE',
+        "pred": '"US" GPE',
+        "start": 2333,
+        "end": 2339,
+        "context": rules["layers"]["entities"]["errors"][0]["context"],
+    }
     (quote,) = rules.errors_frame("quotes").itertuples()
     assert (quote.category, quote.pred, quote.start, quote.end) == ("missed", "-", 2033, 2073)
     events = rules.errors_frame("events")
     assert events["category"].value_counts().to_dict() == {
-        "missing_argument": 34, "spurious_argument": 11, "missed_trigger": 6, "wrong_fine_code": 5,
-        "wrong_root": 1, "wrong_realis": 1, "wrong_role": 1}
+        "missing_argument": 34,
+        "spurious_argument": 11,
+        "missed_trigger": 6,
+        "wrong_fine_code": 5,
+        "wrong_root": 1,
+        "wrong_realis": 1,
+        "wrong_role": 1,
+    }
     assert events["also"].tolist().count("wrong_realis") == 1
     assert list(rules.errors_frame("timexes").columns) == list(rules.errors_frame("entities").columns)
     every = rules.errors_frame()
     assert every["layer"].value_counts().to_dict() == {layer: n for layer, n in counts.items() if n}
     with_correct = rules.errors_frame("entities", correct=True)
-    assert len(with_correct) == 72 and with_correct["category"].value_counts().to_dict() == \
-        {"correct": 71, "boundary": 1}
+    assert len(with_correct) == 72 and with_correct["category"].value_counts().to_dict() == {
+        "correct": 71,
+        "boundary": 1,
+    }
 
 
 def test_the_readme_notebook_example_runs(tmp_path):
     """In a fresh interpreter, as a new notebook kernel runs it."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = readme.split("## In a notebook\n", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
-    check = ("\nimport json\nfrom benchmark.evaluation_result import EvaluationResult\n"
-             "print(json.dumps([type(result) is EvaluationResult, result.headlines_frame()['metric'].tolist()]))\n")
+    check = (
+        "\nimport json\nfrom benchmark.evaluation_result import EvaluationResult\n"
+        "print(json.dumps([type(result) is EvaluationResult, result.headlines_frame()['metric'].tolist()]))\n"
+    )
     env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-c", example + check], capture_output=True, text=True, cwd=ROOT,
-                          env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", example + check], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [True, [metric for metric, _, _ in RULES_HEADLINES.values()]]

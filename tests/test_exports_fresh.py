@@ -16,8 +16,12 @@ FIX = "run `benchmark export --all` and commit annotations/export/ and README.md
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for name in ALL_FORMATS for p in sorted((folder / name).rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for name in ALL_FORMATS
+        for p in sorted((folder / name).rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_committed_exports_are_fresh(tmp_path):
@@ -29,13 +33,15 @@ def test_committed_exports_are_fresh(tmp_path):
     extra = sorted(set(committed) - set(fresh))
     stale = sorted(name for name in set(fresh) & set(committed) if fresh[name] != committed[name])
     assert not (missing or extra or stale), (
-        f"annotations/export/ is stale (missing {missing}, not generated {extra}, differing {stale}): {FIX}")
+        f"annotations/export/ is stale (missing {missing}, not generated {extra}, differing {stale}): {FIX}"
+    )
 
 
 def test_readme_card_header_is_fresh():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme_front_matter(readme) == dataset_card_front_matter(), \
+    assert readme_front_matter(readme) == dataset_card_front_matter(), (
         f"the dataset card header of README.md does not match the gold: {FIX}"
+    )
 
 
 def run_export(*argv: str) -> int:

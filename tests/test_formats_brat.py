@@ -11,11 +11,27 @@ import pytest
 from benchmark.corpus import load_shipped
 from benchmark.errors import InputError
 from benchmark.formats.brat import (
-    annotation_conf, parse_ann, read_brat, read_brat_predictions, to_ann, unknown_documents, write_brat,
+    annotation_conf,
+    parse_ann,
+    read_brat,
+    read_brat_predictions,
+    to_ann,
+    unknown_documents,
+    write_brat,
 )
 from benchmark.jsonl import parse_prediction
 from benchmark.model import (
-    Argument, Cluster, Document, Entity, Event, Mention, Quote, Section, Sentence, Span, Timex,
+    Argument,
+    Cluster,
+    Document,
+    Entity,
+    Event,
+    Mention,
+    Quote,
+    Section,
+    Sentence,
+    Span,
+    Timex,
 )
 from benchmark.records import records_from_document
 
@@ -47,7 +63,9 @@ def synthetic_document() -> Document:
     s2 = spanning("\u201cWe will", "study it.")
     s3 = spanning("The partners", "half.\u201d")
     return Document(
-        id="synthetic-doc", text=SYNTHETIC_TEXT, date="2022-01-26",
+        id="synthetic-doc",
+        text=SYNTHETIC_TEXT,
+        date="2022-01-26",
         sentences=[Sentence("S1", s1), Sentence("S2", s2), Sentence("S3", s3)],
         sections=[Section("P1", "body", spanning("Antony", "half.\u201d"))],
         entities=[
@@ -71,17 +89,34 @@ def synthetic_document() -> Document:
             Cluster("C2", "John Sullivan", "PERSON", ("E4", "M1")),
             Cluster("C3", "United States", "GPE", ("E3", "E5")),
             Cluster("C4", "Russia", "GPE", ("M5", "E6")),
-            Cluster("C5", "reporters \"in the room\"", "OTHER", ("M3",)),
+            Cluster("C5", 'reporters "in the room"', "OTHER", ("M3",)),
         ],
         quotes=[
             Quote("Q1", "indirect", span_of("said"), (spanning("the US", "Moscow"),), "E1"),
-            Quote("Q2", "direct", span_of("told"), (span_of("We will read it"), spanning("and study", "half.")),
-                  "M2", "M3"),
+            Quote(
+                "Q2",
+                "direct",
+                span_of("told"),
+                (span_of("We will read it"), spanning("and study", "half.")),
+                "M2",
+                "M3",
+            ),
         ],
         events=[
-            Event("V1", span_of("delivered"), "036",
-                  (Argument("source", "M1"), Argument("target", "E6"), Argument("target", "E5"),
-                   Argument("time", "T1"), Argument("place", "E3")), "actual", "positive"),
+            Event(
+                "V1",
+                span_of("delivered"),
+                "036",
+                (
+                    Argument("source", "M1"),
+                    Argument("target", "E6"),
+                    Argument("target", "E5"),
+                    Argument("time", "T1"),
+                    Argument("place", "E3"),
+                ),
+                "actual",
+                "positive",
+            ),
             Event("V2", span_of("studied"), "04", (Argument("source", "M4"),), "other", "negative"),
         ],
         timexes=[
@@ -117,6 +152,7 @@ def test_standoff_lines_follow_brat_conventions():
     ann = to_ann(synthetic_document())
     lines = ann.splitlines()
     assert "T1\tPERSON 0 14\tAntony Blinken" in lines
+
     def count(pattern: str) -> int:
         return sum(bool(re.fullmatch(pattern, x)) for x in lines)
 
@@ -172,11 +208,13 @@ def test_predictions_from_brat_are_valid_and_score_as_the_gold(tmp_path):
     assert sorted(record.entities, key=repr) == sorted(gold.entities, key=repr)
     assert sorted(record.timexes, key=repr) == sorted(gold.timexes, key=repr)
     assert sorted(map(sorted, record.clusters)) == sorted(map(sorted, gold.clusters))
-    assert [(q.cue, q.content, q.source, q.addressee, q.kind) for q in record.quotes] == \
-           [(q.cue, q.content, q.source, q.addressee, q.kind) for q in gold.quotes]
+    assert [(q.cue, q.content, q.source, q.addressee, q.kind) for q in record.quotes] == [
+        (q.cue, q.content, q.source, q.addressee, q.kind) for q in gold.quotes
+    ]
     assert record.quotes[1].source_name == "Antony Blinken"
-    assert [(e.trigger, e.code, [a.offsets for a in e.arguments]) for e in record.events] == \
-           [(e.trigger, e.code, [a.offsets for a in e.arguments]) for e in gold.events]
+    assert [(e.trigger, e.code, [a.offsets for a in e.arguments]) for e in record.events] == [
+        (e.trigger, e.code, [a.offsets for a in e.arguments]) for e in gold.events
+    ]
 
 
 def test_hand_made_brat_file_without_notes_gets_fresh_ids(tmp_path):
@@ -184,11 +222,14 @@ def test_hand_made_brat_file_without_notes_gets_fresh_ids(tmp_path):
     (tmp_path / "d.ann").write_text(
         "T1\tPERSON 0 7\tBlinken\nT2\tPERSON 12 18\tLavrov\nT3\tEvent 8 11\tmet\n"
         "E1\tEvent:T3 Source:T1 Target:T2\nA1\tCAMEO E1 04\nR1\tOther Arg1:T1 Arg2:T2\n"
-        "T4\tGPE 22 28\tGeneva\nN1\tReference T4 GeoNames:2660646\tGeneva\n", encoding="utf-8")
+        "T4\tGPE 22 28\tGeneva\nN1\tReference T4 GeoNames:2660646\tGeneva\n",
+        encoding="utf-8",
+    )
     doc = read_brat(tmp_path, "d", text)
     assert [(e.id, e.span.text) for e in doc.entities] == [("E1", "Blinken"), ("E2", "Lavrov"), ("E3", "Geneva")]
-    assert doc.events == [Event("V1", Span(8, 11), "04", (Argument("source", "E1"), Argument("target", "E2")),
-                                None, None)]
+    assert doc.events == [
+        Event("V1", Span(8, 11), "04", (Argument("source", "E1"), Argument("target", "E2")), None, None)
+    ]
     prediction = read_brat_predictions(tmp_path, [{"id": "d", "text": text}])["d"]
     assert prediction["events"][0]["code"] == "04" and prediction["clusters"] == []
 
@@ -200,12 +241,15 @@ def test_text_that_is_not_the_slice_names_file_and_line(tmp_path):
         read_brat_predictions(tmp_path, [{"id": "d", "text": text}])
 
 
-@pytest.mark.parametrize("line, reason", [
-    ("T1\tPERSON 0 x\tBlink", "START END"),
-    ("T1\tPERSON 0 99\tBlinken", "inside the text"),
-    ("E1\tEvent:T9", "no T or E line defines"),
-    ("Q1\tsomething", "unknown standoff line"),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("T1\tPERSON 0 x\tBlink", "START END"),
+        ("T1\tPERSON 0 99\tBlinken", "inside the text"),
+        ("E1\tEvent:T9", "no T or E line defines"),
+        ("Q1\tsomething", "unknown standoff line"),
+    ],
+)
 def test_malformed_lines_are_input_errors(tmp_path, line, reason):
     with pytest.raises(InputError, match=reason):
         parse_ann(line + "\n", "Blinken met Lavrov.", "x.ann")

@@ -41,8 +41,11 @@ def test_tags_read_back_are_the_gold_entities(doc):
     sentences = read_conll(exported)
     assert [tags for _, tags in sentences] == gold_tags(doc)
     assert [tokens for tokens, _ in sentences] == [[t.text for t in s] for s in sentence_tokens(doc)]
-    inside_sentences = {(e.span.start, e.span.end, e.type) for e in doc.entities
-                        if any(s.span.start <= e.span.start and e.span.end <= s.span.end for s in doc.sentences)}
+    inside_sentences = {
+        (e.span.start, e.span.end, e.type)
+        for e in doc.entities
+        if any(s.span.start <= e.span.start and e.span.end <= s.span.end for s in doc.sentences)
+    }
     assert entity_offsets(doc, sentences) == inside_sentences
     if doc.entities:
         assert f1_score(gold_tags(doc), [tags for _, tags in sentences]) == 1.0

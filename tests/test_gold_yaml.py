@@ -44,7 +44,8 @@ def test_python_tags_are_refused_not_run(tmp_path):
     assert data is None and not marker.exists()
     (problem,) = problems
     assert problem.item == "line 1" and problem.reason.endswith(
-        "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'")
+        "could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system'"
+    )
 
 
 def test_a_syntax_error_gets_the_pure_python_message(tmp_path):

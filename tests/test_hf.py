@@ -7,7 +7,12 @@ import yaml
 
 from benchmark.corpus import load_shipped
 from benchmark.formats.hf import (
-    CONFIGS, NER_LABELS, config_rows, dataset_card_front_matter, readme_front_matter, readme_with_front_matter,
+    CONFIGS,
+    NER_LABELS,
+    config_rows,
+    dataset_card_front_matter,
+    readme_front_matter,
+    readme_with_front_matter,
     write_hf,
 )
 from tests.conftest import ROOT
@@ -29,9 +34,13 @@ def offline(tmp_path_factory):
 
 
 def expected_counts(documents) -> dict[str, int]:
-    return {"documents": len(documents), "ner": sum(len(d.sentences) for d in documents),
-            "quotes": sum(len(d.quotes) for d in documents), "events": sum(len(d.events) for d in documents),
-            "timexes": sum(len(d.timexes) for d in documents)}
+    return {
+        "documents": len(documents),
+        "ner": sum(len(d.sentences) for d in documents),
+        "quotes": sum(len(d.quotes) for d in documents),
+        "events": sum(len(d.events) for d in documents),
+        "timexes": sum(len(d.timexes) for d in documents),
+    }
 
 
 def card(readme: str) -> dict:
@@ -95,8 +104,9 @@ def test_documents_config_nests_every_layer(gold, offline):
 def test_synthetic_document_loads_in_every_config(tmp_path, offline):
     doc = synthetic_document()
     write_hf([doc], tmp_path / "annotations" / "export" / "hf")
-    (tmp_path / "README.md").write_text(readme_with_front_matter(None, dataset_card_front_matter([doc])),
-                                        encoding="utf-8")
+    (tmp_path / "README.md").write_text(
+        readme_with_front_matter(None, dataset_card_front_matter([doc])), encoding="utf-8"
+    )
     counts = expected_counts([doc])
     assert counts == {"documents": 1, "ner": 3, "quotes": 2, "events": 2, "timexes": 2}
     rows = config_rows([doc])
@@ -126,6 +136,7 @@ def test_card_header_is_a_dataset_card():
 
 def test_card_header_parses_as_hub_metadata():
     import huggingface_hub as hub
+
     text = readme_with_front_matter(None, dataset_card_front_matter([synthetic_document()]))
     data = hub.DatasetCard(text).data
     from datasets.info import DatasetInfosDict

@@ -15,9 +15,9 @@ import os
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -35,14 +35,27 @@ def span(start: int, end: int) -> dict:
 
 
 SMALL_GOLD = {
-    "id": SMALL_ID, "text": TEXT, "date": "2022-01-26",
+    "id": SMALL_ID,
+    "text": TEXT,
+    "date": "2022-01-26",
     "sentences": [span(0, 36), span(37, 63)],
-    "entities": [{**span(0, 4), "type": "ORG"}, {**span(9, 15), "type": "GPE"},
-                 {**span(19, 25), "type": "GPE"}, {**span(29, 35), "type": "DATE"},
-                 {**span(55, 62), "type": "PERSON"}],
+    "entities": [
+        {**span(0, 4), "type": "ORG"},
+        {**span(9, 15), "type": "GPE"},
+        {**span(19, 25), "type": "GPE"},
+        {**span(29, 35), "type": "DATE"},
+        {**span(55, 62), "type": "PERSON"},
+    ],
     "quotes": [{"kind": "direct", "cue": span(50, 54), "content": [span(38, 47)], "source": span(55, 62)}],
-    "events": [{"trigger": span(5, 8), "code": "040", "realis": "actual", "polarity": "positive",
-                "arguments": [{"role": "source", **span(0, 4)}, {"role": "target", **span(9, 15)}]}],
+    "events": [
+        {
+            "trigger": span(5, 8),
+            "code": "040",
+            "realis": "actual",
+            "polarity": "positive",
+            "arguments": [{"role": "source", **span(0, 4)}, {"role": "target", **span(9, 15)}],
+        }
+    ],
     "timexes": [{**span(29, 35), "type": "DATE", "value": "2022-01-24"}],
 }
 
@@ -76,6 +89,7 @@ def case(name: str, status: int, needle: str = "", output: bool = False):
     def register(build):
         CASES.append(Case(name, build, status, needle, output))
         return build
+
     return register
 
 
@@ -99,10 +113,12 @@ def small_gold(folder: Path, *records) -> Path:
 
 def evaluate_file(content: str | bytes, gold_records=()):
     """A case scoring a predictions file with this content against the small gold."""
+
     def build(folder: Path) -> list[str]:
         gold = small_gold(folder, *gold_records)
         predictions = write(folder, "predictions.jsonl", content)
         return ["evaluate", "--predictions", str(predictions), "--gold", str(gold), "--bootstrap", "0"]
+
     return build
 
 
@@ -123,34 +139,66 @@ PREDICTION_RECORDS = [
     ("quotes {}", small_prediction(quotes={}), "must be a list"),
     ("events null", small_prediction(events=None) | {"events": None}, "must be a list"),
     ("timexes true", small_prediction(timexes=True), "must be a list"),
-    ("quote cue typo", small_prediction(quotes=[{"cue": {"begin": 50, "end": 54}, "content": [span(38, 47)]}]),
-     "did you mean 'start'"),
-    ("quote content key", small_prediction(quotes=[{"content": [{**span(38, 47), "tokens": 2}]}]),
-     "unknown key 'tokens'"),
-    ("quote speaker", small_prediction(quotes=[{"content": [span(38, 47)], "speaker": span(55, 62)}]),
-     "did you mean 'source'"),
-    ("quote source key", small_prediction(quotes=[{"content": [span(38, 47)], "source": {**span(55, 62), "id": 1}}]),
-     "unknown key 'id'"),
-    ("quote addressee string", small_prediction(quotes=[{"content": [span(38, 47)], "addressee": "them"}]),
-     "must be an object"),
+    (
+        "quote cue typo",
+        small_prediction(quotes=[{"cue": {"begin": 50, "end": 54}, "content": [span(38, 47)]}]),
+        "did you mean 'start'",
+    ),
+    (
+        "quote content key",
+        small_prediction(quotes=[{"content": [{**span(38, 47), "tokens": 2}]}]),
+        "unknown key 'tokens'",
+    ),
+    (
+        "quote speaker",
+        small_prediction(quotes=[{"content": [span(38, 47)], "speaker": span(55, 62)}]),
+        "did you mean 'source'",
+    ),
+    (
+        "quote source key",
+        small_prediction(quotes=[{"content": [span(38, 47)], "source": {**span(55, 62), "id": 1}}]),
+        "unknown key 'id'",
+    ),
+    (
+        "quote addressee string",
+        small_prediction(quotes=[{"content": [span(38, 47)], "addressee": "them"}]),
+        "must be an object",
+    ),
     ("quote content empty", small_prediction(quotes=[{"content": []}]), "non-empty list"),
     ("quote content object", small_prediction(quotes=[{"content": span(38, 47)}]), "must be a list"),
-    ("event trigger typo", small_prediction(events=[{"trigger": {"start": 5, "ende": 8}, "code": "040"}]),
-     "did you mean 'end'"),
-    ("event argument ref", small_prediction(events=[{"trigger": span(5, 8), "code": "040",
-                                                     "arguments": [{"role": "source", "ref": "E1"}]}]),
-     "unknown key 'ref'"),
-    ("event args", small_prediction(events=[{"trigger": span(5, 8), "code": "040", "args": []}]),
-     "did you mean 'arguments'"),
+    (
+        "event trigger typo",
+        small_prediction(events=[{"trigger": {"start": 5, "ende": 8}, "code": "040"}]),
+        "did you mean 'end'",
+    ),
+    (
+        "event argument ref",
+        small_prediction(
+            events=[{"trigger": span(5, 8), "code": "040", "arguments": [{"role": "source", "ref": "E1"}]}]
+        ),
+        "unknown key 'ref'",
+    ),
+    (
+        "event args",
+        small_prediction(events=[{"trigger": span(5, 8), "code": "040", "args": []}]),
+        "did you mean 'arguments'",
+    ),
     ("event code number", small_prediction(events=[{"trigger": span(5, 8), "code": 40}]), "must be a string"),
     ("event code list", small_prediction(events=[{"trigger": span(5, 8), "code": ["040"]}]), "must be a string"),
     ("event code unknown", small_prediction(events=[{"trigger": span(5, 8), "code": "999"}]), "unknown CAMEO code"),
     ("event without trigger", small_prediction(events=[{"code": "040"}]), "needs a 'trigger'"),
-    ("event realis", small_prediction(events=[{"trigger": span(5, 8), "code": "040", "realis": "real"}]),
-     "unknown realis"),
-    ("argument role", small_prediction(events=[{"trigger": span(5, 8), "code": "040",
-                                                "arguments": [{"role": "agent", **span(0, 4)}]}]),
-     "unknown argument role"),
+    (
+        "event realis",
+        small_prediction(events=[{"trigger": span(5, 8), "code": "040", "realis": "real"}]),
+        "unknown realis",
+    ),
+    (
+        "argument role",
+        small_prediction(
+            events=[{"trigger": span(5, 8), "code": "040", "arguments": [{"role": "agent", **span(0, 4)}]}]
+        ),
+        "unknown argument role",
+    ),
     ("cluster members", small_prediction(clusters=[{"members": [span(0, 4)]}]), "did you mean 'mentions'"),
     ("cluster span key", small_prediction(clusters=[[{**span(0, 4), "kind": "NAM"}]]), "unknown key 'kind'"),
     ("cluster empty", small_prediction(clusters=[[]]), "non-empty list"),
@@ -166,12 +214,21 @@ PREDICTION_RECORDS = [
     ("text number", with_entity(text=4), "must be a string"),
     ("entity type", with_entity(type="COUNTRY"), "unknown entity type"),
     ("entity type list", with_entity(type=["ORG"]), "must be a string"),
-    ("timex month 13", small_prediction(timexes=[{**span(29, 35), "type": "DATE", "value": "2022-13-45"}]),
-     "not a valid TIMEX3 DATE value"),
-    ("timex 29 February 2022", small_prediction(timexes=[{**span(29, 35), "type": "DATE", "value": "2022-02-29"}]),
-     "not a valid TIMEX3"),
-    ("timex value number", small_prediction(timexes=[{**span(29, 35), "type": "DATE", "value": 2022}]),
-     "must be a string"),
+    (
+        "timex month 13",
+        small_prediction(timexes=[{**span(29, 35), "type": "DATE", "value": "2022-13-45"}]),
+        "not a valid TIMEX3 DATE value",
+    ),
+    (
+        "timex 29 February 2022",
+        small_prediction(timexes=[{**span(29, 35), "type": "DATE", "value": "2022-02-29"}]),
+        "not a valid TIMEX3",
+    ),
+    (
+        "timex value number",
+        small_prediction(timexes=[{**span(29, 35), "type": "DATE", "value": 2022}]),
+        "must be a string",
+    ),
     ("timex type", small_prediction(timexes=[{**span(29, 35), "type": "DAY"}]), "unknown TIMEX3 type"),
     ("timex mod", small_prediction(timexes=[{**span(29, 35), "mod": "ABOUT"}]), "unknown TIMEX3 mod"),
     ("another text", small_prediction(text=TEXT.replace("NATO", "OTAN")), "differs from the text"),
@@ -189,20 +246,35 @@ RAW_PREDICTIONS = [
     ("empty file", "", "holds no documents"),
     ("blank lines", "\n \n\n", "holds no documents"),
     ("duplicate top-level key", '{"id": "small", "entities": [], "entities": []}\n', "appears twice"),
-    ("duplicate nested key", '{"id": "small", "entities": [{"start": 0, "start": 1, "end": 4, "type": "ORG"}]}\n',
-     "appears twice"),
+    (
+        "duplicate nested key",
+        '{"id": "small", "entities": [{"start": 0, "start": 1, "end": 4, "type": "ORG"}]}\n',
+        "appears twice",
+    ),
     ("duplicate document", lines(small_prediction(), small_prediction()), "duplicate document"),
     ("invalid JSON", '{"id": "small", "entities": [}\n', "not valid JSON"),
     ("NaN", '{"id": "small", "entities": [{"start": NaN, "end": 4, "type": "ORG"}]}\n', "NaN is not a JSON number"),
-    ("Infinity", '{"id": "small", "entities": [{"start": 0, "end": Infinity, "type": "ORG"}]}\n',
-     "Infinity is not a JSON number"),
-    ("nested 10,000 deep (lists)", '{"id": "small", "entities": ' + "[" * 10_000 + "]" * 10_000 + "}\n",
-     "nested too deeply"),
-    ("nested 10,000 deep (objects)", '{"id": "small", "entities": [' + '{"a": ' * 10_000 + "1" + "}" * 10_000
-     + "]}\n", "nested too deeply"),
+    (
+        "Infinity",
+        '{"id": "small", "entities": [{"start": 0, "end": Infinity, "type": "ORG"}]}\n',
+        "Infinity is not a JSON number",
+    ),
+    (
+        "nested 10,000 deep (lists)",
+        '{"id": "small", "entities": ' + "[" * 10_000 + "]" * 10_000 + "}\n",
+        "nested too deeply",
+    ),
+    (
+        "nested 10,000 deep (objects)",
+        '{"id": "small", "entities": [' + '{"a": ' * 10_000 + "1" + "}" * 10_000 + "]}\n",
+        "nested too deeply",
+    ),
     ("nested 900 deep", '{"id": "small", "entities": [' + "[" * 900 + "]" * 900 + "]}\n", "must be an object"),
-    ("integer of 5,000 digits", '{"id": "small", "entities": [{"start": ' + "9" * 5000 + ', "end": 4}]}\n',
-     "integer of 5000 digits"),
+    (
+        "integer of 5,000 digits",
+        '{"id": "small", "entities": [{"start": ' + "9" * 5000 + ', "end": 4}]}\n',
+        "integer of 5000 digits",
+    ),
     ("negative integer of 5,000 digits", '{"id": "small", "x": -' + "9" * 5000 + "}\n", "integer of 5000 digits"),
     ("a list line", "[1, 2]\n", "must be an object"),
     ("a string line", '"small"\n', "must be an object"),
@@ -254,6 +326,7 @@ def _(folder):
 
 # ------------------------------------------------------------ offsets in another unit
 
+
 def shifted(record: dict, convert: Callable[[int, int], tuple[int, int]]) -> dict:
     """``record`` with every span's offsets converted and its text dropped."""
     if isinstance(record, list):
@@ -268,17 +341,23 @@ def shifted(record: dict, convert: Callable[[int, int], tuple[int, int]]) -> dic
 
 def article_prediction(convert) -> Callable[[Path], list[str]]:
     """The shipped gold's export, offsets converted: scored against the shipped article."""
+
     def build(folder: Path) -> list[str]:
         from benchmark.corpus import load_shipped
         from benchmark.jsonl import document_to_json
 
         doc = load_shipped()[0]
         record = document_to_json(doc)
-        prediction = {"id": record["id"], **shifted({k: record[k] for k in
-                                                     ("entities", "clusters", "quotes", "events", "timexes")},
-                                                    lambda s, e: convert(doc.text, s, e))}
+        prediction = {
+            "id": record["id"],
+            **shifted(
+                {k: record[k] for k in ("entities", "clusters", "quotes", "events", "timexes")},
+                lambda s, e: convert(doc.text, s, e),
+            ),
+        }
         path = write(folder, "predictions.jsonl", lines(prediction))
         return ["evaluate", "--predictions", str(path), "--bootstrap", "0"]
+
     return build
 
 
@@ -298,16 +377,21 @@ for _name, _convert, _needle in CONVENTIONS:
     CASES.append(Case(f"offsets: the article in {_name}", article_prediction(_convert), 2, _needle, output=True))
 
 
-@case("offsets: UTF-16 code units (a text beyond the Basic Multilingual Plane)", 2, "as UTF-16 code unit offsets",
-      output=True)
+@case(
+    "offsets: UTF-16 code units (a text beyond the Basic Multilingual Plane)",
+    2,
+    "as UTF-16 code unit offsets",
+    output=True,
+)
 def _(folder):
-    text = "\U0001F600 NATO met Russia. \U0001F600 Blinken met Lavrov in Geneva."
+    text = "\U0001f600 NATO met Russia. \U0001f600 Blinken met Lavrov in Geneva."
     names = ("NATO", "Russia", "Blinken", "Lavrov", "Geneva")
     spans = [(text.index(n), text.index(n) + len(n)) for n in names]
     gold = {"id": "emoji", "text": text, "entities": [{"start": s, "end": e, "type": "ORG"} for s, e in spans]}
     units = [(len(text[:s].encode("utf-16-le")) // 2, len(text[:e].encode("utf-16-le")) // 2) for s, e in spans]
-    predictions = write(folder, "p.jsonl", lines({"id": "emoji", "entities": [
-        {"start": s, "end": e, "type": "ORG"} for s, e in units]}))
+    predictions = write(
+        folder, "p.jsonl", lines({"id": "emoji", "entities": [{"start": s, "end": e, "type": "ORG"} for s, e in units]})
+    )
     return ["evaluate", "--predictions", str(predictions), "--gold", str(write(folder, "g.jsonl", lines(gold)))]
 
 
@@ -319,11 +403,13 @@ def _(folder):
 
 # ------------------------------------------------------------ --gold corpora
 
+
 def gold_case(*records_or_text, needle: str, status: int = 2, system: str = "oracle"):
     def build(folder: Path) -> list[str]:
         content = records_or_text[0] if isinstance(records_or_text[0], (str, bytes)) else lines(*records_or_text)
         gold = write(folder, "gold.jsonl", content)
         return ["evaluate", "--system", system, "--gold", str(gold), "--bootstrap", "50"]
+
     return build
 
 
@@ -333,28 +419,57 @@ GOLD_CASES = [
     ("overlapping sentences", ({**SMALL_GOLD, "sentences": [span(0, 36), span(29, 63)]},), "must not overlap"),
     ("an empty cluster", ({**SMALL_GOLD, "clusters": [{"mentions": []}]},), "at least one member"),
     ("a cluster as a number", ({**SMALL_GOLD, "clusters": [3]},), "must be a list of spans or an object"),
-    ("a code as a list", ({**SMALL_GOLD, "events": [{**SMALL_GOLD["events"][0], "code": ["040"]}]},),
-     "must be a string"),
-    ("an id as a list", ({**SMALL_GOLD, "entities": [{**span(0, 4), "type": "ORG", "id": ["E1"]}]},),
-     "must be a string"),
-    ("an id used twice", ({**SMALL_GOLD, "entities": [{**span(0, 4), "type": "ORG", "id": "X"},
-                                                      {**span(9, 15), "type": "GPE", "id": "X"}]},), "used 2 times"),
+    (
+        "a code as a list",
+        ({**SMALL_GOLD, "events": [{**SMALL_GOLD["events"][0], "code": ["040"]}]},),
+        "must be a string",
+    ),
+    (
+        "an id as a list",
+        ({**SMALL_GOLD, "entities": [{**span(0, 4), "type": "ORG", "id": ["E1"]}]},),
+        "must be a string",
+    ),
+    (
+        "an id used twice",
+        (
+            {
+                **SMALL_GOLD,
+                "entities": [{**span(0, 4), "type": "ORG", "id": "X"}, {**span(9, 15), "type": "GPE", "id": "X"}],
+            },
+        ),
+        "used 2 times",
+    ),
     ("an entity without type", ({**SMALL_GOLD, "entities": [span(0, 4)]},), "missing 'type'"),
     ("a timex without value", ({**SMALL_GOLD, "timexes": [{**span(29, 35), "type": "DATE"}]},), "missing 'value'"),
-    ("a timex value 2022-13-45", ({**SMALL_GOLD, "timexes": [{**span(29, 35), "type": "DATE",
-                                                             "value": "2022-13-45"}]},), "not a valid TIMEX3"),
-    ("a quote without cue", ({**SMALL_GOLD, "quotes": [{"kind": "direct", "content": [span(38, 47)]}]},),
-     "missing 'cue'"),
+    (
+        "a timex value 2022-13-45",
+        ({**SMALL_GOLD, "timexes": [{**span(29, 35), "type": "DATE", "value": "2022-13-45"}]},),
+        "not a valid TIMEX3",
+    ),
+    (
+        "a quote without cue",
+        ({**SMALL_GOLD, "quotes": [{"kind": "direct", "content": [span(38, 47)]}]},),
+        "missing 'cue'",
+    ),
     ("an unknown top-level key", ({**SMALL_GOLD, "tokens": []},), "unknown key 'tokens'"),
     ("a layer that is an object", ({**SMALL_GOLD, "entities": {}},), "must be a list"),
     ("no text", ({"id": SMALL_ID, "entities": []},), "needs string 'id' and 'text'"),
     ("no documents", ("",), "holds no documents"),
-    ("nested 10,000 deep", ('{"id": "x", "text": "a", "entities": ' + "[" * 10_000 + "]" * 10_000 + "}\n",),
-     "nested too deeply"),
-    ("an integer of 5,000 digits", ('{"id": "x", "text": "a", "date": ' + "7" * 5000 + "}\n",),
-     "integer of 5000 digits"),
-    ("a span past the text", ({**SMALL_GOLD, "entities": [{"start": 0, "end": 99, "type": "ORG"}]},),
-     "past the end of the text"),
+    (
+        "nested 10,000 deep",
+        ('{"id": "x", "text": "a", "entities": ' + "[" * 10_000 + "]" * 10_000 + "}\n",),
+        "nested too deeply",
+    ),
+    (
+        "an integer of 5,000 digits",
+        ('{"id": "x", "text": "a", "date": ' + "7" * 5000 + "}\n",),
+        "integer of 5000 digits",
+    ),
+    (
+        "a span past the text",
+        ({**SMALL_GOLD, "entities": [{"start": 0, "end": 99, "type": "ORG"}]},),
+        "past the end of the text",
+    ),
 ]
 
 for _name, _records, _needle in GOLD_CASES:
@@ -368,45 +483,77 @@ def _(folder):
 
 @case("--gold: explicit mention ids M1 and M3 are kept", 0, output=True)
 def _(folder):
-    gold = {**SMALL_GOLD, "mentions": [{"id": "M1", **span(0, 4), "kind": "NOM"},
-                                       {"id": "M3", **span(9, 15), "kind": "NOM"}],
-            "quotes": [{**SMALL_GOLD["quotes"][0], "addressee": span(19, 25)}]}
+    gold = {
+        **SMALL_GOLD,
+        "mentions": [{"id": "M1", **span(0, 4), "kind": "NOM"}, {"id": "M3", **span(9, 15), "kind": "NOM"}],
+        "quotes": [{**SMALL_GOLD["quotes"][0], "addressee": span(19, 25)}],
+    }
     gold["entities"] = [e for e in gold["entities"] if e["start"] not in (0, 9, 19)]
     return gold_case(gold, needle="")(folder)
 
 
 # ------------------------------------------------------------ gold YAML (validate)
 
+
 def yaml_case(body: str):
     def build(folder: Path) -> list[str]:
         return ["validate", str(write(folder, "gold.yaml", f"document: {DOC_ID}\n" + body))]
+
     return build
 
 
 YAML_CASES = [
-    ("an addressee given as a list", "quotes:\n  - {id: Q1, kind: direct, cue: {start: 0, end: 2}, content: "
-                                     "[{start: 3, end: 5}], addressee: [M1]}\n", "'addressee' must be str"),
+    (
+        "an addressee given as a list",
+        "quotes:\n  - {id: Q1, kind: direct, cue: {start: 0, end: 2}, content: "
+        "[{start: 3, end: 5}], addressee: [M1]}\n",
+        "'addressee' must be str",
+    ),
     ("an empty cluster", "clusters:\n  - {id: C1, name: x, type: ORG, members: []}\n", "is empty"),
-    ("a member given as a list", "clusters:\n  - {id: C1, name: x, type: ORG, members: [[E1]]}\n",
-     "must be entity or mention ids"),
-    ("a code given as a list", "events:\n  - {id: V1, trigger: {start: 0, end: 2}, code: ['040'], arguments: [], "
-                               "realis: actual, polarity: positive}\n", "'code' must be"),
+    (
+        "a member given as a list",
+        "clusters:\n  - {id: C1, name: x, type: ORG, members: [[E1]]}\n",
+        "must be entity or mention ids",
+    ),
+    (
+        "a code given as a list",
+        "events:\n  - {id: V1, trigger: {start: 0, end: 2}, code: ['040'], arguments: [], "
+        "realis: actual, polarity: positive}\n",
+        "'code' must be",
+    ),
     ("an id given as a list", "entities:\n  - {id: [E1], start: 0, end: 2, type: GPE}\n", "'id' must be str"),
-    ("arguments given as a number", "events:\n  - {id: V1, trigger: {start: 0, end: 2}, code: '040', arguments: 3, "
-                                    "realis: actual, polarity: positive}\n", "'arguments' must be list"),
-    ("a mod given as a list", "timexes:\n  - {id: T1, start: 0, end: 2, type: DATE, value: '2022', mod: [APPROX]}\n",
-     "'mod' must be str"),
-    ("an alias bomb", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                      "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n", "aliases"),
+    (
+        "arguments given as a number",
+        "events:\n  - {id: V1, trigger: {start: 0, end: 2}, code: '040', arguments: 3, "
+        "realis: actual, polarity: positive}\n",
+        "'arguments' must be list",
+    ),
+    (
+        "a mod given as a list",
+        "timexes:\n  - {id: T1, start: 0, end: 2, type: DATE, value: '2022', mod: [APPROX]}\n",
+        "'mod' must be str",
+    ),
+    (
+        "an alias bomb",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+        "aliases",
+    ),
     ("a duplicate key", "entities: []\nentities: []\n", "appears twice"),
     ("nesting 10,000 deep", "entities: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested deeper"),
     ("nesting 100 deep", "entities: " + "[" * 100 + "]" * 100 + "\n", "nested deeper than 64"),
-    ("an integer of 5,000 digits", "entities:\n  - {id: E1, start: " + "1" * 5000 + ", end: 2, type: GPE}\n",
-     "more than 30 digits"),
+    (
+        "an integer of 5,000 digits",
+        "entities:\n  - {id: E1, start: " + "1" * 5000 + ", end: 2, type: GPE}\n",
+        "more than 30 digits",
+    ),
     ("not YAML", "entities: [\n", "not valid YAML"),
-    ("a TIMEX3 value 2022-13-45", "timexes:\n  - {id: T1, start: 0, end: 2, type: DATE, value: '2022-13-45'}\n",
-     "not a valid TIMEX3"),
+    (
+        "a TIMEX3 value 2022-13-45",
+        "timexes:\n  - {id: T1, start: 0, end: 2, type: DATE, value: '2022-13-45'}\n",
+        "not a valid TIMEX3",
+    ),
 ]
 
 for _name, _body, _needle in YAML_CASES:
@@ -425,9 +572,22 @@ AGREEMENT_CASES = [
 ]
 
 for _name, _body, _needle in AGREEMENT_CASES:
-    CASES.append(Case(f"agreement: {_name}", (lambda body: lambda folder: [
-        "agreement", str(ROOT / "annotations" / f"{DOC_ID}.yaml"), str(write(folder, "b.yaml", body))])(_body),
-        2, _needle))
+    CASES.append(
+        Case(
+            f"agreement: {_name}",
+            (
+                lambda body: (
+                    lambda folder: [
+                        "agreement",
+                        str(ROOT / "annotations" / f"{DOC_ID}.yaml"),
+                        str(write(folder, "b.yaml", body)),
+                    ]
+                )
+            )(_body),
+            2,
+            _needle,
+        )
+    )
 
 
 @case("agreement: /dev/zero", 2, "is a device")
@@ -437,9 +597,11 @@ def _(folder):
 
 # ------------------------------------------------------------ validate agrees with evaluate
 
+
 def validate_file(content: str):
     def build(folder: Path) -> list[str]:
         return ["validate", str(write(folder, "predictions.jsonl", content))]
+
     return build
 
 
@@ -450,9 +612,12 @@ def shipped_prediction(**changes) -> dict:
 VALIDATE_CASES = [
     ("an empty file", "", 2, "holds no documents"),
     ("a duplicate document", lines(shipped_prediction(), shipped_prediction()), 2, "duplicate document"),
-    ("a TIMEX3 value 2022-13-45", lines(shipped_prediction(timexes=[{"start": 287, "end": 296, "type": "DATE",
-                                                                     "value": "2022-13-45"}])), 2,
-     "not a valid TIMEX3"),
+    (
+        "a TIMEX3 value 2022-13-45",
+        lines(shipped_prediction(timexes=[{"start": 287, "end": 296, "type": "DATE", "value": "2022-13-45"}])),
+        2,
+        "not a valid TIMEX3",
+    ),
     ("an unknown key", lines(shipped_prediction(entites=[])), 2, "did you mean 'entities'"),
     ("a layer that is null", lines(shipped_prediction(entities=None)), 2, "must be a list"),
     ("no layer key", lines({"id": DOC_ID}), 2, "no line has a key"),
@@ -481,23 +646,32 @@ def _(folder):
 
 # ------------------------------------------------------------ benchmark.yaml
 
+
 def config_case(content: str):
     def build(folder: Path) -> list[str]:
         return ["evaluate", "--system", "mine", "--config", str(write(folder, "benchmark.yaml", content))]
+
     return build
 
 
 CONFIG_CASES = [
-    ("an alias bomb", "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-                      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-                      "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-                      "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
-                      "systems: {mine: {python: *h}}\n", "aliases"),
+    (
+        "an alias bomb",
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]\nh: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+        "systems: {mine: {python: *h}}\n",
+        "aliases",
+    ),
     ("a merge key", "base: &base {python: 'a:b'}\nsystems:\n  mine:\n    <<: *base\n", "aliases"),
     ("a duplicate key", "systems:\n  mine: {python: 'a:b'}\n  mine: {python: 'c:d'}\n", "appears twice"),
     ("nesting 10,000 deep", "systems: " + "[" * 10_000 + "]" * 10_000 + "\n", "nested deeper"),
-    ("an integer of 5,000 digits", "systems:\n  mine: {python: 'a:b', timeout: " + "9" * 5000 + "}\n",
-     "more than 30 digits"),
+    (
+        "an integer of 5,000 digits",
+        "systems:\n  mine: {python: 'a:b', timeout: " + "9" * 5000 + "}\n",
+        "more than 30 digits",
+    ),
     ("not UTF-8", "systems: {mine: {python: '\udcff'}}\n", "not UTF-8"),
 ]
 
@@ -513,12 +687,25 @@ def _(folder):
 
 # ------------------------------------------------------------ result files given to compare
 
+
 @pytest.fixture(scope="module")
 def result_record(tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("result")
     out = folder / "a.json"
-    status, _, err = run_main(folder, "evaluate", "--system", "oracle", "--gold", str(small_gold(folder)),
-                              "--bootstrap", "0", "--output", str(out), "--format", "json")
+    status, _, err = run_main(
+        folder,
+        "evaluate",
+        "--system",
+        "oracle",
+        "--gold",
+        str(small_gold(folder)),
+        "--bootstrap",
+        "0",
+        "--output",
+        str(out),
+        "--format",
+        "json",
+    )
     assert status == 0, err
     return json.loads(out.read_text(encoding="utf-8"))
 
@@ -536,6 +723,7 @@ def compare_case(change: Callable[[dict], object] | str | bytes):
             change(record)
             bad = write(folder, "b.json", json.dumps(record))
         return ["compare", str(good), str(bad)]
+
     return build
 
 
@@ -565,8 +753,11 @@ COMPARE_CASES = [
     ("headline missing", lambda r: r["layers"]["entities"].pop("headline"), "'headline'"),
     ("other gold", lambda r: r["dataset"].update(sha256="0" * 64), "different data"),
     ("other documents", lambda r: r["dataset"].update(documents=["other"]), "different document sets"),
-    ("other unit count", lambda r: entities_units(r).update(stats=entities_units(r)["stats"] * 2),
-     "scored differently"),
+    (
+        "other unit count",
+        lambda r: entities_units(r).update(stats=entities_units(r)["stats"] * 2),
+        "scored differently",
+    ),
 ]
 
 for _name, _change, _needle in COMPARE_CASES:
@@ -599,8 +790,11 @@ USAGE_CASES = [
     ("--bootstrap -5", ["evaluate", "--system", "oracle", "--bootstrap", "-5"], "must be at least 0"),
     ("compare --samples 0", ["compare", "a.json", "b.json", "--samples", "0"], "must be at least 1"),
     ("compare --seed -3", ["compare", "a.json", "b.json", "--seed", "-3"], "must be at least 0"),
-    ("--layers nonsense", ["evaluate", "--system", "oracle", "--layers", "entity,sentiment", "--bootstrap", "0"],
-     "unknown layer"),
+    (
+        "--layers nonsense",
+        ["evaluate", "--system", "oracle", "--layers", "entity,sentiment", "--bootstrap", "0"],
+        "unknown layer",
+    ),
     ("no source", ["evaluate"], "one of the arguments"),
     ("unknown system", ["evaluate", "--system", "orcale"], "oracle"),
     ("--output ''", ["evaluate", "--system", "oracle", "--output", ""], "the file name is empty"),
@@ -613,10 +807,22 @@ for _name, _args, _needle in USAGE_CASES:
 
 # ------------------------------------------------------------ --output
 
+
 def oracle_to(output: Callable[[Path], str | Path], *extra: str):
     def build(folder: Path) -> list[str]:
-        return ["evaluate", "--system", "oracle", "--gold", str(small_gold(folder)), "--bootstrap", "0",
-                "--output", str(output(folder)), *extra]
+        return [
+            "evaluate",
+            "--system",
+            "oracle",
+            "--gold",
+            str(small_gold(folder)),
+            "--bootstrap",
+            "0",
+            "--output",
+            str(output(folder)),
+            *extra,
+        ]
+
     return build
 
 
@@ -656,60 +862,113 @@ for _name, _target, _needle in OUTPUT_CASES:
 @case("--output: the predictions file", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
-    return ["evaluate", "--predictions", str(predictions), "--gold", str(small_gold(folder)),
-            "--output", str(predictions)]
+    return [
+        "evaluate",
+        "--predictions",
+        str(predictions),
+        "--gold",
+        str(small_gold(folder)),
+        "--output",
+        str(predictions),
+    ]
 
 
 @case("--output: the predictions file through a symlink", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
     (folder / "link.jsonl").symlink_to(predictions)
-    return ["evaluate", "--predictions", str(predictions), "--gold", str(small_gold(folder)),
-            "--output", str(folder / "link.jsonl")]
+    return [
+        "evaluate",
+        "--predictions",
+        str(predictions),
+        "--gold",
+        str(small_gold(folder)),
+        "--output",
+        str(folder / "link.jsonl"),
+    ]
 
 
 @case("--output: the systems file", 2, "also an input")
 def _(folder):
     config = write(folder, "benchmark.yaml", "systems:\n  mine: {predictions: p.jsonl}\n")
     write(folder, "p.jsonl", lines(small_prediction()))
-    return ["evaluate", "--system", "mine", "--config", str(config), "--gold", str(small_gold(folder)),
-            "--output", str(config)]
+    return [
+        "evaluate",
+        "--system",
+        "mine",
+        "--config",
+        str(config),
+        "--gold",
+        str(small_gold(folder)),
+        "--output",
+        str(config),
+    ]
 
 
 @case("--output: the file of a file: system", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
-    return ["evaluate", "--system", f"file:{predictions}", "--gold", str(small_gold(folder)),
-            "--output", str(predictions)]
+    return [
+        "evaluate",
+        "--system",
+        f"file:{predictions}",
+        "--gold",
+        str(small_gold(folder)),
+        "--output",
+        str(predictions),
+    ]
 
 
 @case("--output: the source of a python: system", 2, "also an input")
 def _(folder):
     source = write(folder, "mine.py", "def predict(doc):\n    return {'id': doc['id'], 'entities': []}\n")
-    return ["evaluate", "--system", f"python:{source}:predict", "--gold", str(small_gold(folder)),
-            "--output", str(source)]
+    return [
+        "evaluate",
+        "--system",
+        f"python:{source}:predict",
+        "--gold",
+        str(small_gold(folder)),
+        "--output",
+        str(source),
+    ]
 
 
 # ------------------------------------------------------------ system output (exit 3, nothing refused)
 
+
 def system_case(body: str):
     def build(folder: Path) -> list[str]:
         source = write(folder, "mine.py", body)
-        return ["evaluate", "--system", f"python:{source}:predict", "--gold", str(small_gold(folder)),
-                "--bootstrap", "0"]
+        return [
+            "evaluate",
+            "--system",
+            f"python:{source}:predict",
+            "--gold",
+            str(small_gold(folder)),
+            "--bootstrap",
+            "0",
+        ]
+
     return build
 
 
 SYSTEM_CASES = [
     ("an unknown key", "def predict(doc):\n    return {'id': doc['id'], 'entites': []}\n", "did you mean 'entities'"),
     ("a layer that is null", "def predict(doc):\n    return {'id': doc['id'], 'entities': None}\n", "must be a list"),
-    ("UTF-8 byte offsets", "T = " + repr(TEXT) + "\ndef b(i):\n    return len(T[:i].encode('utf-8'))\n"
-                                                   "def predict(doc):\n    return {'id': doc['id'], 'entities': [{'start': b(s), "
-                                                   "'end': b(e), 'type': 'ORG'} for s, e in [(37, 38), (38, 40), "
-                                                   "(48, 49), (50, 54), (55, 62), (62, 63)]]}\n",
-     "as UTF-8 byte offsets"),
-    ("a TIMEX3 value 2022-13-45", "def predict(doc):\n    return {'id': doc['id'], 'timexes': [{'start': 29, 'end': 35, 'type': "
-                                  "'DATE', 'value': '2022-13-45'}]}\n", "not a valid TIMEX3"),
+    (
+        "UTF-8 byte offsets",
+        "T = " + repr(TEXT) + "\ndef b(i):\n    return len(T[:i].encode('utf-8'))\n"
+        "def predict(doc):\n    return {'id': doc['id'], 'entities': [{'start': b(s), "
+        "'end': b(e), 'type': 'ORG'} for s, e in [(37, 38), (38, 40), "
+        "(48, 49), (50, 54), (55, 62), (62, 63)]]}\n",
+        "as UTF-8 byte offsets",
+    ),
+    (
+        "a TIMEX3 value 2022-13-45",
+        "def predict(doc):\n    return {'id': doc['id'], 'timexes': [{'start': 29, 'end': 35, 'type': "
+        "'DATE', 'value': '2022-13-45'}]}\n",
+        "not a valid TIMEX3",
+    ),
 ]
 
 for _name, _body, _needle in SYSTEM_CASES:
@@ -718,10 +977,12 @@ for _name, _body, _needle in SYSTEM_CASES:
 
 # ------------------------------------------------------------ BRAT folders
 
+
 def brat_case(ann: str | bytes):
     def build(folder: Path) -> list[str]:
         write(folder, f"brat/{SMALL_ID}.ann", ann)
         return ["evaluate", "--predictions", str(folder / "brat"), "--gold", str(small_gold(folder))]
+
     return build
 
 
@@ -739,6 +1000,7 @@ for _name, _ann, _needle in BRAT_CASES:
 
 
 # ------------------------------------------------------------ the runner
+
 
 def run_main(cwd: Path, *args: str) -> tuple[int, str, str]:
     """``benchmark ARGS`` in this process, from ``cwd``: (status, stdout, stderr)."""
@@ -778,8 +1040,9 @@ def test_hostile_input(hostile: Case, tmp_path, result_record, monkeypatch):
     from benchmark import reading
 
     RESULT.update(result_record)
-    monkeypatch.setattr(reading, "MAX_LINE_BYTES", 4096 if "longer than the bound" in hostile.name else
-                        reading.MAX_LINE_BYTES)
+    monkeypatch.setattr(
+        reading, "MAX_LINE_BYTES", 4096 if "longer than the bound" in hostile.name else reading.MAX_LINE_BYTES
+    )
     args = hostile.build(tmp_path)
     out = tmp_path / "out.json"
     if hostile.output:
@@ -798,6 +1061,7 @@ def test_hostile_input(hostile: Case, tmp_path, result_record, monkeypatch):
 
 # ------------------------------------------------------------ what the cases cannot show alone
 
+
 def test_warnings_count_spans_off_token_boundaries(tmp_path):
     entities = [*SMALL_GOLD["entities"][:4], {"start": 55, "end": 61, "type": "PERSON"}]
     build = evaluate_file(lines(small_prediction(entities=entities)))
@@ -807,9 +1071,14 @@ def test_warnings_count_spans_off_token_boundaries(tmp_path):
     out = tmp_path / "out.json"
     run_main(tmp_path, *build(tmp_path), "--output", str(out), "--format", "json")
     assert json.loads(out.read_text())["warnings"] == [
-        {"layer": "entities", "kind": "off_token_spans", "count": 1,
-         "message": "1 predicted span(s) of this layer do not sit on token boundaries; they are scored as "
-                    "given, so they cannot match a gold span exactly"}]
+        {
+            "layer": "entities",
+            "kind": "off_token_spans",
+            "count": 1,
+            "message": "1 predicted span(s) of this layer do not sit on token boundaries; they are scored as "
+            "given, so they cannot match a gold span exactly",
+        }
+    ]
 
 
 def test_output_keeps_the_usual_mode_and_writes_through_a_symlink(tmp_path):
@@ -827,22 +1096,48 @@ def test_output_keeps_the_usual_mode_and_writes_through_a_symlink(tmp_path):
 
 
 def test_output_is_checked_before_the_system_runs(tmp_path):
-    source = write(tmp_path, "mine.py", "from pathlib import Path\n"
-                                        "def predict(doc):\n    Path(__file__).with_name('ran').touch()\n"
-                                        "    return {'id': doc['id'], 'entities': []}\n")
-    status, _, _ = run_main(tmp_path, "evaluate", "--system", f"python:{source}:predict", "--gold",
-                            str(small_gold(tmp_path)), "--output", str(tmp_path))
+    source = write(
+        tmp_path,
+        "mine.py",
+        "from pathlib import Path\n"
+        "def predict(doc):\n    Path(__file__).with_name('ran').touch()\n"
+        "    return {'id': doc['id'], 'entities': []}\n",
+    )
+    status, _, _ = run_main(
+        tmp_path,
+        "evaluate",
+        "--system",
+        f"python:{source}:predict",
+        "--gold",
+        str(small_gold(tmp_path)),
+        "--output",
+        str(tmp_path),
+    )
     assert status == 2 and not (tmp_path / "ran").exists()
 
 
 def test_a_relative_output_is_resolved_where_the_command_started(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    source = write(tmp_path, "mine.py", f"import os\ndef predict(doc):\n    os.chdir({str(elsewhere)!r})\n"
-                                        "    return {'id': doc['id'], 'entities': []}\n")
+    source = write(
+        tmp_path,
+        "mine.py",
+        f"import os\ndef predict(doc):\n    os.chdir({str(elsewhere)!r})\n"
+        "    return {'id': doc['id'], 'entities': []}\n",
+    )
     try:
-        status, _, err = run_main(tmp_path, "evaluate", "--system", f"python:{source}:predict", "--gold",
-                                  str(small_gold(tmp_path)), "--bootstrap", "0", "--output", "result.json")
+        status, _, err = run_main(
+            tmp_path,
+            "evaluate",
+            "--system",
+            f"python:{source}:predict",
+            "--gold",
+            str(small_gold(tmp_path)),
+            "--bootstrap",
+            "0",
+            "--output",
+            "result.json",
+        )
     finally:
         os.chdir(ROOT)
     assert status == 0, err
@@ -868,11 +1163,29 @@ def test_the_signature_records_what_changes_the_numbers(tmp_path):
     gold = small_gold(tmp_path, SMALL_GOLD, {**SMALL_GOLD, "id": "second"})
     predictions = write(tmp_path, "p.jsonl", lines(small_prediction(), small_prediction(id="second")))
     signatures = {}
-    for name, extra in {"default": [], "limit": ["--limit", "1"], "all": ["--limit", "2"],
-                        "lenient": ["--lenient"], "both": ["--lenient", "--limit", "1"]}.items():
+    for name, extra in {
+        "default": [],
+        "limit": ["--limit", "1"],
+        "all": ["--limit", "2"],
+        "lenient": ["--lenient"],
+        "both": ["--lenient", "--limit", "1"],
+    }.items():
         out = tmp_path / f"{name}.json"
-        status, _, err = run_main(tmp_path, "evaluate", "--predictions", str(predictions), "--gold", str(gold),
-                                  "--bootstrap", "0", "--output", str(out), "--format", "json", *extra)
+        status, _, err = run_main(
+            tmp_path,
+            "evaluate",
+            "--predictions",
+            str(predictions),
+            "--gold",
+            str(gold),
+            "--bootstrap",
+            "0",
+            "--output",
+            str(out),
+            "--format",
+            "json",
+            *extra,
+        )
         assert status == 0, err
         signatures[name] = json.loads(out.read_text())["signature"]
     assert signatures["default"] == signatures["all"]  # a limit that keeps every document changes nothing
@@ -887,10 +1200,12 @@ def test_the_signature_records_what_changes_the_numbers(tmp_path):
 
 # ------------------------------------------------------------ cases that need a process of their own
 
+
 def run_process(*args, env_extra: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, **(env_extra or {})}
-    return subprocess.run([sys.executable, "-m", "benchmark", *args], cwd=ROOT, env=env,
-                          capture_output=True, timeout=120, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "benchmark", *args], cwd=ROOT, env=env, capture_output=True, timeout=120, **kwargs
+    )
 
 
 GOLD_EXPORT = str(ROOT / "annotations" / "export" / "jsonl" / "gold.jsonl")
@@ -898,8 +1213,9 @@ GOLD_EXPORT = str(ROOT / "annotations" / "export" / "jsonl" / "gold.jsonl")
 
 def test_an_ascii_only_terminal_gets_escapes_not_a_crash(tmp_path):
     predictions = write(tmp_path, "pr\u00e9dictions \u201cA\u201d.jsonl", Path(GOLD_EXPORT).read_text("utf-8"))
-    result = run_process("evaluate", "--predictions", str(predictions), "--bootstrap", "0",
-                         env_extra={"PYTHONIOENCODING": "ascii"})
+    result = run_process(
+        "evaluate", "--predictions", str(predictions), "--bootstrap", "0", env_extra={"PYTHONIOENCODING": "ascii"}
+    )
     assert result.returncode == 0, result.stderr
     assert b"system: pr\\xe9dictions \\u201cA\\u201d" in result.stdout
     bad = write(tmp_path, "\u201cbad\u201d.jsonl", "{oops\n")
@@ -912,19 +1228,47 @@ def test_a_non_utf8_file_name(tmp_path):
     with open(name, "wb") as handle:
         handle.write(Path(GOLD_EXPORT).read_bytes())
     out = os.fsencode(tmp_path) + b"/r\xe9sult.json"
-    result = subprocess.run([sys.executable, "-m", "benchmark", "evaluate", "--predictions", name, "--bootstrap",
-                             "0", "--output", out, "--format", "json"], cwd=ROOT, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmark",
+            "evaluate",
+            "--predictions",
+            name,
+            "--bootstrap",
+            "0",
+            "--output",
+            out,
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(Path(os.fsdecode(out)).read_text("utf-8"))["system"]["name"] == "pr\udce9dictions"
 
 
 @pytest.mark.parametrize("stdout", ["closed", "full", "pipe closed early"])
 def test_stdout_that_cannot_be_written(tmp_path, stdout):
-    args = [sys.executable, "-m", "benchmark", "evaluate", "--predictions", GOLD_EXPORT, "--bootstrap", "0",
-            "--output", str(tmp_path / "out.json")]
+    args = [
+        sys.executable,
+        "-m",
+        "benchmark",
+        "evaluate",
+        "--predictions",
+        GOLD_EXPORT,
+        "--bootstrap",
+        "0",
+        "--output",
+        str(tmp_path / "out.json"),
+    ]
     if stdout == "closed":
-        result = subprocess.run(args, cwd=ROOT, stdout=None, stderr=subprocess.PIPE, timeout=120,
-                                preexec_fn=lambda: os.close(1))
+        result = subprocess.run(
+            args, cwd=ROOT, stdout=None, stderr=subprocess.PIPE, timeout=120, preexec_fn=lambda: os.close(1)
+        )
         stderr, status = result.stderr, result.returncode
     elif stdout == "full":
         with open("/dev/full", "w") as full:

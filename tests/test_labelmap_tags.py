@@ -16,10 +16,23 @@ def test_conll2003_maps_as_the_issue_specifies():
     mapping = load_label_map("conll2003").mapping
     assert {t for t, target in mapping.items() if target == "LOC"} == {"GPE", "LOC", "FAC"}
     assert {t for t, target in mapping.items() if target == "MISC"} == {
-        "NORP", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART", "LANGUAGE"}
+        "NORP",
+        "EVENT",
+        "PRODUCT",
+        "LAW",
+        "WORK_OF_ART",
+        "LANGUAGE",
+    }
     assert (mapping["PERSON"], mapping["ORG"]) == ("PER", "ORG")
     assert {t for t, target in mapping.items() if target is None} == {
-        "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"}
+        "DATE",
+        "TIME",
+        "PERCENT",
+        "MONEY",
+        "QUANTITY",
+        "ORDINAL",
+        "CARDINAL",
+    }
 
 
 def test_a_map_applies_to_ontonotes_types_and_keeps_target_types():
@@ -56,12 +69,15 @@ def test_tag_chunks_read_ill_formed_sequences_as_seqeval_does():
         assert sorted(tag_chunks(sequence)) == expected, sequence
 
 
-@pytest.mark.parametrize("tags, chunks", [
-    (["B-PER", "I-PER", "O", "B-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),          # IOB2
-    (["B-PER", "E-PER", "O", "S-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),          # IOBES
-    (["I-PER", "I-PER", "O", "I-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),          # IO
-    (["I-PER", "I-LOC", "B-LOC", "E-PER"], [("PER", 0, 1), ("LOC", 1, 2), ("LOC", 2, 3), ("PER", 3, 4)]),
-])
+@pytest.mark.parametrize(
+    "tags, chunks",
+    [
+        (["B-PER", "I-PER", "O", "B-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),  # IOB2
+        (["B-PER", "E-PER", "O", "S-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),  # IOBES
+        (["I-PER", "I-PER", "O", "I-LOC"], [("PER", 0, 2), ("LOC", 3, 4)]),  # IO
+        (["I-PER", "I-LOC", "B-LOC", "E-PER"], [("PER", 0, 1), ("LOC", 1, 2), ("LOC", 2, 3), ("PER", 3, 4)]),
+    ],
+)
 def test_every_scheme_reads_to_the_same_chunks(tags, chunks):
     assert tag_chunks(tags) == chunks
 
@@ -71,7 +87,7 @@ def test_chunks_become_spans_over_the_tokens():
     tokens = tokenize(text)
     assert [t.text for t in tokens] == ["Antony", "Blinken", "met", "NATO", "’s", "chief", "."]
     entities = entities_from_tags(tokens, ["B-PER", "I-PER", "O", "S-ORG", "O", "O", "O"])
-    assert [(text[e["start"]:e["end"]], e["type"]) for e in entities] == [("Antony Blinken", "PER"), ("NATO", "ORG")]
+    assert [(text[e["start"] : e["end"]], e["type"]) for e in entities] == [("Antony Blinken", "PER"), ("NATO", "ORG")]
 
 
 def test_class_label_ids_and_bad_tags():

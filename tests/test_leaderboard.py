@@ -22,8 +22,14 @@ from .conftest import ROOT, run_cli
 
 RESULTS = ROOT / "docs" / "results"
 BUILTINS = ("empty", "oracle", "rules")
-TITLES = ["system", "entities strict F1", "coref CoNLL F1", "quotes attribution F1", "events trigger-C F1",
-          "timexes relaxed F1"]
+TITLES = [
+    "system",
+    "entities strict F1",
+    "coref CoNLL F1",
+    "quotes attribution F1",
+    "events trigger-C F1",
+    "timexes relaxed F1",
+]
 
 
 def committed(*names: str) -> list[ResultFile]:
@@ -32,21 +38,34 @@ def committed(*names: str) -> list[ResultFile]:
 
 # --- constructed results ------------------------------------------------------------
 
-def made_result(name: str, stats: list[list[float]], *, layers=("entities",), samples=1000, seed=13,
-                sha="ab" * 32, documents=("doc-1",)) -> dict:
+
+def made_result(
+    name: str,
+    stats: list[list[float]],
+    *,
+    layers=("entities",),
+    samples=1000,
+    seed=13,
+    sha="ab" * 32,
+    documents=("doc-1",),
+) -> dict:
     """A result file whose scored layers all hold ``stats`` (prf sums per sentence)."""
     import numpy as np
 
     value = float(headline_values(np.asarray(stats, dtype=float).sum(axis=0, keepdims=True), "prf")[0])
-    block = {"status": "scored", "headline": {"metric": "strict", "value": value,
-                                              "ci95": list(bootstrap_ci(stats, "prf", samples, seed))},
-             "units": {"stat_kind": "prf", "stats": stats}}
-    return {"signature": f"diplomacy-ie:test|sha:{sha[:8]}", "dataset": {"name": "t", "version": "t", "sha256": sha,
-                                                                         "documents": list(documents)},
-            "system": {"name": name, "layers": list(layers)}, "config": {"bootstrap": samples, "seed": seed},
-            "layers": {layer: copy.deepcopy(block) if layer in layers else {"status": "not attempted"}
-                       for layer in LAYERS},
-            "failures": []}
+    block = {
+        "status": "scored",
+        "headline": {"metric": "strict", "value": value, "ci95": list(bootstrap_ci(stats, "prf", samples, seed))},
+        "units": {"stat_kind": "prf", "stats": stats},
+    }
+    return {
+        "signature": f"diplomacy-ie:test|sha:{sha[:8]}",
+        "dataset": {"name": "t", "version": "t", "sha256": sha, "documents": list(documents)},
+        "system": {"name": name, "layers": list(layers)},
+        "config": {"bootstrap": samples, "seed": seed},
+        "layers": {layer: copy.deepcopy(block) if layer in layers else {"status": "not attempted"} for layer in LAYERS},
+        "failures": [],
+    }
 
 
 def sentences(correct: int, wrong: int) -> list[list[float]]:
@@ -64,6 +83,7 @@ def as_files(tmp_path: Path, *results: dict) -> list[ResultFile]:
 
 
 # --- the three formats over the committed rules, empty and oracle results ---------------
+
 
 def markdown_rows(text: str) -> list[list[str]]:
     rows = []
@@ -154,6 +174,7 @@ def test_html_is_one_table_with_nothing_to_load():
 
 # --- significance -------------------------------------------------------------------------
 
+
 def test_marks_the_best_and_only_the_systems_indistinguishable_from_it(tmp_path):
     best = made_result("best", sentences(60, 0))
     close = made_result("close", sentences(59, 1))
@@ -164,9 +185,13 @@ def test_marks_the_best_and_only_the_systems_indistinguishable_from_it(tmp_path)
     assert cells["best"].mark == BEST and cells["best"].p_value is None
     assert cells["close"].mark == NOT_SIGNIFICANTLY_WORSE and cells["worse"].mark == ""
     for name in ("close", "worse"):  # the p-value is `benchmark compare`'s, with the files' seed and samples
-        test = compare_units(best["layers"]["entities"]["units"]["stats"],
-                             files[[r.system for r in board.rows].index(name)].layer("entities")["units"]["stats"],
-                             "prf", 1000, 13)
+        test = compare_units(
+            best["layers"]["entities"]["units"]["stats"],
+            files[[r.system for r in board.rows].index(name)].layer("entities")["units"]["stats"],
+            "prf",
+            1000,
+            13,
+        )
         assert cells[name].p_value == test.p_bootstrap
     assert cells["close"].p_value >= 0.05 > cells["worse"].p_value
     rows = markdown_rows(to_markdown(board))
@@ -213,8 +238,18 @@ def test_system_names_are_escaped_in_every_format(tmp_path):
     files[0].data["system"]["model"] = {"name": "<b>m</b>", "version": "1|2", "spacy": "<i>"}
     board = build_leaderboard(files)
     reader = read_html(html_table(board))
-    assert {tag for tag, _ in reader.tags} <= {"table", "caption", "thead", "tbody", "tr", "th", "td", "span",
-                                                "strong", "code"}
+    assert {tag for tag, _ in reader.tags} <= {
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "span",
+        "strong",
+        "code",
+    }
     assert reader.rows[1][0][1].startswith(HOSTILE) and reader.rows[1][0][0]["data-system"] == HOSTILE
     assert "(<b>m</b> 1|2, spaCy <i>)" in reader.rows[1][0][1]
     rows = markdown_rows(to_markdown(board))
@@ -236,6 +271,7 @@ def test_markdown_renders_hostile_names_as_text(tmp_path):
 
 
 # --- refusals ---------------------------------------------------------------------------
+
 
 def write(tmp_path: Path, name: str, content) -> Path:
     path = tmp_path / name
@@ -269,18 +305,22 @@ def test_results_over_different_documents_are_refused(tmp_path):
     assert "different order" in refused(write(tmp_path, "a.json", a), write(tmp_path, "c.json", c))
 
 
-@pytest.mark.parametrize("change, expected", [
-    (lambda r: r["config"].update(seed=14), "different bootstrap settings"),
-    (lambda r: r["config"].update(bootstrap=0), "--bootstrap 0"),
-    (lambda r: r["config"].update(label_map="conll2003"), "different label maps"),
-    (lambda r: r["layers"]["entities"]["headline"].update(metric="exact"), "headline metric"),
-    (lambda r: r["layers"]["entities"]["units"].update(stats=[[1.0, 1.0, 1.0, 1.0]] * 3), "number of sentences"),
-])
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda r: r["config"].update(seed=14), "different bootstrap settings"),
+        (lambda r: r["config"].update(bootstrap=0), "--bootstrap 0"),
+        (lambda r: r["config"].update(label_map="conll2003"), "different label maps"),
+        (lambda r: r["layers"]["entities"]["headline"].update(metric="exact"), "headline metric"),
+        (lambda r: r["layers"]["entities"]["units"].update(stats=[[1.0, 1.0, 1.0, 1.0]] * 3), "number of sentences"),
+    ],
+)
 def test_results_scored_differently_are_refused(tmp_path, change, expected):
     other = made_result("b", sentences(4, 0))
     change(other)
-    assert expected in refused(write(tmp_path, "a.json", made_result("a", sentences(4, 0))),
-                               write(tmp_path, "b.json", other))
+    assert expected in refused(
+        write(tmp_path, "a.json", made_result("a", sentences(4, 0))), write(tmp_path, "b.json", other)
+    )
 
 
 MALFORMED = {
@@ -334,11 +374,15 @@ def test_no_file_is_an_input_error():
 
 # --- the command --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt, check", [
-    ("markdown", lambda text: markdown_rows(text)[0] == TITLES),
-    ("csv", lambda text: len(list(csv.DictReader(io.StringIO(text)))) == 3),
-    ("html", lambda text: len(read_html(text).rows) == 4),
-])
+
+@pytest.mark.parametrize(
+    "fmt, check",
+    [
+        ("markdown", lambda text: markdown_rows(text)[0] == TITLES),
+        ("csv", lambda text: len(list(csv.DictReader(io.StringIO(text)))) == 3),
+        ("html", lambda text: len(read_html(text).rows) == 4),
+    ],
+)
 def test_the_command_renders_every_format_to_stdout_and_to_a_file(tmp_path, fmt, check):
     paths = [str(RESULTS / f"{name}.json") for name in BUILTINS]
     shown = run_cli("leaderboard", *paths, "--format", fmt)

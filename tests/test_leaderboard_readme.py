@@ -60,13 +60,17 @@ def test_the_spacy_result_records_the_pipeline_and_spacy_versions():
     assert model["name"].startswith("en_core_web_sm") and model["version"] == "3.8.0"
     assert model["spacy"].startswith("3.8.")
     assert [layer for layer, block in result["layers"].items() if block["status"] == "scored"] == ["entities"]
-    assert f"{model['name']}` {model['version']}, spaCy {model['spacy']}" in readme_block(README.read_text(encoding="utf-8"))
+    assert f"{model['name']}` {model['version']}, spaCy {model['spacy']}" in readme_block(
+        README.read_text(encoding="utf-8")
+    )
 
 
 def test_the_committed_rules_result_holds_the_pinned_headlines():
     result = json.loads((RESULTS / "rules.json").read_text(encoding="utf-8"))
-    assert {layer: (block["headline"]["metric"], block["headline"]["value"], tuple(block["headline"]["ci95"]))
-            for layer, block in result["layers"].items()} == RULES_HEADLINES
+    assert {
+        layer: (block["headline"]["metric"], block["headline"]["value"], tuple(block["headline"]["ci95"]))
+        for layer, block in result["layers"].items()
+    } == RULES_HEADLINES
 
 
 def test_regenerating_reproduces_the_committed_results_and_the_readme(tmp_path):
@@ -77,8 +81,14 @@ def test_regenerating_reproduces_the_committed_results_and_the_readme(tmp_path):
     original = README.read_text(encoding="utf-8")
     readme.write_text(original.replace(readme_block(original), "stale\n"), encoding="utf-8")
     env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, str(RESULTS / "regenerate.py"), "--results", str(results),
-                           "--readme", str(readme)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(RESULTS / "regenerate.py"), "--results", str(results), "--readme", str(readme)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     for name in FRESH:
         fresh = json.loads((results / f"{name}.json").read_text(encoding="utf-8"))

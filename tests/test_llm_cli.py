@@ -38,6 +38,7 @@ def cli_env(tmp_path, **extra) -> dict:
 
 # --- resolution ---------------------------------------------------------------
 
+
 def test_an_openai_entry_resolves_with_all_five_layers_by_default(tmp_path):
     (tmp_path / "prompts").mkdir()
     (tmp_path / "prompts" / "mine.txt").write_text("[user]\n$text\n", encoding="utf-8")
@@ -45,8 +46,9 @@ def test_an_openai_entry_resolves_with_all_five_layers_by_default(tmp_path):
     spec = resolve("mygpt", cwd=tmp_path)
     assert (spec.kind, spec.layers, spec.timeout, spec.origin) == ("openai", LAYERS, 300.0, str(config))
     options = OpenAIOptions.from_target(spec.target)
-    assert options == OpenAIOptions(GOOD["base_url"], GOOD["model"], seed=3,
-                                    prompt=str(tmp_path.resolve() / "prompts" / "mine.txt"))
+    assert options == OpenAIOptions(
+        GOOD["base_url"], GOOD["model"], seed=3, prompt=str(tmp_path.resolve() / "prompts" / "mine.txt")
+    )
     assert "mygpt: openai" in spec.describe() and "qwen2.5-7b-instruct" in spec.describe()
     system = load_system(spec)
     assert (system.timeout, system.layers, system.thread_safe) == (300.0, LAYERS, True)
@@ -59,25 +61,30 @@ def test_the_default_timeout_applies_when_the_entry_sets_none(tmp_path):
     assert load_system(resolve("mygpt", cwd=tmp_path)).timeout == DEFAULT_TIMEOUT
 
 
-@pytest.mark.parametrize("options, message", [
-    ({**GOOD, "modle": "x"}, "systems.mygpt.openai.modle: unknown key; did you mean 'model'?"),
-    ({**GOOD, "temprature": 0}, "did you mean 'temperature'?"),
-    ({"base_url": GOOD["base_url"]}, "the key 'model' is missing"),
-    ({**GOOD, "base_url": "127.0.0.1:8000/v1"}, "openai.base_url: expected an http:// or https:// URL"),
-    ({**GOOD, "base_url": "http://127.0.0.1:80x0/v1"}, "has a port that is not a number"),
-    ({**GOOD, "base_url": "http://127.0.0.1:8000/v1/chat/completions"},
-     "give the API root ('http://127.0.0.1:8000/v1')"),
-    ({**GOOD, "base_url": "http:///v1"}, "with a host"),
-    ({**GOOD, "base_url": "https://api.example.com/v1?key=abc"}, "openai.base_url: the URL has a query"),
-    ({**GOOD, "model": ""}, "openai.model: expected a non-empty string"),
-    ({**GOOD, "temperature": "0"}, "openai.temperature: expected a number from 0 to 2, got '0'"),
-    ({**GOOD, "temperature": 3}, "openai.temperature: expected a number from 0 to 2, got 3"),
-    ({**GOOD, "max_tokens": 0}, "openai.max_tokens: expected a whole number of at least 1, got 0"),
-    ({**GOOD, "max_tokens": True}, "openai.max_tokens: expected a whole number"),
-    ({**GOOD, "seed": 1.5}, "openai.seed: expected a whole number, got 1.5"),
-    ({**GOOD, "prompt": "missing.txt"}, "openai.prompt: no such prompt template file"),
-    ("http://127.0.0.1:8000/v1", "systems.mygpt.openai: expected a mapping"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({**GOOD, "modle": "x"}, "systems.mygpt.openai.modle: unknown key; did you mean 'model'?"),
+        ({**GOOD, "temprature": 0}, "did you mean 'temperature'?"),
+        ({"base_url": GOOD["base_url"]}, "the key 'model' is missing"),
+        ({**GOOD, "base_url": "127.0.0.1:8000/v1"}, "openai.base_url: expected an http:// or https:// URL"),
+        ({**GOOD, "base_url": "http://127.0.0.1:80x0/v1"}, "has a port that is not a number"),
+        (
+            {**GOOD, "base_url": "http://127.0.0.1:8000/v1/chat/completions"},
+            "give the API root ('http://127.0.0.1:8000/v1')",
+        ),
+        ({**GOOD, "base_url": "http:///v1"}, "with a host"),
+        ({**GOOD, "base_url": "https://api.example.com/v1?key=abc"}, "openai.base_url: the URL has a query"),
+        ({**GOOD, "model": ""}, "openai.model: expected a non-empty string"),
+        ({**GOOD, "temperature": "0"}, "openai.temperature: expected a number from 0 to 2, got '0'"),
+        ({**GOOD, "temperature": 3}, "openai.temperature: expected a number from 0 to 2, got 3"),
+        ({**GOOD, "max_tokens": 0}, "openai.max_tokens: expected a whole number of at least 1, got 0"),
+        ({**GOOD, "max_tokens": True}, "openai.max_tokens: expected a whole number"),
+        ({**GOOD, "seed": 1.5}, "openai.seed: expected a whole number, got 1.5"),
+        ({**GOOD, "prompt": "missing.txt"}, "openai.prompt: no such prompt template file"),
+        ("http://127.0.0.1:8000/v1", "systems.mygpt.openai: expected a mapping"),
+    ],
+)
 def test_bad_openai_options_are_input_errors_naming_the_key(tmp_path, options, message):
     config = write_config(tmp_path, {"openai": options})
     with pytest.raises(InputError) as caught:
@@ -92,14 +99,17 @@ def test_a_key_pasted_into_api_key_env_is_refused_and_not_repeated(tmp_path):
     assert "secret" not in str(caught.value)
 
 
-@pytest.mark.parametrize("template, message", [
-    ("[user]\nAnnotate $document\n", "mine.txt:2: unknown placeholder $document"),
-    ("[user]\n$text costs $5\n", "mine.txt:2: a '$' that starts no placeholder"),
-    ("[system]\nYou annotate.\n[user]\nNo document here.\n", "never uses $text"),
-    ("[system]\n$text\n", "has no user message"),
-    ("[user]\n$text\n[user]\nagain\n", "mine.txt:3: a second [user] line"),
-    ("preamble\n[user]\n$text\n", "mine.txt:1: text before the first [system] or [user] line"),
-])
+@pytest.mark.parametrize(
+    "template, message",
+    [
+        ("[user]\nAnnotate $document\n", "mine.txt:2: unknown placeholder $document"),
+        ("[user]\n$text costs $5\n", "mine.txt:2: a '$' that starts no placeholder"),
+        ("[system]\nYou annotate.\n[user]\nNo document here.\n", "never uses $text"),
+        ("[system]\n$text\n", "has no user message"),
+        ("[user]\n$text\n[user]\nagain\n", "mine.txt:3: a second [user] line"),
+        ("preamble\n[user]\n$text\n", "mine.txt:1: text before the first [system] or [user] line"),
+    ],
+)
 def test_a_malformed_user_template_is_refused_at_resolution(tmp_path, template, message):
     (tmp_path / "mine.txt").write_text(template, encoding="utf-8")
     write_config(tmp_path, {"openai": {**GOOD, "prompt": "mine.txt"}})
@@ -118,6 +128,7 @@ def test_a_bad_entry_exits_2_through_the_cli_and_writes_nothing(tmp_path):
 
 # --- end to end ----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def gold():
     return document_to_json(load_shipped()[0])
@@ -126,18 +137,32 @@ def gold():
 def answer_with_offsets(gold: dict):
     """The stub answers each layer with the gold items (offsets included), since
     text-anchored spans are aligned by another part of the harness."""
+
     def respond(request):
         key = request.layer_key()
         assert DOC_ID not in request.user_message()  # the model sees the text, not our ids
         return chat(json.dumps({key: gold[key]}, ensure_ascii=False), prompt_tokens=1000, completion_tokens=300)
+
     return respond
 
 
 def evaluate(tmp_path, stub, *args, layers=("entities", "quotes")):
     write_config(tmp_path, {"openai": {"base_url": stub.base_url, "model": "stub-model"}, "layers": list(layers)})
     out = tmp_path / "out.json"
-    result = run_cli("evaluate", "--system", "mygpt", "--bootstrap", "0", "--format", "json", "--output", str(out),
-                     *args, cwd=tmp_path, env=cli_env(tmp_path))
+    result = run_cli(
+        "evaluate",
+        "--system",
+        "mygpt",
+        "--bootstrap",
+        "0",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        *args,
+        cwd=tmp_path,
+        env=cli_env(tmp_path),
+    )
     return result, (json.loads(out.read_text(encoding="utf-8")) if out.exists() else None)
 
 
@@ -148,8 +173,7 @@ def test_an_llm_system_is_scored_end_to_end(tmp_path, gold):
     assert record["system"]["kind"] == "openai"
     assert record["system"]["layers"] == ["entities", "quotes"]
     assert record["system"]["prompts"] == {"entities": "entities-v1", "quotes": "quotes-v1"}
-    assert record["system"]["usage"] == {"requests": 2, "prompt_tokens": 2000, "completion_tokens": 600,
-                                         "cached": 0}
+    assert record["system"]["usage"] == {"requests": 2, "prompt_tokens": 2000, "completion_tokens": 600, "cached": 0}
     assert record["layers"]["entities"]["headline"]["value"] == 1.0
     assert record["layers"]["quotes"]["headline"]["value"] == 1.0
     assert record["layers"]["coref"] == {"status": "not attempted"}
@@ -174,6 +198,7 @@ def test_a_malformed_reply_fails_the_document_and_the_run_exits_3(tmp_path, gold
 
 
 # --- the docs -------------------------------------------------------------------
+
 
 def test_every_system_of_the_llm_example_resolves_and_loads():
     folder = ROOT / "examples" / "llm"

@@ -17,26 +17,51 @@ from benchmark.systems.openai_config import OpenAIOptions
 from .llm_stub import ChatStub, Reply, chat
 
 DOC = {"id": "d0", "text": "Peru and Ghana met in Lima on Friday.", "date": "2024-03-08", "language": "en"}
-ENTITIES = [{"text": "Peru", "type": "GPE"}, {"text": "Ghana", "type": "GPE"}, {"text": "Lima", "type": "GPE"},
-            {"text": "Friday", "type": "DATE"}]
-QUOTES = [{"kind": "indirect", "cue": {"text": "said"}, "content": [{"text": "talks went well"}],
-           "source": {"text": "she"}, "source_name": "Ana Ruiz"}]
+ENTITIES = [
+    {"text": "Peru", "type": "GPE"},
+    {"text": "Ghana", "type": "GPE"},
+    {"text": "Lima", "type": "GPE"},
+    {"text": "Friday", "type": "DATE"},
+]
+QUOTES = [
+    {
+        "kind": "indirect",
+        "cue": {"text": "said"},
+        "content": [{"text": "talks went well"}],
+        "source": {"text": "she"},
+        "source_name": "Ana Ruiz",
+    }
+]
 ANSWERS = {"entities": ENTITIES, "quotes": QUOTES, "clusters": [[{"text": "Peru"}]], "events": [], "timexes": []}
 
 
 def answer_each_layer(request) -> Reply:
     """A correct reply to a built-in template's request, plus a key nobody asked for."""
     key = request.layer_key()
-    return chat(json.dumps({key: ANSWERS[key], "timexes": [{"text": "Friday", "type": "DATE", "value": "X"}]
-                            if key != "timexes" else []}))
+    return chat(
+        json.dumps(
+            {
+                key: ANSWERS[key],
+                "timexes": [{"text": "Friday", "type": "DATE", "value": "X"}] if key != "timexes" else [],
+            }
+        )
+    )
 
 
-def make_system(stub: ChatStub, layers=("entities", "quotes"), *, timeout=10.0, environ=None, pauses=None,
-                cache_dir=None, **options) -> OpenAIChatSystem:
+def make_system(
+    stub: ChatStub, layers=("entities", "quotes"), *, timeout=10.0, environ=None, pauses=None, cache_dir=None, **options
+) -> OpenAIChatSystem:
     config = OpenAIOptions(base_url=stub.base_url, model="stub-model", **options)
-    return OpenAIChatSystem("mygpt", config, tuple(layers), timeout=timeout, backoff=0.01, cache_dir=cache_dir,
-                            environ={} if environ is None else environ,
-                            sleep=pauses.append if pauses is not None else time.sleep)
+    return OpenAIChatSystem(
+        "mygpt",
+        config,
+        tuple(layers),
+        timeout=timeout,
+        backoff=0.01,
+        cache_dir=cache_dir,
+        environ={} if environ is None else environ,
+        sleep=pauses.append if pauses is not None else time.sleep,
+    )
 
 
 @pytest.fixture
@@ -46,6 +71,7 @@ def stub():
 
 
 # --- requests -----------------------------------------------------------------
+
 
 def test_one_request_per_layer_and_the_reply_becomes_a_text_anchored_prediction(stub):
     system = make_system(stub)
@@ -62,7 +88,10 @@ def test_the_request_body_is_what_the_options_say(stub):
     system.predict(DOC)
     (request,) = stub.requests
     assert request.body == {
-        "model": "stub-model", "temperature": 0.3, "max_tokens": 900, "seed": 7,
+        "model": "stub-model",
+        "temperature": 0.3,
+        "max_tokens": 900,
+        "seed": 7,
         "messages": builtin_template("timexes").render(DOC, ("timexes",)),
         "response_format": {"type": "json_object"},
     }
@@ -83,7 +112,11 @@ def test_the_api_key_header_is_sent_only_when_its_variable_is_set(stub):
     make_system(stub, layers=("entities",), environ={"MY_KEY": "sk-test-123"}, api_key_env="MY_KEY").predict(DOC)
     make_system(stub, layers=("entities",), environ={"OPENAI_API_KEY": "sk-default"}).predict(DOC)
     assert [r.headers.get("authorization") for r in stub.requests] == [
-        None, None, "Bearer sk-test-123", "Bearer sk-default"]
+        None,
+        None,
+        "Bearer sk-test-123",
+        "Bearer sk-default",
+    ]
 
 
 def test_a_user_template_asks_for_every_declared_layer_at_once(tmp_path):
@@ -94,8 +127,9 @@ def test_a_user_template_asks_for_every_declared_layer_at_once(tmp_path):
         system = make_system(server, layers=("entities", "timexes"), prompt=str(template))
         assert system.predict(DOC) == {"id": "d0", "entities": ENTITIES, "timexes": []}
     (request,) = server.requests
-    assert request.body["messages"] == [{"role": "user", "content":
-                                         f"Extract entities, timexes from this 2024-03-08 text; it costs $0.\n{DOC['text']}"}]
+    assert request.body["messages"] == [
+        {"role": "user", "content": f"Extract entities, timexes from this 2024-03-08 text; it costs $0.\n{DOC['text']}"}
+    ]
     assert system.prompts["entities"].startswith("mine.txt@sha256:")
     assert system.prompts["entities"] == system.prompts["timexes"]
 
@@ -118,12 +152,15 @@ def test_json_is_found_in_fences_and_prose(shape):
         assert make_system(server, layers=("entities",)).predict(DOC) == {"id": "d0", "entities": ENTITIES}
 
 
-@pytest.mark.parametrize("content, message", [
-    ('{"entities": [{"text": "Peru", "type": "GPE"}', "holds no JSON object"),
-    ("I cannot help with that.", "holds no JSON object: 'I cannot help with that.'"),
-    ('{"people": []}', "has no 'entities' list (its keys are 'people')"),
-    ('{"entities": {"text": "Peru"}}', "has no 'entities' list (it is dict)"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ('{"entities": [{"text": "Peru", "type": "GPE"}', "holds no JSON object"),
+        ("I cannot help with that.", "holds no JSON object: 'I cannot help with that.'"),
+        ('{"people": []}', "has no 'entities' list (its keys are 'people')"),
+        ('{"entities": {"text": "Peru"}}', "has no 'entities' list (it is dict)"),
+    ],
+)
 def test_a_reply_without_the_asked_json_fails_the_document_clearly(content, message):
     with ChatStub(lambda request: chat(content)) as server:
         with pytest.raises(SystemFailure) as caught:
@@ -138,12 +175,18 @@ def test_a_reply_cut_off_at_max_tokens_says_so():
             make_system(server, layers=("entities",), max_tokens=5).predict(DOC)
 
 
-@pytest.mark.parametrize("reply, message", [
-    (Reply(200, b"<html>oops</html>"), "the answer is not JSON"),
-    (Reply(200, {"error": {"message": "model overloaded"}}), r"no choices\[0\]\.message\.content text: model overloaded"),
-    (Reply(404, {"error": "no such model"}), "HTTP 404.*is base_url the API root"),
-    (Reply(401, {"error": "bad key"}), "HTTP 401.*OPENAI_API_KEY, which is not set"),
-])
+@pytest.mark.parametrize(
+    "reply, message",
+    [
+        (Reply(200, b"<html>oops</html>"), "the answer is not JSON"),
+        (
+            Reply(200, {"error": {"message": "model overloaded"}}),
+            r"no choices\[0\]\.message\.content text: model overloaded",
+        ),
+        (Reply(404, {"error": "no such model"}), "HTTP 404.*is base_url the API root"),
+        (Reply(401, {"error": "bad key"}), "HTTP 401.*OPENAI_API_KEY, which is not set"),
+    ],
+)
 def test_bad_answers_fail_without_retry(reply, message):
     with ChatStub(lambda request: reply) as server:
         with pytest.raises(SystemFailure, match=message):
@@ -152,6 +195,7 @@ def test_bad_answers_fail_without_retry(reply, message):
 
 
 # --- retries and timeouts -----------------------------------------------------
+
 
 def scripted(*replies: Reply):
     """Answer with `replies` in order, then with correct answers."""
@@ -251,6 +295,7 @@ def test_an_oversized_answer_fails():
 
 
 # --- cache, usage, concurrency ------------------------------------------------
+
 
 def test_the_request_cache_serves_a_second_run_without_any_request(stub, tmp_path):
     first = make_system(stub, cache_dir=tmp_path / "cache")

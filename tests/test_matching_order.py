@@ -46,8 +46,12 @@ def test_match_optimal_is_lexicographically_best():
 def test_a_higher_tier_outweighs_any_amount_of_a_lower_one():
     # one exact pair (tier 0) beats two pairs' worth of overlap (tier 1) only when the
     # number of pairs is equal: here both matchings have two pairs
-    candidates = [Candidate(0, 0, (1, 0)), Candidate(1, 1, (0, 0)),
-                  Candidate(0, 1, (0, 1000)), Candidate(1, 0, (0, 1000))]
+    candidates = [
+        Candidate(0, 0, (1, 0)),
+        Candidate(1, 1, (0, 0)),
+        Candidate(0, 1, (0, 1000)),
+        Candidate(1, 0, (0, 1000)),
+    ]
     assert match_optimal(candidates) == [(0, 0), (1, 1)]
 
 
@@ -64,15 +68,22 @@ def argument(gold: bool):
     def build(role, span):
         cluster = (CLUSTER if span in CLUSTER else frozenset({span})) if gold else frozenset()
         return ArgumentRecord(role, *span, cluster=cluster)
+
     return st.builds(build, st.sampled_from(["source", "target", "time"]), st.sampled_from(SPANS))
 
 
 def events(gold: bool):
-    return st.lists(st.builds(
-        EventRecord, st.sampled_from(TRIGGERS), st.sampled_from(CODES),
-        st.lists(argument(gold), max_size=3).map(tuple),
-        st.sampled_from(["actual", "other", None]), st.sampled_from(["positive", "negative"]),
-    ), max_size=6)
+    return st.lists(
+        st.builds(
+            EventRecord,
+            st.sampled_from(TRIGGERS),
+            st.sampled_from(CODES),
+            st.lists(argument(gold), max_size=3).map(tuple),
+            st.sampled_from(["actual", "other", None]),
+            st.sampled_from(["positive", "negative"]),
+        ),
+        max_size=6,
+    )
 
 
 def shuffled_events(items: list[EventRecord], rng: random.Random) -> list[EventRecord]:
@@ -87,10 +98,11 @@ def shuffled_events(items: list[EventRecord], rng: random.Random) -> list[EventR
 @settings(max_examples=300, deadline=None)
 @given(events(gold=True), events(gold=False), st.randoms(use_true_random=False))
 def test_event_scores_do_not_depend_on_list_order(gold, pred, rng):
-    before = score_events([DocRecords("d", events=gold, sentence_starts=SENTENCES)],
-                          [DocRecords("d", events=pred)])
-    after = score_events([DocRecords("d", events=shuffled_events(gold, rng), sentence_starts=SENTENCES)],
-                         [DocRecords("d", events=shuffled_events(pred, rng))])
+    before = score_events([DocRecords("d", events=gold, sentence_starts=SENTENCES)], [DocRecords("d", events=pred)])
+    after = score_events(
+        [DocRecords("d", events=shuffled_events(gold, rng), sentence_starts=SENTENCES)],
+        [DocRecords("d", events=shuffled_events(pred, rng))],
+    )
     assert after == before
 
 
@@ -102,17 +114,24 @@ def test_alignment_keeps_a_maximum_trigger_c_matching(gold, pred):
     assert len(same_root) == result.metrics["trigger_c"]["correct"]
 
 
-timexes = st.lists(st.builds(
-    lambda start, length, type_, value: TimexRecord(start, start + length, type_, value),
-    st.integers(0, 12), st.integers(1, 6), st.sampled_from(["DATE", "TIME", "DURATION", None]),
-    st.sampled_from(["2022-01-26", "PRESENT_REF", "present_ref", "PXW", None]),
-), max_size=7)
+timexes = st.lists(
+    st.builds(
+        lambda start, length, type_, value: TimexRecord(start, start + length, type_, value),
+        st.integers(0, 12),
+        st.integers(1, 6),
+        st.sampled_from(["DATE", "TIME", "DURATION", None]),
+        st.sampled_from(["2022-01-26", "PRESENT_REF", "present_ref", "PXW", None]),
+    ),
+    max_size=7,
+)
 
 
 @settings(max_examples=300, deadline=None)
 @given(timexes, timexes, st.randoms(use_true_random=False))
 def test_timex_scores_do_not_depend_on_list_order(gold, pred, rng):
     before = score_timexes([DocRecords("d", timexes=gold, sentence_starts=[0, 6])], [DocRecords("d", timexes=pred)])
-    after = score_timexes([DocRecords("d", timexes=rng.sample(gold, len(gold)), sentence_starts=[0, 6])],
-                          [DocRecords("d", timexes=rng.sample(pred, len(pred)))])
+    after = score_timexes(
+        [DocRecords("d", timexes=rng.sample(gold, len(gold)), sentence_starts=[0, 6])],
+        [DocRecords("d", timexes=rng.sample(pred, len(pred)))],
+    )
     assert after == before

@@ -45,39 +45,71 @@ def f1(recall: F, precision: F) -> F:
 
 # key, response, {metric: (recall, precision)}
 TA_KEY = "a bc def"
-TA_4 = {"muc": (F(1, 3), F(1, 3)), "b3": (F(5, 9), F(17, 42)),
-        "ceafe": (F(11, 15), F(11, 20)), "lea": (F(1, 2), F(2, 7))}
+TA_4 = {
+    "muc": (F(1, 3), F(1, 3)),
+    "b3": (F(5, 9), F(17, 42)),
+    "ceafe": (F(11, 15), F(11, 20)),
+    "lea": (F(1, 2), F(2, 7)),
+}
 REFERENCE_CASES = {
     "TC-A-1": (TA_KEY, "a bc def", {m: (F(1), F(1)) for m in METRICS}),
-    "TC-A-2": (TA_KEY, "a de", {"muc": (F(1, 3), F(1)), "b3": (F(7, 18), F(1)),
-                                "ceafe": (F(3, 5), F(9, 10)), "lea": (F(1, 3), F(1))}),
-    "TC-A-3": (TA_KEY, "a bcx defy z", {"muc": (F(1), F(3, 5)), "b3": (F(1), F(55, 108)),
-                                        "ceafe": (F(31, 35), F(93, 140)), "lea": (F(1), F(4, 9))}),
+    "TC-A-2": (
+        TA_KEY,
+        "a de",
+        {"muc": (F(1, 3), F(1)), "b3": (F(7, 18), F(1)), "ceafe": (F(3, 5), F(9, 10)), "lea": (F(1, 3), F(1))},
+    ),
+    "TC-A-3": (
+        TA_KEY,
+        "a bcx defy z",
+        {"muc": (F(1), F(3, 5)), "b3": (F(1), F(55, 108)), "ceafe": (F(31, 35), F(93, 140)), "lea": (F(1), F(4, 9))},
+    ),
     "TC-A-4": (TA_KEY, "a bcx dy z", TA_4),
     # B overlaps b: a different, twinless mention, in the aligned entity.
-    "TC-A-5": (TA_KEY, "a bcxB dy z", {"muc": (F(1, 3), F(1, 4)), "b3": (F(5, 9), F(5, 16)),
-                                       "ceafe": (F(31, 45), F(31, 60)), "lea": (F(1, 2), F(5, 24))}),
+    "TC-A-5": (
+        TA_KEY,
+        "a bcxB dy z",
+        {
+            "muc": (F(1, 3), F(1, 4)),
+            "b3": (F(5, 9), F(5, 16)),
+            "ceafe": (F(31, 45), F(31, 60)),
+            "lea": (F(1, 2), F(5, 24)),
+        },
+    ),
     # ... and in an unaligned entity.
-    "TC-A-6": (TA_KEY, "a bcx dy Bz", {"muc": (F(1, 3), F(1, 4)), "b3": (F(5, 9), F(17, 48)),
-                                       "ceafe": (F(11, 15), F(11, 20)), "lea": (F(1, 2), F(1, 4))}),
+    "TC-A-6": (
+        TA_KEY,
+        "a bcx dy Bz",
+        {
+            "muc": (F(1, 3), F(1, 4)),
+            "b3": (F(5, 9), F(17, 48)),
+            "ceafe": (F(11, 15), F(11, 20)),
+            "lea": (F(1, 2), F(1, 4)),
+        },
+    ),
     # Repeated mentions are dropped after their first occurrence: these score as TC-A-4.
     "TC-A-7": (TA_KEY, "a bcxb dy z", TA_4),
     "TC-A-8": (TA_KEY, "a bcx dy bz", TA_4),
     "TC-A-9": (TA_KEY, "a bcx dy bbbbbbbbbbz", TA_4),
-    "TC-A-10": (TA_KEY, "a b c d e f", {"muc": (F(0), F(0)), "b3": (F(1, 2), F(1)),
-                                        "lea": (F(1, 6), F(1, 6))}),
-    "TC-A-11": (TA_KEY, "abcdef", {"muc": (F(1), F(3, 5)), "b3": (F(1), F(7, 18)),
-                                   "lea": (F(5, 6), F(4, 15))}),
-    "TC-A-12": (TA_KEY, "a x y c d e z", {"muc": (F(0), F(0)), "b3": (F(13, 36), F(4, 7)),
-                                          "lea": (F(1, 6), F(1, 7))}),
-    "TC-A-13": (TA_KEY, "axycdez", {"muc": (F(1, 3), F(1, 6)), "b3": (F(17, 36), F(6, 49)),
-                                    "lea": (F(1, 6), F(1, 21))}),
+    "TC-A-10": (TA_KEY, "a b c d e f", {"muc": (F(0), F(0)), "b3": (F(1, 2), F(1)), "lea": (F(1, 6), F(1, 6))}),
+    "TC-A-11": (TA_KEY, "abcdef", {"muc": (F(1), F(3, 5)), "b3": (F(1), F(7, 18)), "lea": (F(5, 6), F(4, 15))}),
+    "TC-A-12": (TA_KEY, "a x y c d e z", {"muc": (F(0), F(0)), "b3": (F(13, 36), F(4, 7)), "lea": (F(1, 6), F(1, 7))}),
+    "TC-A-13": (
+        TA_KEY,
+        "axycdez",
+        {"muc": (F(1, 3), F(1, 6)), "b3": (F(17, 36), F(6, 49)), "lea": (F(1, 6), F(1, 21))},
+    ),
     "TC-B-1": ("ab cde", "bcx de", {"lea": (F(1, 5), F(2, 5))}),
     "TC-C-1": ("ab cde fg", "bcx de fg", {"lea": (F(3, 7), F(4, 7))}),
-    "TC-D-1": ("12345 67 89abc", "12345 6789abc", {"muc": (F(1), F(9, 10)), "b3": (F(1), F(16, 21)),
-                                                   "lea": (F(1), F(13, 18))}),
-    "TC-E-1": ("12345 67 89abc", "1234589abc 67", {"muc": (F(1), F(9, 10)), "b3": (F(1), F(7, 12)),
-                                                   "lea": (F(1), F(29, 54))}),
+    "TC-D-1": (
+        "12345 67 89abc",
+        "12345 6789abc",
+        {"muc": (F(1), F(9, 10)), "b3": (F(1), F(16, 21)), "lea": (F(1), F(13, 18))},
+    ),
+    "TC-E-1": (
+        "12345 67 89abc",
+        "1234589abc 67",
+        {"muc": (F(1), F(9, 10)), "b3": (F(1), F(7, 12)), "lea": (F(1), F(29, 54))},
+    ),
     "TC-F-1": ("abcd", "ab cd", {"muc": (F(2, 3), F(1)), "lea": (F(1, 3), F(1))}),
     "TC-G-1": ("ab cd", "abcd", {"muc": (F(1), F(2, 3)), "lea": (F(1), F(1, 3))}),
     "TC-H-1": ("abcd", "abcd", {"muc": (F(1), F(1)), "lea": (F(1), F(1))}),
@@ -91,8 +123,11 @@ REFERENCE_CASES = {
     "TC-M-4": ("abcdef", "abcxyz", {"lea": (F(1, 5), F(1, 5))}),
     "TC-M-5": ("abcdef", "a b c x y z", {"muc": (F(0), F(0)), "lea": (F(0), F(0))}),
     "TC-M-6": ("abcdef", "ab cxy z", {"lea": (F(1, 15), F(1, 3))}),
-    "TC-N-1": ("a b c d e f", "a b c d e f", {"muc": (F(0), F(0)), "b3": (F(1), F(1)),
-                                              "ceafe": (F(1), F(1)), "lea": (F(1), F(1))}),
+    "TC-N-1": (
+        "a b c d e f",
+        "a b c d e f",
+        {"muc": (F(0), F(0)), "b3": (F(1), F(1)), "ceafe": (F(1), F(1)), "lea": (F(1), F(1))},
+    ),
     "TC-N-2": ("a b c d e f", "abcdef", {"lea": (F(0), F(0))}),
     "TC-N-3": ("a b c d e f", "ab cde f", {"lea": (F(1, 6), F(1, 6))}),
     "TC-N-4": ("a b c d e f", "a b c x y z", {"muc": (F(0), F(0)), "lea": (F(1, 2), F(1, 2))}),
@@ -103,8 +138,8 @@ REFERENCE_CASES = {
 # Pradhan et al. 2014, Figure 1: h and i are twinless response mentions, e is missed.
 PRADHAN_KEY, PRADHAN_RESPONSE = "abc defg", "ab cd fghi"
 PRADHAN_EXPECTED = {
-    "muc": (F(2, 5), F(2, 5)),        # 0.40 / 0.40
-    "b3": (F(5, 12), F(1, 2)),        # 0.42 / 0.50
+    "muc": (F(2, 5), F(2, 5)),  # 0.40 / 0.40
+    "b3": (F(5, 12), F(1, 2)),  # 0.42 / 0.50
     "ceafe": (F(13, 20), F(13, 30)),  # 0.65 / 0.43: phi4 4/5 + 1/2 over 2 key and 3 response entities
 }
 # Moosavi and Strube 2016: LEA on the same example,
@@ -176,8 +211,12 @@ def test_without_singletons():
     # TC-A-3 with {a} and {z} removed: key {bc} {def}, response {bcx} {defy}.
     score = score_coref([doc(TA_KEY)], [doc("a bcx defy z")])
     without = score.extra["without_singletons"]
-    expected = {"muc": (F(1), F(3, 5)), "b3": (F(1), F(43, 84)),
-                "ceafe": (F(29, 35), F(29, 35)), "lea": (F(1), F(3, 7))}
+    expected = {
+        "muc": (F(1), F(3, 5)),
+        "b3": (F(1), F(43, 84)),
+        "ceafe": (F(29, 35), F(29, 35)),
+        "lea": (F(1), F(3, 7)),
+    }
     for metric, (recall, precision) in expected.items():
         assert without[metric]["recall"] == pytest.approx(float(recall), abs=TOLERANCE)
         assert without[metric]["precision"] == pytest.approx(float(precision), abs=TOLERANCE)
@@ -223,7 +262,7 @@ def assert_unit_sums_match(score, n_units: int) -> None:
         for column, name in enumerate(("num_p", "den_p", "num_r", "den_r")):
             expected = pytest.approx(values[name], rel=TOLERANCE, abs=TOLERANCE)
             assert summed[4 * group + column] == expected
-        num_p, den_p, num_r, den_r = summed[4 * group:4 * group + 4]
+        num_p, den_p, num_r, den_r = summed[4 * group : 4 * group + 4]
         precision, recall = (num_p / den_p if den_p else 0.0), (num_r / den_r if den_r else 0.0)
         f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
     assert sum(f1s) / 3 == pytest.approx(score.metrics["conll"]["f1"], abs=TOLERANCE)

@@ -12,8 +12,8 @@ from nervaluate import Evaluator
 
 from benchmark.metrics.entities import (
     SCHEMES,
-    DocMatch,
     Columns,
+    DocMatch,
     match_entities,
     score_entities,
 )
@@ -41,14 +41,26 @@ def counts(metrics: dict) -> tuple:
 SCENARIOS = {
     "III missed": (("tikosyn", "BRAND"), None, {"ent_type": "MIS", "partial": "MIS", "exact": "MIS", "strict": "MIS"}),
     "II spurious": (None, ("healthy", "BRAND"), {"ent_type": "SPU", "partial": "SPU", "exact": "SPU", "strict": "SPU"}),
-    "V boundary": (("warfarin", "DRUG"), ("of warfarin", "DRUG"),
-                   {"ent_type": "COR", "partial": "PAR", "exact": "INC", "strict": "INC"}),
-    "IV type": (("propranolol", "DRUG"), ("propranolol", "BRAND"),
-                {"ent_type": "INC", "partial": "COR", "exact": "COR", "strict": "INC"}),
-    "I both right": (("phenytoin", "DRUG"), ("phenytoin", "DRUG"),
-                     {"ent_type": "COR", "partial": "COR", "exact": "COR", "strict": "COR"}),
-    "VI both wrong": (("contraceptives", "GROUP"), ("oral contraceptives", "DRUG"),
-                      {"ent_type": "INC", "partial": "PAR", "exact": "INC", "strict": "INC"}),
+    "V boundary": (
+        ("warfarin", "DRUG"),
+        ("of warfarin", "DRUG"),
+        {"ent_type": "COR", "partial": "PAR", "exact": "INC", "strict": "INC"},
+    ),
+    "IV type": (
+        ("propranolol", "DRUG"),
+        ("propranolol", "BRAND"),
+        {"ent_type": "INC", "partial": "COR", "exact": "COR", "strict": "INC"},
+    ),
+    "I both right": (
+        ("phenytoin", "DRUG"),
+        ("phenytoin", "DRUG"),
+        {"ent_type": "COR", "partial": "COR", "exact": "COR", "strict": "COR"},
+    ),
+    "VI both wrong": (
+        ("contraceptives", "GROUP"),
+        ("oral contraceptives", "DRUG"),
+        {"ent_type": "INC", "partial": "PAR", "exact": "INC", "strict": "INC"},
+    ),
 }
 CATEGORY_FIELD = {"COR": "correct", "INC": "incorrect", "PAR": "partial", "MIS": "missed", "SPU": "spurious"}
 TEXT = "tikosyn healthy of warfarin propranolol phenytoin oral contraceptives and aspirin"
@@ -96,6 +108,7 @@ def test_worked_example_reproduces_the_summary_table():
 
 # --- hand-worked examples with unequal counts: precision and recall differ ------------------
 
+
 def prf_of(metrics: dict) -> tuple[float, float, float]:
     return (metrics["precision"], metrics["recall"], metrics["f1"])
 
@@ -139,8 +152,12 @@ def test_more_predictions_than_gold():
     #   strict, exact: P (1/2)/4 = 1/8, R 1/4, F1 (2/3)/4 = 1/6
     #   partial:       P (1/2 + 1/4)/4 = 3/16, R (1 + 1/2)/4 = 3/8, F1 (2/3 + 1/3)/4 = 1/4
     #   ent_type:      P (1/2 + 1/2)/4 = 1/4, R (1 + 1)/4 = 1/2, F1 (2/3 + 2/3)/4 = 1/3
-    macro = {"strict": (1 / 8, 1 / 4, 1 / 6), "exact": (1 / 8, 1 / 4, 1 / 6),
-             "partial": (3 / 16, 3 / 8, 1 / 4), "ent_type": (1 / 4, 1 / 2, 1 / 3)}
+    macro = {
+        "strict": (1 / 8, 1 / 4, 1 / 6),
+        "exact": (1 / 8, 1 / 4, 1 / 6),
+        "partial": (3 / 16, 3 / 8, 1 / 4),
+        "ent_type": (1 / 4, 1 / 2, 1 / 3),
+    }
     for scheme, values in macro.items():
         metrics = score.metrics[scheme]
         got = (metrics["macro_precision"], metrics["macro_recall"], metrics["macro_f1"])
@@ -244,13 +261,20 @@ def test_a_type_is_scored_on_its_own_spans():
 
 
 def test_overlapping_predictions_are_scored_as_given():
-    score = score_entities([doc((0, 10, "PER"), (20, 30, "ORG"))],
-                           [doc((0, 10, "PER"), (2, 8, "PER"), (18, 25, "ORG"), (22, 32, "ORG"))])
+    score = score_entities(
+        [doc((0, 10, "PER"), (20, 30, "ORG"))], [doc((0, 10, "PER"), (2, 8, "PER"), (18, 25, "ORG"), (22, 32, "ORG"))]
+    )
     # Same span wins; of the two overlaps with ORG the larger one (22-32, 8 chars) wins.
     assert counts(score.metrics["strict"]) == (1, 1, 0, 0, 2)
-    pairs = match_entities([EntityRecord(0, 10, "PER"), EntityRecord(20, 30, "ORG")],
-                           [EntityRecord(0, 10, "PER"), EntityRecord(2, 8, "PER"),
-                            EntityRecord(18, 25, "ORG"), EntityRecord(22, 32, "ORG")])
+    pairs = match_entities(
+        [EntityRecord(0, 10, "PER"), EntityRecord(20, 30, "ORG")],
+        [
+            EntityRecord(0, 10, "PER"),
+            EntityRecord(2, 8, "PER"),
+            EntityRecord(18, 25, "ORG"),
+            EntityRecord(22, 32, "ORG"),
+        ],
+    )
     assert [p for _, p in pairs] == [EntityRecord(0, 10, "PER"), EntityRecord(22, 32, "ORG")]
 
 
@@ -267,6 +291,7 @@ def test_unit_stats_count_a_pair_in_its_gold_sentence():
 
 
 # --- differential tests against nervaluate 1.2.1 ---------------------------------------------
+
 
 def to_nervaluate(docs: list[DocRecords]) -> list[list[dict]]:
     """nervaluate's dict format; its end offsets are inclusive."""
@@ -354,11 +379,13 @@ def test_nervaluate_greedy_order_differs_by_design_on_many_to_one_overlap():
 
 # --- our matching on any input: a brute-force reference and order independence ---------------
 
+
 def reference_pairs(gold: list[EntityRecord], pred: list[EntityRecord]) -> set[tuple[EntityRecord, EntityRecord]]:
     """Every pair ranked by the documented preference, taken greedily (quadratic: tests only).
 
     Records stand for themselves, so the lists must not hold duplicates.
     """
+
     def overlap(g, p):
         return min(g.end, p.end) - max(g.start, p.start)
 
@@ -366,8 +393,19 @@ def reference_pairs(gold: list[EntityRecord], pred: list[EntityRecord]) -> set[t
         return (g.start, g.end) == (p.start, p.end)
 
     candidates = [(g, p) for g, p in product(gold, pred) if overlap(g, p) > 0 or same_span(g, p)]
-    candidates.sort(key=lambda c: (not same_span(*c), c[0].type != c[1].type, -overlap(*c),
-                                   c[0].start, c[0].end, c[1].start, c[1].end, c[1].type, c[0].type))
+    candidates.sort(
+        key=lambda c: (
+            not same_span(*c),
+            c[0].type != c[1].type,
+            -overlap(*c),
+            c[0].start,
+            c[0].end,
+            c[1].start,
+            c[1].end,
+            c[1].type,
+            c[0].type,
+        )
+    )
     taken_gold, taken_pred, pairs = set(), set(), set()
     for g, p in candidates:
         if g not in taken_gold and p not in taken_pred:
@@ -377,8 +415,12 @@ def reference_pairs(gold: list[EntityRecord], pred: list[EntityRecord]) -> set[t
     return pairs
 
 
-spans = st.builds(lambda start, length, label: EntityRecord(start, start + length, label),
-                  st.integers(0, 30), st.integers(0, 8), st.sampled_from(TYPES))
+spans = st.builds(
+    lambda start, length, label: EntityRecord(start, start + length, label),
+    st.integers(0, 30),
+    st.integers(0, 8),
+    st.sampled_from(TYPES),
+)
 
 
 def distinct(entities: list[EntityRecord]) -> list[EntityRecord]:
@@ -412,18 +454,23 @@ def test_flat_gold_shortcut_matches_the_general_route(gold, pred):
     general = DocMatch._general(gold_columns, pred_columns)
     for name in ("across_types", "within_type"):
         a, b = getattr(fast, name), getattr(general, name)
-        assert sorted(zip(a.gold, a.pred, a.same_span, a.same_type)) == \
-            sorted(zip(b.gold, b.pred, b.same_span, b.same_type)), name
+        assert sorted(zip(a.gold, a.pred, a.same_span, a.same_type)) == sorted(
+            zip(b.gold, b.pred, b.same_span, b.same_type)
+        ), name
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.lists(spans, max_size=6), st.lists(spans, max_size=6)), min_size=1, max_size=3),
-       st.randoms(use_true_random=False))
+@given(
+    st.lists(st.tuples(st.lists(spans, max_size=6), st.lists(spans, max_size=6)), min_size=1, max_size=3),
+    st.randoms(use_true_random=False),
+)
 def test_scores_do_not_depend_on_input_order(documents, rng: random.Random):
     gold = [doc(*[(e.start, e.end, e.type) for e in g], sentence_starts=[0, 15]) for g, _ in documents]
     pred = [doc(*[(e.start, e.end, e.type) for e in p]) for _, p in documents]
-    shuffled_gold = [doc(*[(e.start, e.end, e.type) for e in rng.sample(d.entities, len(d.entities))],
-                         sentence_starts=[0, 15]) for d in gold]
+    shuffled_gold = [
+        doc(*[(e.start, e.end, e.type) for e in rng.sample(d.entities, len(d.entities))], sentence_starts=[0, 15])
+        for d in gold
+    ]
     shuffled_pred = [doc(*[(e.start, e.end, e.type) for e in rng.sample(d.entities, len(d.entities))]) for d in pred]
     a, b = score_entities(gold, pred), score_entities(shuffled_gold, shuffled_pred)
     assert a.metrics == b.metrics

@@ -35,8 +35,9 @@ def pred_arg(role: str, piece: str, nth: int = 0) -> ArgumentRecord:
     return ArgumentRecord(role, *at(piece, nth))
 
 
-def event(trigger: str, code: str, *arguments: ArgumentRecord,
-          realis: str = "actual", polarity: str = "positive") -> EventRecord:
+def event(
+    trigger: str, code: str, *arguments: ArgumentRecord, realis: str = "actual", polarity: str = "positive"
+) -> EventRecord:
     return EventRecord(at(trigger), code, tuple(arguments), realis, polarity)
 
 
@@ -44,8 +45,13 @@ def doc(*events: EventRecord, sentence_starts: list[int] | None = None) -> DocRe
     return DocRecords(id="d", events=list(events), sentence_starts=sentence_starts or [])
 
 
-E1 = event("delivered", "046", gold_arg("source", "Washington", cluster=WASHINGTON),
-           gold_arg("target", "Moscow", cluster=RUSSIA), gold_arg("time", "Wednesday"))
+E1 = event(
+    "delivered",
+    "046",
+    gold_arg("source", "Washington", cluster=WASHINGTON),
+    gold_arg("target", "Moscow", cluster=RUSSIA),
+    gold_arg("time", "Wednesday"),
+)
 E2 = event("rejected", "125", gold_arg("source", "Russia", cluster=RUSSIA))
 E3 = event("threatened", "138", gold_arg("source", "Russia", cluster=RUSSIA))
 E4 = event("urged", "0256", gold_arg("source", "NATO"), gold_arg("target", "Russia", 1, cluster=RUSSIA))
@@ -66,8 +72,7 @@ def score(*pred: EventRecord, gold: DocRecords = GOLD):
 #   P4 "urged" "0256": all right. Arguments: source "NATO" (exact), target "Russia" in sentence 2
 #      where gold has the later "Russia" of the same cluster (coref only). Polarity wrong.
 #   E3 "threatened" is missed.
-P1 = event("delivered", "04", pred_arg("source", "its"), pred_arg("target", "Moscow"),
-           pred_arg("place", "Wednesday"))
+P1 = event("delivered", "04", pred_arg("source", "its"), pred_arg("target", "Moscow"), pred_arg("place", "Wednesday"))
 P2 = event("rejected", "111", pred_arg("source", "Russia"), realis="other")
 P3 = event("retaliation", "138")
 P4 = event("urged", "0256", pred_arg("source", "NATO"), pred_arg("target", "Russia"), polarity="negative")
@@ -78,23 +83,29 @@ def worked():
     return score(P1, P2, P3, P4)
 
 
-@pytest.mark.parametrize("metric, correct", [
-    ("trigger_i", 3),       # P1, P2, P4
-    ("trigger_c", 2),       # P1 (04 = 04), P4 (02 = 02)
-    ("trigger_c_fine", 1),  # P4 only
-    ("quad", 3),            # P1 (1 = 1), P2 (3 = 3), P4 (1 = 1)
-])
+@pytest.mark.parametrize(
+    "metric, correct",
+    [
+        ("trigger_i", 3),  # P1, P2, P4
+        ("trigger_c", 2),  # P1 (04 = 04), P4 (02 = 02)
+        ("trigger_c_fine", 1),  # P4 only
+        ("quad", 3),  # P1 (1 = 1), P2 (3 = 3), P4 (1 = 1)
+    ],
+)
 def test_worked_triggers(worked, metric, correct):
     # 4 gold, 4 predicted: P = R = F1 = correct / 4
     assert prf(worked.metrics[metric]) == pytest.approx((correct / 4,) * 3)
 
 
-@pytest.mark.parametrize("metric, correct", [
-    ("arg_i", 3),        # P1: Moscow, Wednesday;       P4: NATO
-    ("arg_c", 2),        # P1: Moscow;                  P4: NATO
-    ("arg_i_coref", 5),  # P1: its, Moscow, Wednesday;  P4: NATO, Russia
-    ("arg_c_coref", 4),  # P1: its, Moscow;             P4: NATO, Russia
-])
+@pytest.mark.parametrize(
+    "metric, correct",
+    [
+        ("arg_i", 3),  # P1: Moscow, Wednesday;       P4: NATO
+        ("arg_c", 2),  # P1: Moscow;                  P4: NATO
+        ("arg_i_coref", 5),  # P1: its, Moscow, Wednesday;  P4: NATO, Russia
+        ("arg_c_coref", 4),  # P1: its, Moscow;             P4: NATO, Russia
+    ],
+)
 def test_worked_arguments(worked, metric, correct):
     # P = correct / 6 predicted arguments, R = correct / 7 gold, F1 = 2 * correct / (6 + 7)
     assert prf(worked.metrics[metric]) == pytest.approx((correct / 6, correct / 7, 2 * correct / 13))
@@ -109,8 +120,7 @@ def test_worked_per_root(worked):
     # trigger_c by root: 04 and 02 found both ways; 12 (E2) and 13 (E3) missed;
     # 11 (P2) and 13 (P3) spurious.
     per_root = {root: prf(metrics["trigger_c"])[:2] for root, metrics in worked.per_label.items()}
-    assert per_root == {"02": (1.0, 1.0), "04": (1.0, 1.0), "11": (0.0, 0.0), "12": (0.0, 0.0),
-                        "13": (0.0, 0.0)}
+    assert per_root == {"02": (1.0, 1.0), "04": (1.0, 1.0), "11": (0.0, 0.0), "12": (0.0, 0.0), "13": (0.0, 0.0)}
     assert worked.per_label["13"]["trigger_c"]["gold"] == 1
     assert worked.per_label["13"]["trigger_c"]["predicted"] == 1
 
@@ -142,17 +152,20 @@ def test_empty_prediction_has_zero_recall():
     assert result.accuracies == {"realis": None, "polarity": None}
 
 
-@pytest.mark.parametrize("gold_code, pred_code, trigger_c, fine", [
-    ("046", "04", 1, 0),   # root only: right root, wrong code
-    ("04", "046", 1, 0),   # more specific than the gold: still not the same code
-    ("046", "046", 1, 1),
-    ("046", "036", 0, 0),
-    ("05", "050", 1, 1),   # a root code and its "not specified below" form are one code
-    ("050", "05", 1, 1),
-    ("10", "100", 1, 1),
-    ("05", "051", 1, 0),   # a specific subcode is not
-    ("050", "051", 1, 0),
-])
+@pytest.mark.parametrize(
+    "gold_code, pred_code, trigger_c, fine",
+    [
+        ("046", "04", 1, 0),  # root only: right root, wrong code
+        ("04", "046", 1, 0),  # more specific than the gold: still not the same code
+        ("046", "046", 1, 1),
+        ("046", "036", 0, 0),
+        ("05", "050", 1, 1),  # a root code and its "not specified below" form are one code
+        ("050", "05", 1, 1),
+        ("10", "100", 1, 1),
+        ("05", "051", 1, 0),  # a specific subcode is not
+        ("050", "051", 1, 0),
+    ],
+)
 def test_root_only_code(gold_code, pred_code, trigger_c, fine):
     result = score(event("delivered", pred_code), gold=doc(event("delivered", gold_code)))
     assert result.metrics["trigger_c"]["correct"] == trigger_c
@@ -160,10 +173,22 @@ def test_root_only_code(gold_code, pred_code, trigger_c, fine):
     assert result.metrics["trigger_i"]["correct"] == 1
 
 
-@pytest.mark.parametrize("code, canonical", [
-    ("05", "050"), ("10", "100"), ("20", "200"), (" 04 ", "040"), ("050", "050"), ("046", "046"),
-    ("1042", "1042"), ("21", "21"), ("00", "00"), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "code, canonical",
+    [
+        ("05", "050"),
+        ("10", "100"),
+        ("20", "200"),
+        (" 04 ", "040"),
+        ("050", "050"),
+        ("046", "046"),
+        ("1042", "1042"),
+        ("21", "21"),
+        ("00", "00"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_canonical_code(code, canonical):
     assert canonical_code(code) == canonical
 
@@ -197,11 +222,25 @@ def test_events_sharing_a_trigger_are_told_apart_by_code():
     assert result.metrics["trigger_i"]["correct"] == 1
 
 
-@pytest.mark.parametrize("code, root, quad", [
-    ("01", "01", 1), ("057", "05", 1), ("06", "06", 2), ("0831", "08", 2), ("09", "09", 3),
-    ("138", "13", 3), ("14", "14", 4), ("20", "20", 4), ("21", "21", None), ("00", "00", None),
-    ("4", None, None), ("", None, None), (None, None, None), ("x4", None, None),
-])
+@pytest.mark.parametrize(
+    "code, root, quad",
+    [
+        ("01", "01", 1),
+        ("057", "05", 1),
+        ("06", "06", 2),
+        ("0831", "08", 2),
+        ("09", "09", 3),
+        ("138", "13", 3),
+        ("14", "14", 4),
+        ("20", "20", 4),
+        ("21", "21", None),
+        ("00", "00", None),
+        ("4", None, None),
+        ("", None, None),
+        (None, None, None),
+        ("x4", None, None),
+    ],
+)
 def test_root_and_quad_class(code, root, quad):
     assert cameo_root(code) == root
     assert quad_class(code) == quad

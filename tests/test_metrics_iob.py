@@ -177,8 +177,9 @@ def test_entity_layer_iob2_view_equals_seqeval_on_the_article():
     (doc,) = load_shipped()
     gold = records_from_document(doc)
     prediction = RulesSystem().predict({"id": doc.id, "text": doc.text, "date": doc.date})
-    pred = type(gold)(id=doc.id, entities=[EntityRecord(e["start"], e["end"], e["type"])
-                                           for e in prediction["entities"]])
+    pred = type(gold)(
+        id=doc.id, entities=[EntityRecord(e["start"], e["end"], e["type"]) for e in prediction["entities"]]
+    )
     view = score_entities([gold], [pred]).extra["iob2"]
     tokens = sentence_tokens(doc)
     edges = {t.start for s in tokens for t in s} | {t.end for s in tokens for t in s}
@@ -230,8 +231,7 @@ def gold_and_predicted_documents(draw):
         starts = draw(st.lists(st.integers(0, len(text)), max_size=4))
         if draw(st.integers(0, 9)):  # mostly in order, as gold sentences are
             starts.sort()
-        gold.append(DocRecords(id=f"d{index}", text=text, sentence_starts=starts,
-                               entities=draw(entity_spans(text))))
+        gold.append(DocRecords(id=f"d{index}", text=text, sentence_starts=starts, entities=draw(entity_spans(text))))
         pred.append(DocRecords(id=f"d{index}", entities=draw(entity_spans(text))))
     return gold, pred
 
@@ -245,9 +245,12 @@ def seqeval_on_the_tags(gold: list[DocRecords], pred: list[DocRecords]) -> dict[
             pred_tags.append(to_iob2(tokens, pred_doc.entities))
     if not gold_tags:  # seqeval takes no empty input: nothing to tag, so no chunks
         gold_tags, pred_tags = [["O"]], [["O"]]
-    return {"default": classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0),
-            "strict": classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0,
-                                             mode="strict", scheme=IOB2)}
+    return {
+        "default": classification_report(gold_tags, pred_tags, output_dict=True, zero_division=0),
+        "strict": classification_report(
+            gold_tags, pred_tags, output_dict=True, zero_division=0, mode="strict", scheme=IOB2
+        ),
+    }
 
 
 def assert_view_is_seqeval(view: dict, theirs: dict) -> None:
@@ -261,8 +264,9 @@ def assert_view_is_seqeval(view: dict, theirs: dict) -> None:
         for name, their_name in (("precision", "precision"), ("recall", "recall"), ("f1", "f1-score")):
             assert view[mode]["micro"][name] == pytest.approx(float(theirs[mode]["micro avg"][their_name]), abs=1e-9)
             if labels:
-                assert view[mode]["macro"][name] == pytest.approx(float(theirs[mode]["macro avg"][their_name]),
-                                                                  abs=1e-9)
+                assert view[mode]["macro"][name] == pytest.approx(
+                    float(theirs[mode]["macro avg"][their_name]), abs=1e-9
+                )
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

@@ -24,13 +24,30 @@ HE = (at("he told")[0], at("he told")[0] + 2)
 BLINKEN = frozenset({at("Blinken"), HE})
 STOLTENBERG = frozenset({at("Stoltenberg")})
 
-Q1 = QuoteRecord(kind="indirect", cue=at("said"), content=(at("the door to diplomacy remains open"),),
-                 source=at("Blinken"), source_name="Antony Blinken", source_cluster=BLINKEN)
-Q2 = QuoteRecord(kind="direct", cue=at("told"),
-                 content=(at("We are ready to talk"), at("but we will not yield")),
-                 source=HE, source_name="Antony Blinken", source_cluster=BLINKEN)
-Q3 = QuoteRecord(kind="indirect", cue=at("stressed"), content=(at("the allies were united"),),
-                 source=at("Stoltenberg"), source_name="Jens Stoltenberg", source_cluster=STOLTENBERG)
+Q1 = QuoteRecord(
+    kind="indirect",
+    cue=at("said"),
+    content=(at("the door to diplomacy remains open"),),
+    source=at("Blinken"),
+    source_name="Antony Blinken",
+    source_cluster=BLINKEN,
+)
+Q2 = QuoteRecord(
+    kind="direct",
+    cue=at("told"),
+    content=(at("We are ready to talk"), at("but we will not yield")),
+    source=HE,
+    source_name="Antony Blinken",
+    source_cluster=BLINKEN,
+)
+Q3 = QuoteRecord(
+    kind="indirect",
+    cue=at("stressed"),
+    content=(at("the allies were united"),),
+    source=at("Stoltenberg"),
+    source_name="Jens Stoltenberg",
+    source_cluster=STOLTENBERG,
+)
 SENTENCE_STARTS = [0, at("\u201cWe")[0], at("Stoltenberg")[0]]
 
 
@@ -152,15 +169,18 @@ def test_split_quote_half_is_partial_only():
     assert result.metrics["content_partial"]["correct"] == 1
 
 
-@pytest.mark.parametrize("name, right", [
-    ("Antony Blinken", True),
-    ("  antony\u00a0 BLINKEN ", True),  # case and white space (U+00A0 too) do not matter
-    ("Blinken", True),                  # the surname
-    ("Antony", False),
-    ("Tony Blinken", False),
-    ("Stoltenberg", False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    "name, right",
+    [
+        ("Antony Blinken", True),
+        ("  antony\u00a0 BLINKEN ", True),  # case and white space (U+00A0 too) do not matter
+        ("Blinken", True),  # the surname
+        ("Antony", False),
+        ("Tony Blinken", False),
+        ("Stoltenberg", False),
+        (None, False),
+    ],
+)
 def test_source_given_only_by_name(name, right):
     result = score(pred_quote([at("the door to diplomacy remains open")], source_name=name))
     assert result.metrics["content_partial"]["correct"] == 1
@@ -187,13 +207,16 @@ def test_gold_quote_without_source_wants_none():
     assert score(pred_quote(content, source_name="Blinken"), gold=gold).metrics["attribution"]["correct"] == 0
 
 
-@pytest.mark.parametrize("piece, matches", [
-    # Q3 "the allies were united" has 4 tokens
-    ("stressed that the allies", True),  # 2 shared of 4 + 4: Dice 4/8 = 0.5, the threshold itself
-    ("allies were", True),               # 2 shared of 4 + 2: Dice 4/6 = 0.67
-    ("allies", False),                   # 1 shared of 4 + 1: Dice 2/5 = 0.4
-    ("e allies wer", False),             # "e", "wer" cut mid-word match no token: Dice 2*1/(4+3) = 0.29
-])
+@pytest.mark.parametrize(
+    "piece, matches",
+    [
+        # Q3 "the allies were united" has 4 tokens
+        ("stressed that the allies", True),  # 2 shared of 4 + 4: Dice 4/8 = 0.5, the threshold itself
+        ("allies were", True),  # 2 shared of 4 + 2: Dice 4/6 = 0.67
+        ("allies", False),  # 1 shared of 4 + 1: Dice 2/5 = 0.4
+        ("e allies wer", False),  # "e", "wer" cut mid-word match no token: Dice 2*1/(4+3) = 0.29
+    ],
+)
 def test_partial_threshold_is_token_dice_half(piece, matches):
     result = score(pred_quote([at(piece)]))
     assert result.metrics["content_partial"]["correct"] == int(matches)
@@ -208,8 +231,11 @@ def test_partial_matching_is_one_to_one_best_dice_first():
 
 def test_cue_counts_quotes_with_a_cue_one_to_one():
     # two predictions share the cue "said": only one matches; a quote without cue is not counted
-    result = score(pred_quote([at("open")], cue=at("said")), pred_quote([at("door")], cue=at("said")),
-                   pred_quote([at("the allies")]))
+    result = score(
+        pred_quote([at("open")], cue=at("said")),
+        pred_quote([at("door")], cue=at("said")),
+        pred_quote([at("the allies")]),
+    )
     metric = result.metrics["cue"]
     assert (metric["correct"], metric["predicted"], metric["gold"]) == (1, 2, 3)
 

@@ -12,10 +12,7 @@ from benchmark.records import DocRecords, TimexRecord
 
 from .layer_checks import assert_every_metric_perfect, assert_unit_stats_sum_to_headline, offsets_of, prf
 
-TEXT = (
-    "Officials met on Wednesday morning and had talked for almost a month last year. "
-    "The talks resume now."
-)
+TEXT = "Officials met on Wednesday morning and had talked for almost a month last year. The talks resume now."
 
 
 def at(piece: str) -> tuple[int, int]:
@@ -57,12 +54,15 @@ def worked():
     return score(P1, P2, P3, P4)
 
 
-@pytest.mark.parametrize("metric, correct", [
-    ("strict", 1),   # P2
-    ("relaxed", 3),  # P1-T1, P2-T2, P3-T3
-    ("type", 2),     # relaxed pairs with equal type: P2, P3
-    ("value", 1),    # relaxed pairs with equal value: P2
-])
+@pytest.mark.parametrize(
+    "metric, correct",
+    [
+        ("strict", 1),  # P2
+        ("relaxed", 3),  # P1-T1, P2-T2, P3-T3
+        ("type", 2),  # relaxed pairs with equal type: P2, P3
+        ("value", 1),  # relaxed pairs with equal value: P2
+    ],
+)
 def test_worked_metrics(worked, metric, correct):
     # 4 gold, 4 predicted: P = R = F1 = correct / 4
     assert prf(worked.metrics[metric]) == pytest.approx((correct / 4,) * 3)
@@ -162,8 +162,11 @@ def test_relaxed_prefers_the_larger_total_overlap():
     # gold A [0,10), B [10,19); predicted [0,19) (overlaps A by 10, B by 9) and [1,11)
     # (A by 9, B by 1). Largest overlap first pairs [0,19)-A, then [1,11)-B: 11 in all;
     # the other way round overlaps 18. The values show which pairing was taken.
-    result = score(TimexRecord(0, 19, "DATE", "B"), TimexRecord(1, 11, "DATE", "A"),
-                   gold=doc(TimexRecord(0, 10, "DATE", "A"), TimexRecord(10, 19, "DATE", "B")))
+    result = score(
+        TimexRecord(0, 19, "DATE", "B"),
+        TimexRecord(1, 11, "DATE", "A"),
+        gold=doc(TimexRecord(0, 10, "DATE", "A"), TimexRecord(10, 19, "DATE", "B")),
+    )
     assert result.metrics["relaxed"]["correct"] == 2
     assert result.metrics["value"]["correct"] == 2
 
@@ -175,8 +178,9 @@ def test_values_ignore_case_and_surrounding_space():
 
 def test_relaxed_is_one_to_one():
     # two predictions inside one gold timex: one match, one spurious
-    result = score(TimexRecord(*at("almost"), "DURATION", "P1M"), TimexRecord(*at("month"), "DURATION", "P1M"),
-                   gold=doc(T2))
+    result = score(
+        TimexRecord(*at("almost"), "DURATION", "P1M"), TimexRecord(*at("month"), "DURATION", "P1M"), gold=doc(T2)
+    )
     metric = result.metrics["relaxed"]
     assert (metric["correct"], metric["predicted"], metric["gold"]) == (1, 2, 1)
 
@@ -184,13 +188,19 @@ def test_relaxed_is_one_to_one():
 def test_sweep_finds_exactly_the_overlapping_pairs():
     rng = random.Random(7)
     for _ in range(200):
-        spans = [[(s, s + rng.randint(0, 6)) for s in (rng.randint(0, 30) for _ in range(rng.randint(0, 8)))]
-                 for _side in range(2)]
+        spans = [
+            [(s, s + rng.randint(0, 6)) for s in (rng.randint(0, 30) for _ in range(rng.randint(0, 8)))]
+            for _side in range(2)
+        ]
         gold_spans, pred_spans = spans
         # Half-open spans share a code point when the later start is before the earlier end
         # (an empty span shares none).
-        expected = {(g, p) for g, a in enumerate(gold_spans) for p, b in enumerate(pred_spans)
-                    if max(a[0], b[0]) < min(a[1], b[1])}
+        expected = {
+            (g, p)
+            for g, a in enumerate(gold_spans)
+            for p, b in enumerate(pred_spans)
+            if max(a[0], b[0]) < min(a[1], b[1])
+        }
         found = list(overlapping_pairs(gold_spans, pred_spans))
         assert sorted(found) == sorted(expected)
         assert len(found) == len(set(found))

@@ -57,10 +57,13 @@ def test_a_well_behaved_server_answers_every_document(tmp_path):
     assert {doc_id: p["echo"] for doc_id, p in result.predictions.items()} == {"d0": "a", "d1": "b", "d2": "c"}
 
 
-@pytest.mark.parametrize("banner, reason", [
-    ('print("Loading model weights... done")', "wrote a line that is not JSON"),
-    ('print(json.dumps({"status": "ready"}))', 'answered without an "id" (keys: status)'),
-])
+@pytest.mark.parametrize(
+    "banner, reason",
+    [
+        ('print("Loading model weights... done")', "wrote a line that is not JSON"),
+        ('print(json.dumps({"status": "ready"}))', 'answered without an "id" (keys: status)'),
+    ],
+)
 def test_a_start_up_banner_fails_documents_and_never_shifts_answers(tmp_path, banner, reason):
     system = command(tmp_path, server(before=banner))
     result = run(system, docs("a", "b", "c"))
@@ -89,11 +92,14 @@ def test_an_answer_repeated_is_never_taken_for_the_next_document(tmp_path):
     assert "answered for document 'd0' instead of 'd1'" in result.failures[0].error
 
 
-@pytest.mark.parametrize("answer, reason", [
-    ('answer_id = "someone-else"', "answered for document 'someone-else' instead of 'd0'"),
-    ('answer_id = None', "answered for document None instead of 'd0'"),
-    ('answer_id = document["id"].upper()', "answered for document 'D0' instead of 'd0'"),
-])
+@pytest.mark.parametrize(
+    "answer, reason",
+    [
+        ('answer_id = "someone-else"', "answered for document 'someone-else' instead of 'd0'"),
+        ("answer_id = None", "answered for document None instead of 'd0'"),
+        ('answer_id = document["id"].upper()', "answered for document 'D0' instead of 'd0'"),
+    ],
+)
 def test_an_answer_for_another_id_fails_that_document(tmp_path, answer, reason):
     result = run(command(tmp_path, server(answer=answer)), docs("a", "b"))
     assert result.predictions == {}
@@ -110,7 +116,8 @@ def test_an_answer_without_id_fails_that_document(tmp_path):
     result = run(command(tmp_path, source), docs("a"))
     assert result.predictions == {}
     assert result.failures[0].error.startswith(
-        f"command {PYTHON + ' server.py'!r}: answered without an \"id\" (keys: entities)")
+        f'command {PYTHON + " server.py"!r}: answered without an "id" (keys: entities)'
+    )
 
 
 def test_a_hung_process_times_out_and_is_replaced(tmp_path):
@@ -205,5 +212,6 @@ def test_blank_lines_are_skipped_and_answers_keep_their_documents_with_two_jobs(
     """
     result = run(command(tmp_path, source), docs(*"abcdefgh"), jobs=3)
     assert result.failures == []
-    assert {doc_id: p["echo"] for doc_id, p in result.predictions.items()} == \
-        {f"d{i}": text for i, text in enumerate("abcdefgh")}
+    assert {doc_id: p["echo"] for doc_id, p in result.predictions.items()} == {
+        f"d{i}": text for i, text in enumerate("abcdefgh")
+    }

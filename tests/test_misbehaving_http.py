@@ -128,11 +128,15 @@ class Dripper:
         self.sock.close()
 
 
-@pytest.mark.parametrize("head", [
-    b"",  # the status line itself drips
-    b"HTTP/1.1 200 OK\r\n",  # the headers drip
-    b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n",  # the body drips
-], ids=["status line", "headers", "body"])
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"",  # the status line itself drips
+        b"HTTP/1.1 200 OK\r\n",  # the headers drip
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n",  # the body drips
+    ],
+    ids=["status line", "headers", "body"],
+)
 def test_a_server_dripping_one_byte_at_a_time_times_out_on_the_whole_document(head):
     dripper = Dripper(pause=0.1, head=head)
     try:
@@ -193,10 +197,13 @@ def test_an_answer_over_the_cap_fails(server, route):
         system.predict(DOCUMENT)
 
 
-@pytest.mark.parametrize("route, reason", [
-    ("/no-id", 'answered without an "id" (keys: entities)'),
-    ("/other-id", "answered for document 'd9' instead of 'd0'"),
-])
+@pytest.mark.parametrize(
+    "route, reason",
+    [
+        ("/no-id", 'answered without an "id" (keys: entities)'),
+        ("/other-id", "answered for document 'd9' instead of 'd0'"),
+    ],
+)
 def test_an_answer_must_carry_the_id_of_its_document(server, route, reason):
     system = HttpSystem("h", url(server, route), None, timeout=5)
     with pytest.raises(SystemFailure) as caught:

@@ -42,8 +42,9 @@ def write_system(folder: Path, body: str, name: str = "faulty.py") -> str:
 def evaluate(folder: Path, *args: str, timeout: float = 120):
     out = folder / "out.json"
     started = time.monotonic()
-    result = run_cli("evaluate", *args, "--bootstrap", "0", "--output", str(out), "--format", "json",
-                     cwd=folder, timeout=timeout)
+    result = run_cli(
+        "evaluate", *args, "--bootstrap", "0", "--output", str(out), "--format", "json", cwd=folder, timeout=timeout
+    )
     result.elapsed = time.monotonic() - started
     return result, (json.loads(out.read_text()) if out.exists() else None)
 
@@ -52,7 +53,9 @@ GOOD_ANSWER = "{'id': doc['id'], 'entities': [{'start': 0, 'end': 2, 'type': 'GP
 
 
 def test_print_cannot_corrupt_the_harness_output(tmp_path, three_doc_gold):
-    spec = write_system(tmp_path, f"""
+    spec = write_system(
+        tmp_path,
+        f"""
         import sys
         print("importing: hello from the system")
 
@@ -60,23 +63,39 @@ def test_print_cannot_corrupt_the_harness_output(tmp_path, three_doc_gold):
             print("predicting", doc["id"])
             sys.stdout.write("{{not json\\n")
             return {GOOD_ANSWER}
-    """)
-    result = run_cli("evaluate", "--system", spec, "--gold", str(three_doc_gold), "--bootstrap", "0",
-                     "--format", "json", cwd=tmp_path)
+    """,
+    )
+    result = run_cli(
+        "evaluate",
+        "--system",
+        spec,
+        "--gold",
+        str(three_doc_gold),
+        "--bootstrap",
+        "0",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)  # stdout holds the result and nothing else
     assert record["layers"]["entities"]["metrics"]["strict"]["correct"] == 3
     assert "predicting" not in result.stdout and "hello" not in result.stdout
 
 
-@pytest.mark.parametrize("how, reason", [
-    ("sys.exit(0)", "raised SystemExit: 0"),
-    ("raise SystemExit", "raised SystemExit"),
-    ("os._exit(0)", "its worker process exited with status 0 before answering"),
-    ("os.kill(os.getpid(), 9)", "its worker process exited with status -9 before answering"),
-])
+@pytest.mark.parametrize(
+    "how, reason",
+    [
+        ("sys.exit(0)", "raised SystemExit: 0"),
+        ("raise SystemExit", "raised SystemExit"),
+        ("os._exit(0)", "its worker process exited with status 0 before answering"),
+        ("os.kill(os.getpid(), 9)", "its worker process exited with status -9 before answering"),
+    ],
+)
 def test_ending_the_process_fails_only_that_document(tmp_path, three_doc_gold, how, reason):
-    spec = write_system(tmp_path, f"""
+    spec = write_system(
+        tmp_path,
+        f"""
         import os, sys
 
         def predict(doc):
@@ -84,7 +103,8 @@ def test_ending_the_process_fails_only_that_document(tmp_path, three_doc_gold, h
                 print("about to leave", file=sys.stderr, flush=True)
                 {how}
             return {GOOD_ANSWER}
-    """)
+    """,
+    )
     result, record = evaluate(tmp_path, "--system", spec, "--gold", str(three_doc_gold))
     assert result.returncode == 3, result.stderr
     assert [f["document"] for f in record["failures"]] == ["doc2"]
@@ -93,13 +113,16 @@ def test_ending_the_process_fails_only_that_document(tmp_path, three_doc_gold, h
 
 
 def test_a_leftover_thread_cannot_hold_the_exit(tmp_path, three_doc_gold):
-    spec = write_system(tmp_path, f"""
+    spec = write_system(
+        tmp_path,
+        f"""
         import threading, time
 
         def predict(doc):
             threading.Thread(target=time.sleep, args=(600,)).start()  # not a daemon
             return {GOOD_ANSWER}
-    """)
+    """,
+    )
     result, record = evaluate(tmp_path, "--system", spec, "--gold", str(three_doc_gold), timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.elapsed < 20
@@ -107,13 +130,16 @@ def test_a_leftover_thread_cannot_hold_the_exit(tmp_path, three_doc_gold):
 
 
 def test_a_worker_whose_harness_is_gone_exits_despite_a_leftover_thread(tmp_path):
-    write_system(tmp_path, """
+    write_system(
+        tmp_path,
+        """
         import threading, time
 
         def predict(doc):
             threading.Thread(target=time.sleep, args=(600,)).start()  # not a daemon
             return {"id": doc["id"]}
-    """)
+    """,
+    )
     system = load_system(resolve("python:faulty.py:predict", cwd=tmp_path))
     try:
         system.predict({"id": "d0", "text": "x", "date": None, "language": "en"})
@@ -127,16 +153,20 @@ def test_a_worker_whose_harness_is_gone_exits_despite_a_leftover_thread(tmp_path
 
 
 def test_a_hung_system_times_out_its_worker_is_replaced_and_the_cli_timeout_wins(tmp_path, three_doc_gold):
-    spec = write_system(tmp_path, f"""
+    spec = write_system(
+        tmp_path,
+        f"""
         import time
 
         def predict(doc):
             if doc["id"] == "doc1":
                 time.sleep(600)
             return {GOOD_ANSWER}
-    """)
-    (tmp_path / "benchmark.yaml").write_text(f"systems:\n  slow: {{python: '{spec[7:]}', timeout: 300}}\n",
-                                             encoding="utf-8")
+    """,
+    )
+    (tmp_path / "benchmark.yaml").write_text(
+        f"systems:\n  slow: {{python: '{spec[7:]}', timeout: 300}}\n", encoding="utf-8"
+    )
     result, record = evaluate(tmp_path, "--system", "slow", "--gold", str(three_doc_gold), "--timeout", "1")
     assert result.returncode == 3, result.stderr
     assert result.elapsed < 30
@@ -154,17 +184,24 @@ def test_the_default_timeout_applies_to_an_ad_hoc_python_system(tmp_path):
         system.close()
 
 
-@pytest.mark.parametrize("body, message", [
-    ("import no_such_module_xyz\n", "No module named 'no_such_module_xyz'"),
-    ("raise RuntimeError('broken at import')\n", "RuntimeError: broken at import"),
-    ("import sys\nsys.exit(0)\n", "SystemExit: 0"),
-    ("import os\nos._exit(0)\n", "while loading it, its worker process exited with status 0"),
-    ("class predict:\n    def __init__(self):\n        raise ValueError('no model')\n",
-     "predict() raised ValueError: no model. A system class is created with no arguments."),
-    ("def predict(doc):\n    return {}\npredict.layers = ['entities', 'sentiment']\n",
-     "has a bad `layers` attribute: unknown layer 'sentiment'"),
-    ("predict = 42\n", "is a int: expected a function"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("import no_such_module_xyz\n", "No module named 'no_such_module_xyz'"),
+        ("raise RuntimeError('broken at import')\n", "RuntimeError: broken at import"),
+        ("import sys\nsys.exit(0)\n", "SystemExit: 0"),
+        ("import os\nos._exit(0)\n", "while loading it, its worker process exited with status 0"),
+        (
+            "class predict:\n    def __init__(self):\n        raise ValueError('no model')\n",
+            "predict() raised ValueError: no model. A system class is created with no arguments.",
+        ),
+        (
+            "def predict(doc):\n    return {}\npredict.layers = ['entities', 'sentiment']\n",
+            "has a bad `layers` attribute: unknown layer 'sentiment'",
+        ),
+        ("predict = 42\n", "is a int: expected a function"),
+    ],
+)
 def test_a_system_that_cannot_be_loaded_is_exit_2_with_a_clear_message(tmp_path, body, message):
     spec = write_system(tmp_path, body)
     result, record = evaluate(tmp_path, "--system", spec)
@@ -179,7 +216,8 @@ def test_the_worker_imports_like_the_harness_did(tmp_path):
     conf = tmp_path / "conf"
     conf.mkdir()
     (conf / "helper.py").write_text("LABEL = 'GPE'\n", encoding="utf-8")
-    (conf / "model.py").write_text(textwrap.dedent("""
+    (conf / "model.py").write_text(
+        textwrap.dedent("""
         import os, sys
         import benchmark  # on the harness's sys.path
         from helper import LABEL
@@ -187,7 +225,9 @@ def test_the_worker_imports_like_the_harness_did(tmp_path):
         def predict(doc):
             return {"id": doc["id"], "entities": [{"start": 0, "end": 2, "type": LABEL}],
                     "cwd": os.getcwd(), "pid": os.getpid()}
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     (conf / "benchmark.yaml").write_text("systems:\n  mine: {python: 'model:predict'}\n", encoding="utf-8")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -201,7 +241,8 @@ def test_the_worker_imports_like_the_harness_did(tmp_path):
 
 
 def test_close_is_called_in_the_worker_and_a_failing_close_is_a_note(tmp_path, capfd):
-    (tmp_path / "closing.py").write_text(textwrap.dedent("""
+    (tmp_path / "closing.py").write_text(
+        textwrap.dedent("""
         from pathlib import Path
 
         class Tagger:
@@ -213,7 +254,9 @@ def test_close_is_called_in_the_worker_and_a_failing_close_is_a_note(tmp_path, c
             def close(self):
                 Path("closed.flag").write_text("closed")
                 raise RuntimeError("could not save")
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     system = load_system(resolve("python:closing.py:Tagger", cwd=tmp_path))
     documents = [{"id": f"d{i}", "text": "x", "date": None, "language": "en"} for i in range(4)]
     result = run_system(system, documents, jobs=2, cache_dir=None, spec_key="k", progress=False)

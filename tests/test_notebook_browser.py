@@ -42,20 +42,30 @@ def evaluate_in(browser: Browser, session: str, expression: str):
 def test_the_report_runs_in_the_notebook_frame(chromium, tmp_path):  # noqa: F811
     result = evaluate(system="rules", bootstrap=200, progress=False)
     host = tmp_path / "notebook.html"
-    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'><title>a notebook</title></head>"
-                    f"<body><div class='output'>{result._repr_html_()}</div></body></html>", encoding="utf-8")
+    host.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>a notebook</title></head>"
+        f"<body><div class='output'>{result._repr_html_()}</div></body></html>",
+        encoding="utf-8",
+    )
     with Browser(chromium, width=900, height=1000) as browser:
         browser.open(host.as_uri())
         frame = attach_to_frame(browser)
         counts = json.loads(evaluate_in(browser, frame, COUNT_ITEMS))
         toggled = json.loads(evaluate_in(browser, frame, TOGGLE_ALL_OFF))
         # The frame is sandboxed: the notebook's page is out of the report's reach.
-        reach = evaluate_in(browser, frame, "(() => { try { return String(parent.document.title); } "
-                                              "catch (error) { return error.name; } })()")
+        reach = evaluate_in(
+            browser,
+            frame,
+            "(() => { try { return String(parent.document.title); } catch (error) { return error.name; } })()",
+        )
         assert browser.console_errors() == []
         assert browser.requested_urls() == [host.as_uri()]
-    assert counts == {f"{layer}|{outcome}": count for layer, block in result["layers"].items()
-                      for outcome, count in block["outcome_counts"].items() if count}
+    assert counts == {
+        f"{layer}|{outcome}": count
+        for layer, block in result["layers"].items()
+        for outcome, count in block["outcome_counts"].items()
+        if count
+    }
     assert toggled["hidden"] == toggled["articles"] > 0  # the report's script ran
     assert reach == "SecurityError"
 

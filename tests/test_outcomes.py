@@ -29,8 +29,10 @@ def score_file(path) -> dict:
 @pytest.fixture(scope="module")
 def rules_prediction() -> dict:
     gold = gold_record()
-    return {"id": gold["id"], **RulesSystem().predict({"id": gold["id"], "text": gold["text"],
-                                                       "date": gold["date"], "language": "en"})}
+    return {
+        "id": gold["id"],
+        **RulesSystem().predict({"id": gold["id"], "text": gold["text"], "date": gold["date"], "language": "en"}),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -57,16 +59,20 @@ def anywhere(block: dict, category: str) -> int:
 def assert_entities_add_up(block: dict) -> None:
     for scheme in SCHEMES:
         metrics = block["metrics"][scheme]
-        assert scheme_counts(block["error_counts"], scheme) == \
-            {k: metrics[k] for k in ("correct", "incorrect", "partial", "missed", "spurious")}, scheme
+        assert scheme_counts(block["error_counts"], scheme) == {
+            k: metrics[k] for k in ("correct", "incorrect", "partial", "missed", "spurious")
+        }, scheme
 
 
 def assert_quotes_add_up(block: dict) -> None:
     counts, metrics = block["error_counts"], block["metrics"]
     pairs = sum(counts.values()) - counts["missed"] - counts["spurious"]
     partial = metrics["content_partial"]
-    assert (partial["correct"], partial["gold"], partial["predicted"]) == \
-        (pairs, pairs + counts["missed"], pairs + counts["spurious"])
+    assert (partial["correct"], partial["gold"], partial["predicted"]) == (
+        pairs,
+        pairs + counts["missed"],
+        pairs + counts["spurious"],
+    )
     assert metrics["attribution"]["correct"] == pairs - counts["wrong_speaker"]
     assert metrics["content_exact"]["correct"] == pairs - anywhere(block, "content_boundary")
     if pairs:
@@ -81,12 +87,17 @@ def assert_events_add_up(block: dict) -> None:
     counts, metrics = block["error_counts"], block["metrics"]
     pairs = sum(counts[c] for c in EVENT_PAIR_CATEGORIES)
     trigger_i = metrics["trigger_i"]
-    assert (trigger_i["correct"], trigger_i["gold"], trigger_i["predicted"]) == \
-        (pairs, pairs + counts["missed_trigger"], pairs + counts["spurious_trigger"])
+    assert (trigger_i["correct"], trigger_i["gold"], trigger_i["predicted"]) == (
+        pairs,
+        pairs + counts["missed_trigger"],
+        pairs + counts["spurious_trigger"],
+    )
     assert metrics["trigger_c"]["correct"] == pairs - counts["wrong_root"] - counts["wrong_quad"]
     assert metrics["quad"]["correct"] == pairs - counts["wrong_quad"]
-    assert metrics["trigger_c_fine"]["correct"] == \
-        pairs - counts["wrong_root"] - counts["wrong_quad"] - counts["wrong_fine_code"]
+    assert (
+        metrics["trigger_c_fine"]["correct"]
+        == pairs - counts["wrong_root"] - counts["wrong_quad"] - counts["wrong_fine_code"]
+    )
     found = counts["correct_argument"] + counts["wrong_role"]
     assert metrics["arg_c"]["correct"] == counts["correct_argument"]
     for metric in ("arg_i", "arg_c"):
@@ -102,8 +113,11 @@ def assert_timexes_add_up(block: dict) -> None:
     counts, metrics = block["error_counts"], block["metrics"]
     pairs = sum(counts.values()) - counts["missed"] - counts["spurious"]
     relaxed = metrics["relaxed"]
-    assert (relaxed["correct"], relaxed["gold"], relaxed["predicted"]) == \
-        (pairs, pairs + counts["missed"], pairs + counts["spurious"])
+    assert (relaxed["correct"], relaxed["gold"], relaxed["predicted"]) == (
+        pairs,
+        pairs + counts["missed"],
+        pairs + counts["spurious"],
+    )
     assert metrics["strict"]["correct"] == pairs - anywhere(block, "boundary")
     assert metrics["type"]["correct"] == pairs - anywhere(block, "wrong_type")
     assert metrics["value"]["correct"] == pairs - anywhere(block, "wrong_value")
@@ -122,8 +136,13 @@ def assert_coref_adds_up(block: dict) -> None:
     assert all(len(r["gold"]) > 1 for r in block["errors"] if r["category"] == "merged")
 
 
-ADD_UP = {"entities": assert_entities_add_up, "quotes": assert_quotes_add_up, "events": assert_events_add_up,
-          "timexes": assert_timexes_add_up, "coref": assert_coref_adds_up}
+ADD_UP = {
+    "entities": assert_entities_add_up,
+    "quotes": assert_quotes_add_up,
+    "events": assert_events_add_up,
+    "timexes": assert_timexes_add_up,
+    "coref": assert_coref_adds_up,
+}
 
 
 def assert_well_formed(layer: str, block: dict) -> None:
@@ -155,14 +174,17 @@ def test_one_error_of_each_kind_is_counted_in_its_category(one_of_each_result, l
 def test_entity_categories_match_nervaluate_on_the_rules_output(rules_result, rules_prediction):
     """nervaluate 1.2.1 on the same spans (inclusive ends) gives each scheme's counts."""
     gold = gold_record()["entities"]
-    as_dicts = [[{"label": e["type"], "start": e["start"], "end": e["end"] - 1} for e in entities]
-                for entities in (gold, rules_prediction["entities"])]
+    as_dicts = [
+        [{"label": e["type"], "start": e["start"], "end": e["end"] - 1} for e in entities]
+        for entities in (gold, rules_prediction["entities"])
+    ]
     labels = sorted({e["label"] for entities in as_dicts for e in entities})
     theirs = Evaluator([as_dicts[0]], [as_dicts[1]], tags=labels, loader="dict").evaluate()["overall"]
     counts = rules_result["layers"]["entities"]["error_counts"]
     for scheme in SCHEMES:
-        assert scheme_counts(counts, scheme) == {k: getattr(theirs[scheme], k)
-                                                 for k in ("correct", "incorrect", "partial", "missed", "spurious")}
+        assert scheme_counts(counts, scheme) == {
+            k: getattr(theirs[scheme], k) for k in ("correct", "incorrect", "partial", "missed", "spurious")
+        }
 
 
 def test_a_record_carries_its_items_sentence_and_context(one_of_each_result):
@@ -172,7 +194,7 @@ def test_a_record_carries_its_items_sentence_and_context(one_of_each_result):
     assert record["sentence"] == "S2"
     text = gold_record()["text"]
     start = record["context_start"]
-    assert text[start:start + len(record["context"])] == record["context"]
+    assert text[start : start + len(record["context"])] == record["context"]
     assert start <= 63 and start + len(record["context"]) >= 80
 
 
@@ -187,8 +209,10 @@ def test_secondary_errors_are_kept_in_also_and_decide_the_outcome():
 
 def test_entity_records_do_not_depend_on_list_order():
     gold = [DocRecords("d", entities=[EntityRecord(0, 10, "PERSON"), EntityRecord(20, 25, "ORG")])]
-    orders = ([EntityRecord(0, 4, "PERSON"), EntityRecord(0, 10, "PERSON"), EntityRecord(21, 25, "GPE")],
-              [EntityRecord(21, 25, "GPE"), EntityRecord(0, 10, "PERSON"), EntityRecord(0, 4, "PERSON")])
+    orders = (
+        [EntityRecord(0, 4, "PERSON"), EntityRecord(0, 10, "PERSON"), EntityRecord(21, 25, "GPE")],
+        [EntityRecord(21, 25, "GPE"), EntityRecord(0, 10, "PERSON"), EntityRecord(0, 4, "PERSON")],
+    )
     results = [score_entities(gold, [DocRecords("d", entities=pred)], outcomes=True).outcomes for pred in orders]
     assert results[0] == results[1]
     assert [r["category"] for r in results[0]] == ["spurious", "correct", "boundary-type"]

@@ -4,6 +4,7 @@ checked like fresh output, and reported as "k of n documents from cache"."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 import sys
@@ -40,6 +41,7 @@ def entries(cache: Path) -> list[Path]:
 
 # --- the README's walkthrough and a command script, edited between two runs -----------
 
+
 def test_editing_the_walkthrough_system_changes_the_score_of_a_cached_run(tmp_path, private_prediction_cache):
     folder = tmp_path / "mymodel"
     shutil.copytree(ROOT / "examples" / "mymodel", folder)
@@ -50,7 +52,9 @@ def test_editing_the_walkthrough_system_changes_the_score_of_a_cached_run(tmp_pa
     assert strict_f1(second) == strict_f1(first)
 
     source = folder / "mymodel.py"
-    source.write_text(source.read_text().replace('"NATO": "ORG", ', ""), encoding="utf-8")
+    edited_source = re.sub(r'"NATO": "ORG",\s*', "", source.read_text())
+    assert edited_source != source.read_text()
+    source.write_text(edited_source, encoding="utf-8")
     status, edited, _ = evaluate(folder, "--system", "mymodel", "--cache")
     assert status == 0 and edited["cache"]["hits"] == 0
     assert strict_f1(edited) < strict_f1(first)  # NATO is no longer found
@@ -84,7 +88,9 @@ def test_editing_a_command_script_changes_the_score_of_a_cached_run(tmp_path):
     assert status == 0 and first["cache"]["hits"] == 0 and first["system"]["layers"] == ["entities"]
     assert evaluate(tmp_path, "--system", system, "--cache")[1]["cache"]["hits"] == 1
 
-    script.write_text(textwrap.dedent(TAGGER.format(names={"NATO": "ORG", "Antony Blinken": "PERSON"})), encoding="utf-8")
+    script.write_text(
+        textwrap.dedent(TAGGER.format(names={"NATO": "ORG", "Antony Blinken": "PERSON"})), encoding="utf-8"
+    )
     status, edited, _ = evaluate(tmp_path, "--system", system, "--cache")
     assert status == 0 and edited["cache"]["hits"] == 0
     assert strict_f1(edited) > strict_f1(first)
@@ -127,6 +133,7 @@ def test_the_key_follows_a_module_and_its_package(tmp_path):
 
 # --- a cached entry is checked like fresh output ---------------------------------------
 
+
 class Counting:
     name, layers, thread_safe = "counting", None, True
 
@@ -140,8 +147,11 @@ class Counting:
 
 def span_problems(document: dict, prediction: dict) -> list[str]:
     """A stand-in for the evaluate layer's checks: offsets must fit the text."""
-    return [f"entities[{i}]" for i, e in enumerate(prediction.get("entities") or [])
-            if not (isinstance(e, dict) and 0 <= e.get("start", -1) < e.get("end", -1) <= len(document["text"]))]
+    return [
+        f"entities[{i}]"
+        for i, e in enumerate(prediction.get("entities") or [])
+        if not (isinstance(e, dict) and 0 <= e.get("start", -1) < e.get("end", -1) <= len(document["text"]))
+    ]
 
 
 DOCUMENT = {"id": "d0", "text": "US troops", "date": "2022-01-26", "language": "en"}
@@ -182,12 +192,10 @@ def test_a_bad_cache_entry_is_evicted_and_the_system_run(tmp_path, content):
     else:
         path.write_text(content, encoding="utf-8")
     system = Counting()
-    result = run_system(system, [DOCUMENT], cache_dir=tmp_path, spec_key="key", check=span_problems,
-                        progress=False)
+    result = run_system(system, [DOCUMENT], cache_dir=tmp_path, spec_key="key", check=span_problems, progress=False)
     assert (system.calls, result.from_cache, result.predictions) == (1, 0, {"d0": FRESH})
     assert json.loads(path.read_text())["prediction"] == FRESH  # replaced by the fresh answer
-    again = run_system(system, [DOCUMENT], cache_dir=tmp_path, spec_key="key", check=span_problems,
-                       progress=False)
+    again = run_system(system, [DOCUMENT], cache_dir=tmp_path, spec_key="key", check=span_problems, progress=False)
     assert (system.calls, again.from_cache, again.predictions) == (1, 1, {"d0": FRESH})
 
 
@@ -199,8 +207,7 @@ def test_a_valid_entry_is_used_and_an_invalid_answer_is_never_stored(tmp_path):
 
     system = Invalid()
     for _ in range(2):
-        result = run_system(system, [DOCUMENT], cache_dir=tmp_path, spec_key="key", check=span_problems,
-                            progress=False)
+        result = run_system(system, [DOCUMENT], cache_dir=tmp_path, spec_key="key", check=span_problems, progress=False)
         assert result.from_cache == 0
     assert system.calls == 2 and entries(tmp_path) == []
 
@@ -221,7 +228,8 @@ def write_extract(folder: Path) -> None:
     (folder / "extract.py").write_text(
         "def extract(document):\n"
         "    return {'id': document['id'], 'entities': [{'start': 0, 'end': 2, 'type': 'GPE'}]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
 
 
 def test_cli_evicts_a_forged_entry_and_reports_the_fresh_score(tmp_path, private_prediction_cache):

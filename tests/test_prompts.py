@@ -14,7 +14,6 @@ from benchmark.jsonl import PREDICTION_KEYS, parse_prediction
 from benchmark.model import LAYERS
 from benchmark.prompts import builtin_template, builtin_text, cameo_code_list
 from benchmark.systems.json_reply import extract_json_object
-from benchmark.tokenize import token_edges
 
 from .conftest import ROOT, run_cli
 
@@ -35,7 +34,7 @@ def words(text: str) -> list[str]:
 
 def windows(text: str) -> set[tuple[str, ...]]:
     found = words(text)
-    return {tuple(found[i:i + WINDOW]) for i in range(len(found) - WINDOW + 1)}
+    return {tuple(found[i : i + WINDOW]) for i in range(len(found) - WINDOW + 1)}
 
 
 def rendered(layer: str) -> str:
@@ -49,7 +48,8 @@ def test_each_template_is_versioned_and_pinned(layer):
     digest = hashlib.sha256(builtin_text(layer).encode("utf-8")).hexdigest()
     assert template.version in PINNED, f"{template.version}: pin it in PINNED"
     assert PINNED[template.version] == digest, (
-        f"{layer}.txt changed: bump its version ({template.version}) and pin {digest}")
+        f"{layer}.txt changed: bump its version ({template.version}) and pin {digest}"
+    )
     assert template.system and "$text" in template.user
 
 
@@ -69,6 +69,7 @@ def test_the_leak_check_catches_a_sentence_with_other_quotes_and_case(article_te
 
 
 # --- the few-shot example ------------------------------------------------------
+
 
 def example(layer: str) -> tuple[str, dict]:
     """(document, answer) of the template's worked example."""
@@ -107,22 +108,27 @@ def test_the_events_template_lists_every_cameo_code():
 
 # --- the JSON in a reply --------------------------------------------------------
 
-@pytest.mark.parametrize("reply, expected", [
-    ('{"a": 1}', {"a": 1}),
-    ('```json\n{"a": 1}\n```', {"a": 1}),
-    ('text {"a": "}"} more {"b": 2}', {"a": "}"}),
-    ('first {not json} then {"b": {"c": [1, 2]}} end', {"b": {"c": [1, 2]}}),
-    ('a list [1, 2] and {"x": "quote \\" brace {"}', {"x": 'quote " brace {'}),
-    ('{"entities": [{"text": "A"}', None),  # cut off: the inner object is not taken for the answer
-    ("no object at all", None),
-    ('<think>{"draft": 1}</think> {"final": 2}', {"final": 2}),
-    ("[" * 100000, None),
-])
+
+@pytest.mark.parametrize(
+    "reply, expected",
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('```json\n{"a": 1}\n```', {"a": 1}),
+        ('text {"a": "}"} more {"b": 2}', {"a": "}"}),
+        ('first {not json} then {"b": {"c": [1, 2]}} end', {"b": {"c": [1, 2]}}),
+        ('a list [1, 2] and {"x": "quote \\" brace {"}', {"x": 'quote " brace {'}),
+        ('{"entities": [{"text": "A"}', None),  # cut off: the inner object is not taken for the answer
+        ("no object at all", None),
+        ('<think>{"draft": 1}</think> {"final": 2}', {"final": 2}),
+        ("[" * 100000, None),
+    ],
+)
 def test_extract_json_object(reply, expected):
     assert extract_json_object(reply) == expected
 
 
 # --- the command ---------------------------------------------------------------
+
 
 def test_benchmark_prompts_prints_the_shipped_templates():
     one = run_cli("prompts", "--layer", "quotes")
@@ -131,6 +137,7 @@ def test_benchmark_prompts_prints_the_shipped_templates():
     assert every.returncode == 0
     for layer in LAYERS:
         assert f"==> benchmark/data/prompts/{layer}.txt <==\n{builtin_text(layer)}" in every.stdout
-        assert (ROOT / "benchmark" / "data" / "prompts" / f"{layer}.txt").read_text(encoding="utf-8") \
-            == builtin_text(layer)
+        assert (ROOT / "benchmark" / "data" / "prompts" / f"{layer}.txt").read_text(encoding="utf-8") == builtin_text(
+            layer
+        )
     assert run_cli("prompts", "--layer", "nope").returncode == 2

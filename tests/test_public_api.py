@@ -17,9 +17,22 @@ import benchmark
 
 from .conftest import ROOT
 
-PUBLIC = ["evaluate", "EvaluationConfig", "EvaluationResult", "score_entities", "score_coref", "score_quotes",
-          "score_events", "score_timexes", "DocRecords", "EntityRecord", "QuoteRecord", "EventRecord",
-          "ArgumentRecord", "TimexRecord"]
+PUBLIC = [
+    "evaluate",
+    "EvaluationConfig",
+    "EvaluationResult",
+    "score_entities",
+    "score_coref",
+    "score_quotes",
+    "score_events",
+    "score_timexes",
+    "DocRecords",
+    "EntityRecord",
+    "QuoteRecord",
+    "EventRecord",
+    "ArgumentRecord",
+    "TimexRecord",
+]
 SCORERS = ["score_entities", "score_coref", "score_quotes", "score_events", "score_timexes"]
 HEAVY = ("numpy", "scipy", "sklearn", "datasets", "pandas", "jinja2")
 # The test extra's packages, which an installation of the package alone lacks.
@@ -42,28 +55,36 @@ def test_the_public_names():
     from benchmark.metrics.entities import score_entities
     from benchmark.records import DocRecords
 
-    assert (benchmark.score_entities, benchmark.DocRecords, benchmark.EvaluationResult) == \
-        (score_entities, DocRecords, EvaluationResult)
+    assert (benchmark.score_entities, benchmark.DocRecords, benchmark.EvaluationResult) == (
+        score_entities,
+        DocRecords,
+        EvaluationResult,
+    )
     assert benchmark.EvaluationConfig.__name__ == "EvaluationConfig"
     with pytest.raises(AttributeError, match="module 'benchmark' has no attribute 'score_relations'"):
         benchmark.score_relations  # noqa: B018
 
 
 def test_importing_the_package_imports_none_of_its_modules_nor_anything_heavy():
-    loaded = run_python("import json, sys, benchmark\n"
-                        "dir(benchmark)\n"
-                        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('benchmark.') "
-                        f"or m in {HEAVY!r})))")
+    loaded = run_python(
+        "import json, sys, benchmark\n"
+        "dir(benchmark)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('benchmark.') "
+        f"or m in {HEAVY!r})))"
+    )
     assert loaded == []
     # A scorer brings its own modules, and still nothing heavy.
-    loaded = run_python("import json, sys, benchmark\nbenchmark.score_entities\n"
-                        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    loaded = run_python(
+        "import json, sys, benchmark\nbenchmark.score_entities\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
     assert loaded == []
 
 
 def every_module() -> list[str]:
-    return sorted(m.name for m in pkgutil.walk_packages(benchmark.__path__, "benchmark.")
-                  if not m.name.endswith("__main__"))
+    return sorted(
+        m.name for m in pkgutil.walk_packages(benchmark.__path__, "benchmark.") if not m.name.endswith("__main__")
+    )
 
 
 def test_evaluate_is_the_function_whatever_was_imported():

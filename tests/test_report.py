@@ -16,9 +16,40 @@ IMG = '"><img src=x onerror=alert(2)>'
 QUOTE_ATTR = "' onmouseover='alert(3)"
 BRACES = "{{ 7*7 }}"
 HOSTILE = SCRIPT + IMG + QUOTE_ATTR + BRACES
-OUR_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "p", "a",
-            "section", "table", "tr", "th", "td", "caption", "svg", "line", "rect", "circle", "div", "span",
-            "label", "input", "ul", "li", "b", "br", "script"}
+OUR_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "p",
+    "a",
+    "section",
+    "table",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "svg",
+    "line",
+    "rect",
+    "circle",
+    "div",
+    "span",
+    "label",
+    "input",
+    "ul",
+    "li",
+    "b",
+    "br",
+    "script",
+}
 
 
 class Collector(HTMLParser):
@@ -63,23 +94,40 @@ def hostile_gold(tmp_path):
 
     first_end = text.index("Bob.") + 4
     gold = {
-        "id": f"doc{IMG}", "text": text, "date": "2022-01-26",
-        "sentences": [{"id": "S1", "start": 0, "end": first_end, "text": text[:first_end]},
-                      {"id": f"S2{SCRIPT}", "start": first_end + 1, "end": len(text), "text": text[first_end + 1:]}],
-        "entities": [{**span("Alice"), "type": "PERSON"}, {**span("Bob"), "type": "PERSON"},
-                     {**span(SCRIPT), "type": "ORG"}, {**span("Paris"), "type": "GPE"}],
+        "id": f"doc{IMG}",
+        "text": text,
+        "date": "2022-01-26",
+        "sentences": [
+            {"id": "S1", "start": 0, "end": first_end, "text": text[:first_end]},
+            {"id": f"S2{SCRIPT}", "start": first_end + 1, "end": len(text), "text": text[first_end + 1 :]},
+        ],
+        "entities": [
+            {**span("Alice"), "type": "PERSON"},
+            {**span("Bob"), "type": "PERSON"},
+            {**span(SCRIPT), "type": "ORG"},
+            {**span("Paris"), "type": "GPE"},
+        ],
         "clusters": [{"name": HOSTILE, "mentions": [span("Alice")]}],
         "quotes": [{"kind": "direct", "cue": span("said"), "content": [span(SCRIPT)], "source": span("Alice")}],
-        "events": [{"trigger": span("came"), "code": "010", "arguments": [{"role": "source", **span(BRACES)}],
-                    "realis": "actual", "polarity": "positive"}],
+        "events": [
+            {
+                "trigger": span("came"),
+                "code": "010",
+                "arguments": [{"role": "source", **span(BRACES)}],
+                "realis": "actual",
+                "polarity": "positive",
+            }
+        ],
         "timexes": [{**span("Then"), "type": "DATE", "value": "PRESENT_REF"}],
     }
     prediction = {
         "id": gold["id"],
         "entities": [{**span(SCRIPT), "type": "GPE"}, {**span(IMG), "type": "ORG"}, {**span("Paris"), "type": "GPE"}],
         "clusters": [[span("Alice"), span("Bob"), span(QUOTE_ATTR)]],
-        "quotes": [{"kind": "indirect", "cue": span("said"), "content": [span(IMG)], "source_name": HOSTILE},
-                   {"kind": "direct", "cue": span("said"), "content": [span(SCRIPT)], "source_name": HOSTILE}],
+        "quotes": [
+            {"kind": "indirect", "cue": span("said"), "content": [span(IMG)], "source_name": HOSTILE},
+            {"kind": "direct", "cue": span("said"), "content": [span(SCRIPT)], "source_name": HOSTILE},
+        ],
         "events": [{"trigger": span("said"), "code": "010", "arguments": [{"role": "target", **span(QUOTE_ATTR)}]}],
         "timexes": [{**span(BRACES), "type": "DATE", "value": "PRESENT_REF"}],
     }
@@ -96,8 +144,20 @@ def hostile_report(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("hostile")
     gold, predictions = hostile_gold(tmp_path)
     result_path = tmp_path / "result.json"
-    done = run_cli("evaluate", "--gold", str(gold), "--predictions", str(predictions), "--bootstrap", "50",
-                   "--output", str(result_path), "--format", "json", env=env(tmp_path))
+    done = run_cli(
+        "evaluate",
+        "--gold",
+        str(gold),
+        "--predictions",
+        str(predictions),
+        "--bootstrap",
+        "50",
+        "--output",
+        str(result_path),
+        "--format",
+        "json",
+        env=env(tmp_path),
+    )
     assert done.returncode == 0, done.stderr
     # A result file is input too: its names and labels may say anything.
     result = json.loads(result_path.read_text(encoding="utf-8"))
@@ -138,8 +198,11 @@ def test_the_hostile_strings_are_shown_as_text(hostile_report):
 
 def test_the_report_loads_nothing(hostile_report):
     html, _ = hostile_report
-    policy = next(dict(attrs)["content"] for tag, attrs in parse(html).tags
-                  if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy")
+    policy = next(
+        dict(attrs)["content"]
+        for tag, attrs in parse(html).tags
+        if tag == "meta" and dict(attrs).get("http-equiv") == "Content-Security-Policy"
+    )
     assert policy.startswith("default-src 'none';") and "unsafe-inline" not in policy
     for tag, attrs in parse(html).tags:
         for name, value in attrs:
@@ -154,8 +217,19 @@ def results(tmp_path_factory):
     paths = {}
     for system in ("rules", "empty"):
         paths[system] = folder / f"{system}.json"
-        done = run_cli("evaluate", "--system", system, "--quiet", "--bootstrap", "200", "--output",
-                       str(paths[system]), "--format", "json", env=env(folder))
+        done = run_cli(
+            "evaluate",
+            "--system",
+            system,
+            "--quiet",
+            "--bootstrap",
+            "200",
+            "--output",
+            str(paths[system]),
+            "--format",
+            "json",
+            env=env(folder),
+        )
         assert done.returncode in (0, 3), done.stderr
     return folder, paths
 
@@ -196,8 +270,9 @@ def test_results_on_different_documents_are_refused(results, tmp_path):
 
 
 def test_errors_and_per_label_print_under_the_table(tmp_path):
-    done = run_cli("evaluate", "--system", "rules", "--quiet", "--bootstrap", "0", "--errors", "--per-label",
-                   env=env(tmp_path))
+    done = run_cli(
+        "evaluate", "--system", "rules", "--quiet", "--bootstrap", "0", "--errors", "--per-label", env=env(tmp_path)
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "entities: 1 error(s) among 72 item(s)" in out
@@ -215,9 +290,11 @@ def test_errors_with_json_output_is_a_usage_error(tmp_path):
 def test_lenient_drops_are_counted_under_the_table(tmp_path):
     predictions = tmp_path / "p.jsonl"
     bad = {"start": 5, "end": 2, "type": "GPE"}
-    predictions.write_text(json.dumps({"id": "us-nato-responses-2022-01-26",
-                                       "entities": [{"start": 0, "end": 2, "type": "GPE"}, bad]}) + "\n",
-                           encoding="utf-8")
+    predictions.write_text(
+        json.dumps({"id": "us-nato-responses-2022-01-26", "entities": [{"start": 0, "end": 2, "type": "GPE"}, bad]})
+        + "\n",
+        encoding="utf-8",
+    )
     done = run_cli("evaluate", "--predictions", str(predictions), "--lenient", "--bootstrap", "0", env=env(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "dropped 1 invalid predicted item(s) (--lenient)" in done.stdout.split("* headline metric")[1]
@@ -225,15 +302,36 @@ def test_lenient_drops_are_counted_under_the_table(tmp_path):
 
 def test_the_report_path_is_checked_before_the_system_runs(tmp_path):
     script = tmp_path / "mine.py"
-    script.write_text("from pathlib import Path\n"
-                      "def predict(doc):\n    Path(__file__).with_name('ran').touch()\n"
-                      "    return {'id': doc['id'], 'entities': []}\n", encoding="utf-8")
-    result = run_cli("evaluate", "--system", f"python:{script}:predict", "--bootstrap", "0",
-                     "--report", str(tmp_path / "no-such-folder" / "report.html"), cwd=tmp_path)
+    script.write_text(
+        "from pathlib import Path\n"
+        "def predict(doc):\n    Path(__file__).with_name('ran').touch()\n"
+        "    return {'id': doc['id'], 'entities': []}\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "evaluate",
+        "--system",
+        f"python:{script}:predict",
+        "--bootstrap",
+        "0",
+        "--report",
+        str(tmp_path / "no-such-folder" / "report.html"),
+        cwd=tmp_path,
+    )
     assert result.returncode == 2 and "cannot write the output here" in result.stderr
     assert not (tmp_path / "ran").exists()
-    result = run_cli("evaluate", "--system", "oracle", "--bootstrap", "0", "--output", str(tmp_path / "r.json"),
-                     "--report", str(tmp_path / "r.json"), cwd=tmp_path)
+    result = run_cli(
+        "evaluate",
+        "--system",
+        "oracle",
+        "--bootstrap",
+        "0",
+        "--output",
+        str(tmp_path / "r.json"),
+        "--report",
+        str(tmp_path / "r.json"),
+        cwd=tmp_path,
+    )
     assert result.returncode == 2 and "also an input of this run" in result.stderr
 
 

@@ -50,8 +50,21 @@ def rules_report(tmp_path_factory) -> tuple:
     folder = tmp_path_factory.mktemp("report")
     env = {**os.environ, "DIPLOMACY_IE_CACHE": str(folder / "cache")}
     result_path, report_path = folder / "rules.json", folder / "report.html"
-    done = run_cli("evaluate", "--system", "rules", "--quiet", "--bootstrap", "200", "--output", str(result_path),
-                   "--format", "json", "--report", str(report_path), env=env)
+    done = run_cli(
+        "evaluate",
+        "--system",
+        "rules",
+        "--quiet",
+        "--bootstrap",
+        "200",
+        "--output",
+        str(result_path),
+        "--format",
+        "json",
+        "--report",
+        str(report_path),
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(result_path.read_text(encoding="utf-8")), report_path
 
@@ -69,8 +82,13 @@ def opened(chromium, rules_report):
 
 def test_every_item_is_in_the_page_as_its_counts_say(opened):
     result, _, _, counts, _, _ = opened
-    expected = {f"{layer}|{outcome}": count for layer, block in result["layers"].items()
-                if block.get("status") == "scored" for outcome, count in block["outcome_counts"].items() if count}
+    expected = {
+        f"{layer}|{outcome}": count
+        for layer, block in result["layers"].items()
+        if block.get("status") == "scored"
+        for outcome, count in block["outcome_counts"].items()
+        if count
+    }
     assert counts == expected
 
 
@@ -98,8 +116,9 @@ def test_the_checks_see_a_request_an_error_and_a_blank_page(chromium, tmp_path):
     """The network and console checks above are not vacuous: a page that fetches an
     image and logs an error is caught, and a blank page fails the screenshot check."""
     page = tmp_path / "bad.html"
-    page.write_text('<!DOCTYPE html><img src="http://example.invalid/x.png"><script>console.error("bad")</script>',
-                    encoding="utf-8")
+    page.write_text(
+        '<!DOCTYPE html><img src="http://example.invalid/x.png"><script>console.error("bad")</script>', encoding="utf-8"
+    )
     with Browser(chromium, width=400, height=300) as browser:
         browser.open(page.as_uri())
         assert "http://example.invalid/x.png" in browser.requested_urls()
@@ -112,13 +131,26 @@ def test_the_checks_see_a_request_an_error_and_a_blank_page(chromium, tmp_path):
 def test_hostile_texts_and_names_run_no_script(chromium, tmp_path):
     gold, predictions = hostile_gold(tmp_path)
     report = tmp_path / "report.html"
-    done = run_cli("evaluate", "--gold", str(gold), "--predictions", str(predictions), "--bootstrap", "0",
-                   "--quiet", "--report", str(report), env={**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path)})
+    done = run_cli(
+        "evaluate",
+        "--gold",
+        str(gold),
+        "--predictions",
+        str(predictions),
+        "--bootstrap",
+        "0",
+        "--quiet",
+        "--report",
+        str(report),
+        env={**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path)},
+    )
     assert done.returncode == 0, done.stderr
     with Browser(chromium, width=600, height=400) as browser:
         browser.open(report.as_uri())
-        browser.evaluate('document.querySelectorAll(".ann").forEach((a) => a.dispatchEvent('
-                         'new MouseEvent("mouseover", {bubbles: true}))); "ok"')
+        browser.evaluate(
+            'document.querySelectorAll(".ann").forEach((a) => a.dispatchEvent('
+            'new MouseEvent("mouseover", {bubbles: true}))); "ok"'
+        )
         dialogs = [e for e in browser.events if e["method"] == "Page.javascriptDialogOpening"]
         assert dialogs == [] and browser.console_errors() == []
         assert browser.requested_urls() == [report.as_uri()]

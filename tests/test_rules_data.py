@@ -5,7 +5,6 @@ the rules system is used."""
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +21,17 @@ REFINE_FAMILIES = {"appeal": "02", "demand": "10", "intent": "03"}
 
 
 def test_the_data_folder_holds_what_the_modules_read():
-    assert DATA_FILES == ["aliases.tsv", "cameo_context.tsv", "cameo_refinements.tsv", "cameo_threats.tsv",
-                          "cameo_triggers.tsv", "gazetteer_groups.tsv", "gazetteer_places.tsv", "name_words.tsv",
-                          "quote_cues.tsv"]
+    assert DATA_FILES == [
+        "aliases.tsv",
+        "cameo_context.tsv",
+        "cameo_refinements.tsv",
+        "cameo_threats.tsv",
+        "cameo_triggers.tsv",
+        "gazetteer_groups.tsv",
+        "gazetteer_places.tsv",
+        "name_words.tsv",
+        "quote_cues.tsv",
+    ]
     sources = "".join(p.read_text(encoding="utf-8") for p in PACKAGE.glob("*.py"))
     assert not [name for name in DATA_FILES if f'"{name}"' not in sources]
 
@@ -79,8 +86,17 @@ def test_aliases_join_gazetteer_names():
 
 
 def test_word_lists_are_the_lists_the_code_names():
-    assert set(word_lists("name_words.tsv")) == {"title", "title_part", "org_head", "loc_head", "fac_head",
-                                                 "org_context", "role", "role_plural", "with_article"}
+    assert set(word_lists("name_words.tsv")) == {
+        "title",
+        "title_part",
+        "org_head",
+        "loc_head",
+        "fac_head",
+        "org_context",
+        "role",
+        "role_plural",
+        "with_article",
+    }
     assert set(word_lists("quote_cues.tsv")) == {"reporting", "participle", "addressee_verb"}
     assert set(word_lists("cameo_context.tsv")) == {"force", "response", "proposal"}
     cues = word_lists("quote_cues.tsv")
@@ -94,7 +110,7 @@ def test_every_trigger_has_a_codebook_code_and_a_reason():
     for pattern, code, options, reason in entries:
         assert code in codes, (pattern, code)
         assert reason.startswith(f"codebook {code} "), (pattern, reason)
-        name = reason.split(":")[0][len(f"codebook {code} "):]
+        name = reason.split(":")[0][len(f"codebook {code} ") :]
         assert name.replace(",", "") in codes[code].lower().replace(",", ""), (name, codes[code])
         re.compile(pattern)
         parsed = events._options(options)
@@ -110,14 +126,17 @@ def test_refinement_tables_hold_codebook_codes_of_their_family():
         for column, code in zip(REFINE_FAMILIES, (appeal, demand, intent)):
             assert code in codes and code.startswith(REFINE_FAMILIES[column]), (words, column, code)
         assert reason.startswith(f"codebook {appeal}/{demand}/{intent}: ")
-    for words, code, reason in rows("cameo_threats.tsv"):
+    for _words, code, reason in rows("cameo_threats.tsv"):
         assert code in codes and code.startswith("13") and reason.startswith(f"codebook {code} ")
-        assert codes[code].lower().startswith(reason[len(f"codebook {code} "):].lower())
+        assert codes[code].lower().startswith(reason[len(f"codebook {code} ") :].lower())
 
 
 def test_trigger_options_are_parsed_or_refused():
     assert events._options("needs=@force not_after=a,the refusal") == {
-        "needs": word_lists("cameo_context.tsv")["force"], "not_after": {"a", "the"}, "refusal": True}
+        "needs": word_lists("cameo_context.tsv")["force"],
+        "not_after": {"a", "the"},
+        "refusal": True,
+    }
     assert events._options("refine=02") == {"refine": "02"}
     with pytest.raises(ValueError, match="unknown option 'need=troops'"):
         events._options("need=troops")
@@ -135,9 +154,11 @@ def test_each_file_is_read_once():
 
 
 def test_the_cli_reads_no_rules_data_until_the_rules_system_is_used():
-    probe = ("import sys\nfrom benchmark.cli import main\n"
-             "try: main(['--help'])\nexcept SystemExit: pass\n"
-             "print('benchmark.systems.rules' in sys.modules)\n")
+    probe = (
+        "import sys\nfrom benchmark.cli import main\n"
+        "try: main(['--help'])\nexcept SystemExit: pass\n"
+        "print('benchmark.systems.rules' in sys.modules)\n"
+    )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"

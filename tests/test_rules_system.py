@@ -20,9 +20,26 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC_ID = "us-nato-responses-2022-01-26"
 ARTICLE = ROOT / "corpus" / f"{DOC_ID}.txt"
 
-ONTONOTES = {"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
-             "WORK_OF_ART", "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY",
-             "QUANTITY", "ORDINAL", "CARDINAL"}
+ONTONOTES = {
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +49,18 @@ def text() -> str:
 
 @pytest.fixture(scope="module")
 def pred(text):
-    return RulesSystem().predict({"id": DOC_ID, "text": text, "date": "2022-01-26",
-                                  "language": "en"})
+    return RulesSystem().predict({"id": DOC_ID, "text": text, "date": "2022-01-26", "language": "en"})
 
 
 def altered(text: str) -> str:
-    for old, new in (("Blinken", "Harrow"), ("Antony", "Maria"),
-                     ("Stoltenberg", "Lindqvist"), ("Jens", "Ola"),
-                     ("Grushko", "Petrov"), ("Wednesday", "Friday")):
+    for old, new in (
+        ("Blinken", "Harrow"),
+        ("Antony", "Maria"),
+        ("Stoltenberg", "Lindqvist"),
+        ("Jens", "Ola"),
+        ("Grushko", "Petrov"),
+        ("Wednesday", "Friday"),
+    ):
         text = text.replace(old, new)
     return text
 
@@ -68,7 +89,7 @@ def check_well_formed(pred: dict, text: str):
     assert set(pred) >= {"id", "entities", "clusters", "quotes", "events", "timexes"}
     for where, span in all_spans(pred):
         assert 0 <= span["start"] < span["end"] <= len(text), (where, span)
-        assert span["text"] == text[span["start"]:span["end"]], (where, span)
+        assert span["text"] == text[span["start"] : span["end"]], (where, span)
     ents = sorted(pred["entities"], key=lambda e: e["start"])
     for a, b in zip(ents, ents[1:]):
         assert a["end"] <= b["start"], ("overlapping entities", a, b)
@@ -91,6 +112,7 @@ def check_well_formed(pred: dict, text: str):
 
 # --- (1) well-formed output on the article ------------------------------------------
 
+
 def test_interface():
     system = RulesSystem()
     assert system.name == "rules"
@@ -111,6 +133,7 @@ def test_no_possessive_clitic_or_title_inside_entities(pred):
 
 
 # --- (2) obvious findings on the article ----------------------------------------------
+
 
 def _entities(pred, typ):
     return [e["text"] for e in pred["entities"] if e["type"] == typ]
@@ -134,8 +157,7 @@ def test_the_united_states_keeps_its_article(pred, text):
 
 
 def test_finds_the_right_now_direct_quote_of_blinken(pred):
-    quotes = [q for q in pred["quotes"]
-              if q["content"][0]["text"].startswith("Right now, the document")]
+    quotes = [q for q in pred["quotes"] if q["content"][0]["text"].startswith("Right now, the document")]
     assert len(quotes) == 1
     q = quotes[0]
     assert q["kind"] == "direct"
@@ -200,14 +222,13 @@ def test_coreference_clusters(pred):
 
 # --- (3) the output follows the text, not the seed article ------------------------------
 
+
 def test_altered_article_follows_the_text(text):
     new = altered(text)
-    pred = RulesSystem().predict({"id": "altered", "text": new, "date": "2022-03-04",
-                                  "language": "en"})
+    pred = RulesSystem().predict({"id": "altered", "text": new, "date": "2022-03-04", "language": "en"})
     check_well_formed(pred, new)
     persons = set(_entities(pred, "PERSON"))
-    assert {"Maria Harrow", "Harrow", "Ola Lindqvist", "Lindqvist",
-            "Alexander Petrov"} <= persons
+    assert {"Maria Harrow", "Harrow", "Ola Lindqvist", "Lindqvist", "Alexander Petrov"} <= persons
     mentioned = " ".join(e["text"] for e in pred["entities"])
     for old in ("Blinken", "Antony", "Stoltenberg", "Jens", "Grushko"):
         assert old not in mentioned
@@ -229,12 +250,12 @@ def test_weekday_normalisation_follows_the_document_date(text):
     pred = system.predict({"id": "x", "text": text})
     assert {t["value"] for t in pred["timexes"] if t["text"] == "Wednesday"} == {"XXXX-XX-XX"}
     # future tense points forwards
-    pred = system.predict({"id": "x", "text": "Ministers will meet on Friday.",
-                           "date": "2022-01-26"})
+    pred = system.predict({"id": "x", "text": "Ministers will meet on Friday.", "date": "2022-01-26"})
     assert [t["value"] for t in pred["timexes"]] == ["2022-01-28"]
 
 
 # --- (4) determinism and robustness -----------------------------------------------------
+
 
 def test_deterministic(text):
     doc = {"id": DOC_ID, "text": text, "date": "2022-01-26", "language": "en"}
@@ -251,22 +272,23 @@ def test_does_not_mutate_the_document(text):
     assert doc == before
 
 
-@pytest.mark.parametrize("sample", ["", " ", "\n\n\u00a0\n", ".", "“", "”", "he said",
-                                    "“unterminated quote, said Smith",
-                                    "Back to top button"])
+@pytest.mark.parametrize(
+    "sample",
+    ["", " ", "\n\n\u00a0\n", ".", "“", "”", "he said", "“unterminated quote, said Smith", "Back to top button"],
+)
 def test_no_crash_on_degenerate_text(sample):
     pred = RulesSystem().predict({"id": "d", "text": sample, "date": "2022-01-26"})
     check_well_formed(pred, sample)
     if not sample.strip():
-        assert all(pred[k] == [] for k in ("entities", "clusters", "quotes", "events",
-                                           "timexes"))
+        assert all(pred[k] == [] for k in ("entities", "clusters", "quotes", "events", "timexes"))
 
 
 def test_text_without_quotes():
-    sample = ("Germany and France held talks in Paris on Monday. Russia rejected the "
-              "proposal, and the European Union did not impose new sanctions.")
-    pred = RulesSystem().predict({"id": "n", "text": sample, "date": "2022-01-26",
-                                  "language": "en"})
+    sample = (
+        "Germany and France held talks in Paris on Monday. Russia rejected the "
+        "proposal, and the European Union did not impose new sanctions."
+    )
+    pred = RulesSystem().predict({"id": "n", "text": sample, "date": "2022-01-26", "language": "en"})
     check_well_formed(pred, sample)
     assert pred["quotes"] == []
     assert {"Germany", "France", "Paris", "Russia"} <= set(_entities(pred, "GPE"))
@@ -287,8 +309,10 @@ def test_missing_or_bad_date_is_tolerated():
 
 
 def test_general_text_title_surname_threat_and_negation():
-    sample = ("President Joe Biden threatened sanctions against Moscow yesterday. "
-              "Biden did not attack anyone, a spokeswoman said.")
+    sample = (
+        "President Joe Biden threatened sanctions against Moscow yesterday. "
+        "Biden did not attack anyone, a spokeswoman said."
+    )
     pred = RulesSystem().predict({"id": "g", "text": sample, "date": "2022-03-04"})
     check_well_formed(pred, sample)
     assert _entities(pred, "PERSON") == ["Joe Biden", "Biden"]
@@ -298,25 +322,28 @@ def test_general_text_title_surname_threat_and_negation():
     assert events["threatened"]["code"].startswith("13")
     assert events["attack"]["polarity"] == "negative"
     assert events["attack"]["code"].startswith("19")
-    assert [(q["kind"], q["cue"]["text"], q["source"]["text"], q["content"][0]["text"])
-            for q in pred["quotes"]] == [("indirect", "said", "a spokeswoman",
-                                          "Biden did not attack anyone")]
+    assert [(q["kind"], q["cue"]["text"], q["source"]["text"], q["content"][0]["text"]) for q in pred["quotes"]] == [
+        ("indirect", "said", "a spokeswoman", "Biden did not attack anyone")
+    ]
 
 
-@pytest.mark.parametrize("sample, source, content", [
-    ("Talks will resume next week, said Foreign Minister Sergei Lavrov on Monday.",
-     "Sergei Lavrov", "Talks will resume next week"),
-    ("Russia will respond, Lavrov told reporters in Moscow.", "Lavrov", "Russia will respond"),
-    ("The minister said on Monday that talks would resume.", "The minister",
-     "talks would resume"),
-    ("\"We will not back down,\" said Prime Minister Boris Johnson.", "Boris Johnson",
-     "We will not back down"),
-])
+@pytest.mark.parametrize(
+    "sample, source, content",
+    [
+        (
+            "Talks will resume next week, said Foreign Minister Sergei Lavrov on Monday.",
+            "Sergei Lavrov",
+            "Talks will resume next week",
+        ),
+        ("Russia will respond, Lavrov told reporters in Moscow.", "Lavrov", "Russia will respond"),
+        ("The minister said on Monday that talks would resume.", "The minister", "talks would resume"),
+        ('"We will not back down," said Prime Minister Boris Johnson.', "Boris Johnson", "We will not back down"),
+    ],
+)
 def test_attribution_patterns(sample, source, content):
     pred = RulesSystem().predict({"id": "a", "text": sample, "date": "2022-03-04"})
     check_well_formed(pred, sample)
-    assert [(q["source"]["text"], q["content"][0]["text"]) for q in pred["quotes"]] == \
-        [(source, content)]
+    assert [(q["source"]["text"], q["content"][0]["text"]) for q in pred["quotes"]] == [(source, content)]
 
 
 def test_split_direct_quote_has_two_content_spans():
@@ -364,25 +391,32 @@ def canonical_sha256(value) -> str:
 
 def test_predictions_are_pinned():
     system = RulesSystem()
-    predictions = {meta.id: system.predict({"id": meta.id, "text": read_text(meta, corpus_dir()),
-                                            "date": meta.date, "language": "en"})
-                   for meta in list_metas()}
-    found = {layer: canonical_sha256({doc_id: p[layer] for doc_id, p in predictions.items()})
-             for layer in RULES_PREDICTION_SHA256}
+    predictions = {
+        meta.id: system.predict(
+            {"id": meta.id, "text": read_text(meta, corpus_dir()), "date": meta.date, "language": "en"}
+        )
+        for meta in list_metas()
+    }
+    found = {
+        layer: canonical_sha256({doc_id: p[layer] for doc_id, p in predictions.items()})
+        for layer in RULES_PREDICTION_SHA256
+    }
     assert found == RULES_PREDICTION_SHA256, "the rules output changed; see the PINNED note above"
 
 
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory) -> dict:
     env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path_factory.mktemp("cache"))}
-    result = run_cli("evaluate", "--system", "rules", "--format", "json", "--bootstrap", "1000",
-                     "--seed", "13", "--quiet", env=env)
+    result = run_cli(
+        "evaluate", "--system", "rules", "--format", "json", "--bootstrap", "1000", "--seed", "13", "--quiet", env=env
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_headline_scores_are_pinned(scored):
-    found = {layer: (outcome["headline"]["metric"], outcome["headline"]["value"],
-                     tuple(outcome["headline"]["ci95"]))
-             for layer, outcome in scored["layers"].items()}
+    found = {
+        layer: (outcome["headline"]["metric"], outcome["headline"]["value"], tuple(outcome["headline"]["ci95"]))
+        for layer, outcome in scored["layers"].items()
+    }
     assert found == RULES_HEADLINES, "the rules scores changed; see the PINNED note above"

@@ -25,8 +25,16 @@ def corpus(tmp_path_factory):
 
 def run(corpus, shard=None, **overrides):
     gold, predictions = corpus
-    settings = dict(predictions=predictions, gold=gold, bootstrap=BOOTSTRAP, seed=SEED, lenient=True,
-                    progress=False, cache=False, shard=shard)
+    settings = dict(
+        predictions=predictions,
+        gold=gold,
+        bootstrap=BOOTSTRAP,
+        seed=SEED,
+        lenient=True,
+        progress=False,
+        cache=False,
+        shard=shard,
+    )
     return evaluate(EvaluationConfig(**{**settings, **overrides}))
 
 
@@ -124,10 +132,13 @@ def test_shards_of_another_gold_are_refused(corpus, three_shards, tmp_path):
         merged([three_shards[0], other, three_shards[2]])
 
 
-@pytest.mark.parametrize("overrides, what", [
-    ({"seed": 8}, "signature"),
-    ({"lenient": False, "predictions": None, "system": "empty"}, "signature|system"),
-])
+@pytest.mark.parametrize(
+    "overrides, what",
+    [
+        ({"seed": 8}, "signature"),
+        ({"lenient": False, "predictions": None, "system": "empty"}, "signature|system"),
+    ],
+)
 def test_shards_of_another_system_or_settings_are_refused(corpus, three_shards, tmp_path, overrides, what):
     other = tmp_path / "other.json"
     other.write_text(to_json(run(corpus, Shard(3, 3), **overrides)))
@@ -170,8 +181,22 @@ def test_merge_cli_writes_the_result_and_refuses_bad_input_with_exit_2(corpus, t
 def test_evaluate_cli_shard_option(corpus, tmp_path):
     gold, predictions = corpus
     out = tmp_path / "s.json"
-    result = run_cli("evaluate", "--predictions", str(predictions), "--gold", str(gold), "--lenient",
-                     "--shard", "2/4", "--bootstrap", "50", "--output", str(out), "--format", "json")
+    result = run_cli(
+        "evaluate",
+        "--predictions",
+        str(predictions),
+        "--gold",
+        str(gold),
+        "--lenient",
+        "--shard",
+        "2/4",
+        "--bootstrap",
+        "50",
+        "--output",
+        str(out),
+        "--format",
+        "json",
+    )
     record = json.loads(out.read_text())
     assert result.returncode == (3 if record["failures"] else 0), result.stderr
     assert record["config"]["shard"]["index"] == 2

@@ -61,10 +61,19 @@ def test_bootstrap_interval_brackets_the_point_estimate_and_is_seeded():
 
 def test_compare_reads_result_files(tmp_path):
     def result(stats):
-        return {"dataset": {"sha256": "x"}, "system": {"name": "s"},
-                "layers": {"entities": {"status": "scored", "headline": {"metric": "strict"},
-                                        "units": {"stat_kind": "prf", "stats": stats}},
-                           "coref": {"status": "not attempted"}}}
+        return {
+            "dataset": {"sha256": "x"},
+            "system": {"name": "s"},
+            "layers": {
+                "entities": {
+                    "status": "scored",
+                    "headline": {"metric": "strict"},
+                    "units": {"stat_kind": "prf", "stats": stats},
+                },
+                "coref": {"status": "not attempted"},
+            },
+        }
+
     rows = compare_results(result([[0, 1, 0, 1]] * 20), result([[1, 1, 1, 1]] * 20), 200, 1)
     entities = next(r for r in rows if r["layer"] == "entities")
     assert entities["delta"] == pytest.approx(1.0)

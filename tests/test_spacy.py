@@ -13,8 +13,14 @@ from benchmark.jsonl import parse_prediction
 from benchmark.systems.spacy_system import SpacySystem, load_spacy_system
 from tests.test_formats_brat import synthetic_document
 
-NAMES = {"Antony Blinken": "PERSON", "Jens Stoltenberg": "PERSON", "Alexander Grushko": "PERSON",
-         "NATO": "ORG", "Ukraine": "GPE", "Belarus": "GPE"}
+NAMES = {
+    "Antony Blinken": "PERSON",
+    "Jens Stoltenberg": "PERSON",
+    "Alexander Grushko": "PERSON",
+    "NATO": "ORG",
+    "Ukraine": "GPE",
+    "Belarus": "GPE",
+}
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +38,14 @@ def test_saved_pipeline_predicts_valid_entities_with_offsets(pipeline_path):
     system = load_spacy_system(str(pipeline_path))
     assert isinstance(system, SpacySystem) and system.layers == ("entities",)
     assert system.name == f"spacy:{pipeline_path}"
-    prediction = system.predict({"id": document.id, "text": document.text, "date": document.date,
-                                 "language": "en"})
+    prediction = system.predict({"id": document.id, "text": document.text, "date": document.date, "language": "en"})
     system.close()
     records, problems = parse_prediction(prediction, document.text, system.name, 1)
     assert problems == []
     found = {(e["text"], e["type"]) for e in prediction["entities"]}
     assert found == set(NAMES.items())
     for entity in prediction["entities"]:
-        assert document.text[entity["start"]:entity["end"]] == entity["text"]
+        assert document.text[entity["start"] : entity["end"]] == entity["text"]
     blinken = document.text.index("Antony Blinken")
     assert {(e.start, e.end, e.type) for e in records.entities} >= {(blinken, blinken + 14, "PERSON")}
 
@@ -61,8 +66,9 @@ def test_docbin_round_trip_keeps_entities_and_sentences(document, tmp_path):
     nlp = spacy.blank("en")
     (doc,) = spacy.tokens.DocBin().from_disk(path).get_docs(nlp.vocab)
     assert doc.text == document.text
-    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == \
-           sorted((e.span.start, e.span.end, e.type) for e in document.entities)
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == sorted(
+        (e.span.start, e.span.end, e.type) for e in document.entities
+    )
     starts = {s.start_char for s in doc.sents}
     assert {s.span.start for s in document.sentences} <= starts
     assert doc.user_data["doc_id"] == document.id
@@ -74,8 +80,7 @@ def test_spacy_pipeline_scores_through_the_cli(pipeline_path, tmp_path):
     from .conftest import run_cli
 
     out = tmp_path / "spacy.json"
-    result = run_cli("evaluate", "--system", f"spacy:{pipeline_path}", "--bootstrap", "50",
-                     "--output", str(out))
+    result = run_cli("evaluate", "--system", f"spacy:{pipeline_path}", "--bootstrap", "50", "--output", str(out))
     assert result.returncode == 0, result.stderr
     record = json.loads(out.read_text())
     assert record["system"]["layers"] == ["entities"]
@@ -102,7 +107,9 @@ def site_packages(tmp_path_factory, pipeline_path):
     (package / "meta.json").write_text(json.dumps(nlp.meta), encoding="utf-8")
     (package / "__init__.py").write_text(
         "from spacy.util import load_model_from_init_py\n\n\n"
-        "def load(**overrides):\n    return load_model_from_init_py(__file__, **overrides)\n", encoding="utf-8")
+        "def load(**overrides):\n    return load_model_from_init_py(__file__, **overrides)\n",
+        encoding="utf-8",
+    )
     dist_info = site / f"{PACKAGE}-0.1.0.dist-info"
     dist_info.mkdir()
     (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {PACKAGE}\nVersion: 0.1.0\n", encoding="utf-8")
@@ -129,8 +136,9 @@ def evaluate_cli(tmp_path, system: str, **kwargs):
 
     out = tmp_path / "result.json"
     env = {**os.environ, "DIPLOMACY_IE_CACHE": str(tmp_path / "cache"), **kwargs.pop("env", {})}
-    done = run_cli("evaluate", "--system", system, "--bootstrap", "20", "--quiet", "--output", str(out),
-                   env=env, **kwargs)
+    done = run_cli(
+        "evaluate", "--system", system, "--bootstrap", "20", "--quiet", "--output", str(out), env=env, **kwargs
+    )
     return done, out
 
 
@@ -146,7 +154,7 @@ def test_package_name_and_its_data_folder_score_the_same(site_packages, tmp_path
     assert located["system"]["model"] == named["system"]["model"]
     assert located["layers"] == named["layers"]
     document = load_shipped()[0]
-    expected = sum(NAMES.get(document.text[e.span.start:e.span.end]) == e.type for e in document.entities)
+    expected = sum(NAMES.get(document.text[e.span.start : e.span.end]) == e.type for e in document.entities)
     assert named["layers"]["entities"]["metrics"]["strict"]["correct"] == expected > 0
 
 
@@ -171,10 +179,14 @@ def test_a_folder_that_is_not_a_loadable_pipeline_is_an_input_error(tmp_path, si
         load_spacy_system("./absent")
 
 
-@pytest.mark.parametrize("shadow_spacy, expected", [
-    (False, "python -m spacy download en_core_web_sm"),
-    (True, 'pip install "diplomacy-ie[spacy]"'),
-], ids=["pipeline-not-installed", "spacy-not-installed"])
+@pytest.mark.parametrize(
+    "shadow_spacy, expected",
+    [
+        (False, "python -m spacy download en_core_web_sm"),
+        (True, 'pip install "diplomacy-ie[spacy]"'),
+    ],
+    ids=["pipeline-not-installed", "spacy-not-installed"],
+)
 def test_a_missing_pipeline_or_spacy_exits_2_saying_how_to_install_it(tmp_path, shadow_spacy, expected):
     env = {}
     if shadow_spacy:  # a spacy module that fails to import, as when spaCy is absent

@@ -13,9 +13,11 @@ HEAVY = ("scipy", "sklearn", "datasets", "pandas", "jinja2", "numpy")
 
 
 def heavy_modules_after(cli_args: list[str], env: dict[str, str]) -> list[str]:
-    code = ("import json, sys\nfrom benchmark.cli import main\n"
-            f"try: main({cli_args!r})\nexcept SystemExit: pass\n"
-            f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]), file=sys.stderr)")
+    code = (
+        "import json, sys\nfrom benchmark.cli import main\n"
+        f"try: main({cli_args!r})\nexcept SystemExit: pass\n"
+        f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]), file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
     return json.loads(done.stderr.strip().splitlines()[-1])
 

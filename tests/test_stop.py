@@ -70,7 +70,8 @@ def gold_three(tmp_path):
 @pytest.mark.parametrize("kind", ["command", "python"])
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_run_promptly_ends_its_children_and_writes_nothing(
-        tmp_path, gold_three, private_prediction_cache, kind, jobs, signum, status):
+    tmp_path, gold_three, private_prediction_cache, kind, jobs, signum, status
+):
     (tmp_path / "pids").mkdir()
     if kind == "command":
         (tmp_path / "slow.py").write_text(textwrap.dedent(SLOW_COMMAND), encoding="utf-8")
@@ -81,9 +82,29 @@ def test_a_signal_stops_the_run_promptly_ends_its_children_and_writes_nothing(
     out = tmp_path / "out.json"
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     harness = subprocess.Popen(
-        [sys.executable, "-m", "benchmark", "evaluate", "--system", system, "--gold", str(gold_three),
-         "--jobs", str(jobs), "--cache", "--bootstrap", "0", "--output", str(out)],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "benchmark",
+            "evaluate",
+            "--system",
+            system,
+            "--gold",
+            str(gold_three),
+            "--jobs",
+            str(jobs),
+            "--cache",
+            "--bootstrap",
+            "0",
+            "--output",
+            str(out),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert wait_for(lambda: len(list((tmp_path / "pids").iterdir())) == jobs, 30), "the system never started"
         time.sleep(0.2)  # every child is now inside a document
@@ -134,10 +155,28 @@ def test_a_signal_stops_http_requests_in_flight(tmp_path, gold_three, signum, st
     server = SilentServer()
     out = tmp_path / "out.json"
     harness = subprocess.Popen(
-        [sys.executable, "-m", "benchmark", "evaluate", "--system", f"http://127.0.0.1:{server.sock.getsockname()[1]}/",
-         "--gold", str(gold_three), "--jobs", "3", "--bootstrap", "0", "--output", str(out)],
-        cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "benchmark",
+            "evaluate",
+            "--system",
+            f"http://127.0.0.1:{server.sock.getsockname()[1]}/",
+            "--gold",
+            str(gold_three),
+            "--jobs",
+            "3",
+            "--bootstrap",
+            "0",
+            "--output",
+            str(out),
+        ],
+        cwd=tmp_path,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert wait_for(lambda: len(server.connections) == 3, 30)
         sent = time.monotonic()

@@ -48,10 +48,12 @@ def attempted(record: dict) -> list[str]:
 
 # --- declared layers -------------------------------------------------------------
 
+
 def test_an_ad_hoc_python_system_declares_the_layers_it_returned(tmp_path):
     (tmp_path / "ner.py").write_text(
         "def predict(doc):\n    return {'id': doc['id'], 'entities': [{'start': 0, 'end': 2, 'type': 'GPE'}]}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result, record = evaluate(tmp_path, "--system", "python:ner.py:predict")
     assert result.returncode == 0, result.stderr
     assert record["system"]["layers"] == ["entities"] and attempted(record) == ["entities"]
@@ -60,13 +62,16 @@ def test_an_ad_hoc_python_system_declares_the_layers_it_returned(tmp_path):
 
 
 def test_a_command_system_declares_the_layers_over_all_its_documents(tmp_path, gold_three):
-    (tmp_path / "serve.py").write_text(textwrap.dedent("""
+    (tmp_path / "serve.py").write_text(
+        textwrap.dedent("""
         import json, sys
         for line in sys.stdin:
             doc = json.loads(line)
             key = {"doc1": "quotes", "doc2": "timexes", "doc3": "quotes"}[doc["id"]]
             print(json.dumps({"id": doc["id"], key: []}), flush=True)
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     result, record = evaluate(tmp_path, "--system", f"cmd:{PYTHON} serve.py", "--gold", str(gold_three))
     assert result.returncode == 0, result.stderr
     assert record["system"]["layers"] == ["quotes", "timexes"] == attempted(record)
@@ -98,11 +103,14 @@ def test_an_http_system_declares_the_layers_it_returned(tmp_path):
 
 
 def test_a_benchmark_yaml_entry_without_layers_declares_what_it_returned(tmp_path):
-    (tmp_path / "ner.py").write_text("def predict(doc):\n    return {'id': doc['id'], 'clusters': []}\n",
-                                     encoding="utf-8")
+    (tmp_path / "ner.py").write_text(
+        "def predict(doc):\n    return {'id': doc['id'], 'clusters': []}\n", encoding="utf-8"
+    )
     (tmp_path / "benchmark.yaml").write_text(
         "systems:\n  plain: {python: 'ner.py:predict'}\n"
-        "  declared: {python: 'ner.py:predict', layers: [entities, coref]}\n", encoding="utf-8")
+        "  declared: {python: 'ner.py:predict', layers: [entities, coref]}\n",
+        encoding="utf-8",
+    )
     result, record = evaluate(tmp_path, "--system", "plain")
     assert result.returncode == 0 and record["system"]["layers"] == ["coref"]
     result, record = evaluate(tmp_path, "--system", "declared")  # declared layers are scored even if empty
@@ -120,8 +128,9 @@ def test_a_system_that_returns_no_layer_key_fails_every_document(tmp_path, gold_
 
 
 def test_a_misspelt_layer_key_is_named_not_taken_for_no_layer(tmp_path, gold_three):
-    (tmp_path / "typo.py").write_text("def predict(doc):\n    return {'id': doc['id'], 'entites': []}\n",
-                                      encoding="utf-8")
+    (tmp_path / "typo.py").write_text(
+        "def predict(doc):\n    return {'id': doc['id'], 'entites': []}\n", encoding="utf-8"
+    )
     result, record = evaluate(tmp_path, "--system", "python:typo.py:predict", "--gold", str(gold_three))
     assert result.returncode == 3
     assert [f["document"] for f in record["failures"]] == ["doc1", "doc2", "doc3"]
@@ -141,6 +150,7 @@ def gold_three(tmp_path):
 
 # --- names ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["oracle", "rules", "empty"])
 def test_a_benchmark_yaml_entry_named_like_a_builtin_is_exit_2(tmp_path, name):
     (tmp_path / "benchmark.yaml").write_text(f"systems:\n  {name}: {{command: 'touch ran'}}\n", encoding="utf-8")
@@ -154,15 +164,18 @@ def test_a_benchmark_yaml_entry_named_like_a_builtin_is_exit_2(tmp_path, name):
 def test_benchmark_systems_lists_every_entry_and_every_form(tmp_path):
     (tmp_path / "benchmark.yaml").write_text(
         "systems:\n  mine: {command: 'cat', layers: [entities]}\n  served: {http: 'http://127.0.0.1:8000/x'}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run_cli("systems", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:3] == [f"{name}: builtin {name}; layers {','.join(LAYERS)}; from built-in"
-                         for name in ("oracle", "empty", "rules")]
+    assert lines[:3] == [
+        f"{name}: builtin {name}; layers {','.join(LAYERS)}; from built-in" for name in ("oracle", "empty", "rules")
+    ]
     assert f"mine: command cat; layers entities; from {tmp_path / 'benchmark.yaml'}" in lines
-    assert any(line.startswith("served: http http://127.0.0.1:8000/x; layers those it returns keys for")
-               for line in lines)
+    assert any(
+        line.startswith("served: http http://127.0.0.1:8000/x; layers those it returns keys for") for line in lines
+    )
     assert "written out in full:" in lines
     for form in ("python:MODULE:ATTR", "cmd:COMMAND", "http://URL", "file:PREDICTIONS.jsonl", "spacy:PIPELINE"):
         assert any(line.startswith(f"  {form}") for line in lines), form
@@ -170,40 +183,57 @@ def test_benchmark_systems_lists_every_entry_and_every_form(tmp_path):
 
 def test_an_entry_point_shadowed_by_an_entry_is_listed_as_such(tmp_path, monkeypatch):
     (tmp_path / "benchmark.yaml").write_text("systems:\n  tagger: {command: 'cat'}\n", encoding="utf-8")
-    installed = {name: SystemSpec(name, "entrypoint", f"{name}pkg:predict", origin="entry point of pkg 1.0")
-                 for name in ("tagger", "other", "rules")}
+    installed = {
+        name: SystemSpec(name, "entrypoint", f"{name}pkg:predict", origin="entry point of pkg 1.0")
+        for name in ("tagger", "other", "rules")
+    }
     monkeypatch.setattr(registry, "entry_point_specs", lambda: installed)
     described = [listed.describe() for listed in registry.listing(cwd=tmp_path)]
-    assert "tagger: entrypoint taggerpkg:predict; layers those it returns keys for; from entry point of pkg " \
-           "1.0 (shadowed by benchmark.yaml: --system tagger runs that one)" in described
-    assert "rules: entrypoint rulespkg:predict; layers those it returns keys for; from entry point of pkg " \
-           "1.0 (shadowed by built-in: --system rules runs that one)" in described
-    assert "other: entrypoint otherpkg:predict; layers those it returns keys for; from entry point of pkg 1.0" \
-           in described
-    assert [spec.name for spec in registry.list_systems(cwd=tmp_path)] == \
-           ["oracle", "empty", "rules", "tagger", "other"]
+    assert (
+        "tagger: entrypoint taggerpkg:predict; layers those it returns keys for; from entry point of pkg "
+        "1.0 (shadowed by benchmark.yaml: --system tagger runs that one)" in described
+    )
+    assert (
+        "rules: entrypoint rulespkg:predict; layers those it returns keys for; from entry point of pkg "
+        "1.0 (shadowed by built-in: --system rules runs that one)" in described
+    )
+    assert (
+        "other: entrypoint otherpkg:predict; layers those it returns keys for; from entry point of pkg 1.0" in described
+    )
+    assert [spec.name for spec in registry.list_systems(cwd=tmp_path)] == [
+        "oracle",
+        "empty",
+        "rules",
+        "tagger",
+        "other",
+    ]
 
 
 # --- bad configuration is exit 2 before anything runs ---------------------------------
 
+
 @pytest.mark.parametrize("timeout", [".inf", "-.inf", ".nan", "-1", "0", "true", "'10'", "[1]"])
 def test_a_bad_timeout_in_benchmark_yaml_is_exit_2_before_anything_runs(tmp_path, monkeypatch, capsys, timeout):
     (tmp_path / "benchmark.yaml").write_text(
-        f"systems:\n  mine: {{command: 'touch ran', timeout: {timeout}}}\n", encoding="utf-8")
+        f"systems:\n  mine: {{command: 'touch ran', timeout: {timeout}}}\n", encoding="utf-8"
+    )
     status, stderr = evaluate_in_process(tmp_path, monkeypatch, capsys, "--system", "mine")
     assert status == 2 and not (tmp_path / "ran").exists()
     assert "systems.mine.timeout: expected a finite number of seconds above 0" in stderr
 
 
-@pytest.mark.parametrize("url, problem", [
-    ("http://[::1", "is not a valid URL"),
-    ("http://localhost:99999/x", "Port out of range"),
-    ("http://localhost:http/x", "is not a valid URL"),
-    ("http://", "names no host"),
-    ("http:///extract", "names no host"),
-    ("http://localhost:0/x", "names port 0"),
-    ("http://local host/x", "white space or a control character"),
-])
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("http://[::1", "is not a valid URL"),
+        ("http://localhost:99999/x", "Port out of range"),
+        ("http://localhost:http/x", "is not a valid URL"),
+        ("http://", "names no host"),
+        ("http:///extract", "names no host"),
+        ("http://localhost:0/x", "names port 0"),
+        ("http://local host/x", "white space or a control character"),
+    ],
+)
 def test_a_malformed_url_is_exit_2_at_resolution(tmp_path, monkeypatch, capsys, url, problem):
     status, stderr = evaluate_in_process(tmp_path, monkeypatch, capsys, "--system", url)
     assert status == 2 and problem in stderr and f"system {url!r}" in stderr
@@ -214,8 +244,7 @@ def test_a_malformed_url_is_exit_2_at_resolution(tmp_path, monkeypatch, capsys, 
 
 @pytest.mark.parametrize("value", ["0", "-1", "inf", "nan", "ten"])
 def test_a_bad_timeout_option_is_a_usage_error(tmp_path, monkeypatch, capsys, value):
-    status, stderr = evaluate_in_process(tmp_path, monkeypatch, capsys, "--system", "cmd:touch ran",
-                                         "--timeout", value)
+    status, stderr = evaluate_in_process(tmp_path, monkeypatch, capsys, "--system", "cmd:touch ran", "--timeout", value)
     assert status == 2 and not (tmp_path / "ran").exists()
     assert "argument --timeout: expected a" in stderr
 

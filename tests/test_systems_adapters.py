@@ -41,8 +41,7 @@ PYTHON = shlex.quote(sys.executable)
 
 
 def make_docs(*texts: str) -> list[dict]:
-    return [{"id": f"d{i}", "text": text, "date": "2022-01-26", "language": "en"}
-            for i, text in enumerate(texts)]
+    return [{"id": f"d{i}", "text": text, "date": "2022-01-26", "language": "en"} for i, text in enumerate(texts)]
 
 
 def write(path: Path, text: str) -> Path:
@@ -107,7 +106,9 @@ def test_python_callable_from_a_file(tmp_path, loaded):
     system = loaded(spec)
     assert system.layers == ("entities",)
     assert system.predict(make_docs("US troops")[0]) == {
-        "id": "d0", "entities": [{"start": 0, "end": 2, "type": "GPE"}]}
+        "id": "d0",
+        "entities": [{"start": 0, "end": 2, "type": "GPE"}],
+    }
 
 
 def test_python_class_from_a_file_is_instantiated_once_and_closed(tmp_path):
@@ -125,10 +126,13 @@ def test_python_systems_from_benchmark_yaml(tmp_path, loaded):
     conf = tmp_path / "conf"
     write(conf / "tagger.py", CLASS_SOURCE)
     write(conf / f"{module}.py", CALLABLE_SOURCE)
-    config = write_config(conf, {
-        "byfile": {"python": "tagger.py:Tagger", "layers": ["entities"]},
-        "bymodule": {"python": f"{module}:extract", "timeout": 5},
-    })
+    config = write_config(
+        conf,
+        {
+            "byfile": {"python": "tagger.py:Tagger", "layers": ["entities"]},
+            "bymodule": {"python": f"{module}:extract", "timeout": 5},
+        },
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
 
@@ -159,7 +163,9 @@ def test_python_system_that_cannot_be_imported_is_an_input_error(tmp_path):
 
 
 def test_python_system_that_raises_or_returns_junk_fails_only_that_document(tmp_path, loaded):
-    write(tmp_path / "flaky.py", """
+    write(
+        tmp_path / "flaky.py",
+        """
         def extract(document):
             if document["text"] == "raise":
                 raise ValueError("cannot parse this one")
@@ -170,10 +176,12 @@ def test_python_system_that_raises_or_returns_junk_fails_only_that_document(tmp_
             if document["text"] == "no id":
                 return {"entities": []}
             return {"id": document["id"], "entities": []}
-    """)
+    """,
+    )
     system = loaded(resolve("python:flaky.py:extract", cwd=tmp_path))
-    result = run_system(system, make_docs("ok", "raise", "list", "exit", "no id", "ok"),
-                        cache_dir=None, spec_key="k", progress=False)
+    result = run_system(
+        system, make_docs("ok", "raise", "list", "exit", "no id", "ok"), cache_dir=None, spec_key="k", progress=False
+    )
     assert sorted(result.predictions) == ["d0", "d5"]
     assert result.predictions["d0"] == {"id": "d0", "entities": []}
     errors = {f.document: f for f in result.failures}
@@ -260,8 +268,7 @@ def test_command_with_two_jobs_runs_two_processes_at_once(tmp_path):
     write(tmp_path / "serve.py", SERVER_SCRIPT)
     system = CommandSystem("pair", f"{PYTHON} serve.py", LAYERS, timeout=20, cwd=tmp_path)
     try:
-        result = run_system(system, make_docs("peer", "peer"), jobs=2, cache_dir=None, spec_key="k",
-                            progress=False)
+        result = run_system(system, make_docs("peer", "peer"), jobs=2, cache_dir=None, spec_key="k", progress=False)
     finally:
         system.close()
     assert result.failures == []
@@ -270,6 +277,7 @@ def test_command_with_two_jobs_runs_two_processes_at_once(tmp_path):
 
 
 # --- HTTP systems ---------------------------------------------------------------
+
 
 class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
@@ -393,7 +401,9 @@ def setuptools_can_build() -> bool:
 
 def tiny_source_package(folder: Path) -> Path:
     write(folder / "tinysys.py", TINY_SOURCE)
-    write(folder / "pyproject.toml", f"""
+    write(
+        folder / "pyproject.toml",
+        f"""
         [build-system]
         requires = ["setuptools"]
         build-backend = "setuptools.build_meta"
@@ -407,7 +417,8 @@ def tiny_source_package(folder: Path) -> Path:
 
         [tool.setuptools]
         py-modules = ["tinysys"]
-    """)
+    """,
+    )
     return folder
 
 
@@ -434,8 +445,9 @@ def tiny_wheel(folder: Path) -> Path:
 
 
 def pip(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args], capture_output=True, text=True
+    )
 
 
 @pytest.fixture
@@ -470,14 +482,17 @@ def test_an_installed_entry_point_is_a_system(tiny_installed, tmp_path, loaded):
 
 # --- resolution -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["oracle", "rules", "empty"])
 def test_a_benchmark_yaml_entry_named_like_a_builtin_is_refused(tmp_path, name):
     config = write_config(tmp_path, {name: {"command": "cat"}, "mymodel": {"http": "http://localhost:9/x"}})
     for wanted in (name, "mymodel"):
         with pytest.raises(InputError) as caught:
             resolve(wanted, cwd=tmp_path)
-        assert str(caught.value) == (f"{config}: systems.{name}: {name!r} is the name of a built-in system, "
-                                     f"which would be run instead; rename the entry (e.g. to 'my-{name}').")
+        assert str(caught.value) == (
+            f"{config}: systems.{name}: {name!r} is the name of a built-in system, "
+            f"which would be run instead; rename the entry (e.g. to 'my-{name}')."
+        )
     with pytest.raises(InputError, match="rename the entry"):
         list_systems(cwd=tmp_path)
 
@@ -503,18 +518,21 @@ def test_unknown_name_lists_known_systems_with_a_suggestion(tmp_path):
         resolve("orcale", cwd=tmp_path)
 
 
-@pytest.mark.parametrize("content, expected", [
-    ("systems:\n  x: {pyton: 'a:b'}\n", "systems.x.pyton: unknown key; did you mean 'python'"),
-    ("systems:\n  x: {python: 'a:b', layers: [entitiez]}\n", "systems.x.layers: unknown layer 'entitiez'"),
-    ("systems:\n  x: {python: 'a:b', timeout: -1}\n", "systems.x.timeout"),
-    ("systems:\n  x: {python: 'a:b', command: c}\n", "systems.x: needs exactly one of"),
-    ("systems:\n  x: {python: nocolon}\n", "systems.x.python: expected MODULE:ATTRIBUTE"),
-    ("systems:\n  x: {http: 'ftp://a'}\n", "systems.x.http: expected a URL"),
-    ("systems:\n  x: [1, 2]\n", "systems.x: expected a mapping"),
-    ("sytems:\n  x: {python: 'a:b'}\n", "did you mean 'systems'"),
-    ("systems:\n  x: {python: 'a:b'\n  y: 1\n", "benchmark.yaml:3: not valid YAML"),
-    ("systems: !!python/object/apply:os.system ['echo unsafe']\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ("systems:\n  x: {pyton: 'a:b'}\n", "systems.x.pyton: unknown key; did you mean 'python'"),
+        ("systems:\n  x: {python: 'a:b', layers: [entitiez]}\n", "systems.x.layers: unknown layer 'entitiez'"),
+        ("systems:\n  x: {python: 'a:b', timeout: -1}\n", "systems.x.timeout"),
+        ("systems:\n  x: {python: 'a:b', command: c}\n", "systems.x: needs exactly one of"),
+        ("systems:\n  x: {python: nocolon}\n", "systems.x.python: expected MODULE:ATTRIBUTE"),
+        ("systems:\n  x: {http: 'ftp://a'}\n", "systems.x.http: expected a URL"),
+        ("systems:\n  x: [1, 2]\n", "systems.x: expected a mapping"),
+        ("sytems:\n  x: {python: 'a:b'}\n", "did you mean 'systems'"),
+        ("systems:\n  x: {python: 'a:b'\n  y: 1\n", "benchmark.yaml:3: not valid YAML"),
+        ("systems: !!python/object/apply:os.system ['echo unsafe']\n", "not valid YAML"),
+    ],
+)
 def test_malformed_benchmark_yaml_names_the_file_and_the_key(tmp_path, content, expected):
     (tmp_path / "benchmark.yaml").write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -539,27 +557,33 @@ def test_bad_ad_hoc_specs_and_missing_config(tmp_path):
 
 # --- predictions files ----------------------------------------------------------
 
+
 def test_predictions_file_serves_its_documents(tmp_path):
-    lines = [{"id": "d0", "entities": [{"start": 0, "end": 2, "type": "GPE"}]},
-             {"id": "d1", "entities": []}, {"id": "stranger"}]
+    lines = [
+        {"id": "d0", "entities": [{"start": 0, "end": 2, "type": "GPE"}]},
+        {"id": "d1", "entities": []},
+        {"id": "stranger"},
+    ]
     write(tmp_path / "out" / "preds.jsonl", "\n".join(json.dumps(line) for line in lines) + "\n")
     config = write_config(tmp_path, {"offline": {"predictions": "out/preds.jsonl"}})
     system = load_system(resolve("offline", config=config, cwd=tmp_path / "out"))
     assert system.layers == ("entities",)  # only the layers the file has
     assert system.unknown_ids({"d0", "d1", "d2"}) == [("stranger", 3)]
-    result = run_system(system, make_docs("US", "x", "y"), cache_dir=tmp_path / "cache", spec_key="k",
-                        progress=False)
+    result = run_system(system, make_docs("US", "x", "y"), cache_dir=tmp_path / "cache", spec_key="k", progress=False)
     assert result.predictions == {"d0": lines[0], "d1": lines[1]}
     assert result.failures[0].document == "d2" and "no prediction for document 'd2'" in result.failures[0].error
     assert not (tmp_path / "cache").exists()  # a file is never cached
 
 
-@pytest.mark.parametrize("content, expected", [
-    ('{"id": "d0"}\n\n{"id": "d1",\n', ":3: not valid JSON"),
-    ('{"id": "d0"}\n[1, 2]\n', ":2: expected a JSON object, got list"),
-    ('{"entities": []}\n', ":1: the prediction has no \"id\""),
-    ('{"id": "d0"}\n{"id": "d1"}\n{"id": "d0"}\n', ":3: document 'd0' already has a prediction on line 1"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        ('{"id": "d0"}\n\n{"id": "d1",\n', ":3: not valid JSON"),
+        ('{"id": "d0"}\n[1, 2]\n', ":2: expected a JSON object, got list"),
+        ('{"entities": []}\n', ':1: the prediction has no "id"'),
+        ('{"id": "d0"}\n{"id": "d1"}\n{"id": "d0"}\n', ":3: document 'd0' already has a prediction on line 1"),
+    ],
+)
 def test_malformed_predictions_file_names_the_line(tmp_path, content, expected):
     (tmp_path / "preds.jsonl").write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as caught:
@@ -583,20 +607,23 @@ def test_brat_folder_is_read_as_predictions(tmp_path):
 
 # --- built-ins ------------------------------------------------------------------
 
+
 def test_empty_and_oracle(tmp_path):
     gold = {"d0": {"id": "d0", "entities": [{"start": 0, "end": 2, "type": "GPE"}]}}
     oracle = load_system(resolve("oracle", cwd=tmp_path), gold_by_id=gold)
     assert isinstance(oracle, OracleSystem)  # built-ins run in the harness's process
     assert isinstance(oracle, OracleSystem)
-    result = run_system(oracle, make_docs("US", "other"), cache_dir=tmp_path / "cache", spec_key="oracle",
-                        progress=False)
+    result = run_system(
+        oracle, make_docs("US", "other"), cache_dir=tmp_path / "cache", spec_key="oracle", progress=False
+    )
     assert result.predictions == {"d0": gold["d0"]}
     assert result.predictions["d0"] is not gold["d0"]
     assert result.failures[0].document == "d1" and "no gold" in result.failures[0].error
     empty = load_system(resolve("empty", cwd=tmp_path))
     assert isinstance(empty, EmptySystem) and empty.layers == LAYERS
-    assert run_system(empty, make_docs("a"), cache_dir=tmp_path / "cache", spec_key="empty",
-                      progress=False).predictions == {"d0": {"id": "d0"}}
+    assert run_system(
+        empty, make_docs("a"), cache_dir=tmp_path / "cache", spec_key="empty", progress=False
+    ).predictions == {"d0": {"id": "d0"}}
     assert not (tmp_path / "cache").exists()  # built-ins are never cached
 
 
@@ -608,6 +635,7 @@ def test_rules_is_loaded_lazily(tmp_path):
 
 
 # --- the run loop ---------------------------------------------------------------
+
 
 class Counting:
     def __init__(self):
@@ -628,8 +656,9 @@ def test_cache_skips_the_system_on_a_second_run(tmp_path):
     assert system.calls == 2 and second.predictions == first.predictions
     assert second.from_cache == 2
     renamed = [dict(doc, id=f"new-{doc['id']}") for doc in docs]  # same text, other id: other input
-    assert run_system(system, renamed, cache_dir=cache, spec_key="python:x.py:f",
-                      progress=False).predictions["new-d0"] == {"id": "new-d0", "entities": []}
+    assert run_system(system, renamed, cache_dir=cache, spec_key="python:x.py:f", progress=False).predictions[
+        "new-d0"
+    ] == {"id": "new-d0", "entities": []}
     assert system.calls == 4
     uncached = run_system(system, docs, cache_dir=None, spec_key="python:x.py:f", progress=False)
     assert system.calls == 6 and (uncached.cache_enabled, uncached.from_cache) == (False, 0)
@@ -671,8 +700,7 @@ def test_two_jobs_run_two_documents_at_once():
             barrier.wait()  # raises BrokenBarrierError unless both documents are in flight
             return {"id": document["id"]}
 
-    result = run_system(Rendezvous(), make_docs("a", "b"), jobs=2, cache_dir=None, spec_key="k",
-                        progress=False)
+    result = run_system(Rendezvous(), make_docs("a", "b"), jobs=2, cache_dir=None, spec_key="k", progress=False)
     assert (sorted(result.predictions), result.failures) == (["d0", "d1"], [])
 
 
@@ -743,8 +771,9 @@ def test_fail_fast_stops_at_the_first_failure():
         return {"id": document["id"]}
 
     system = PythonSystem("ff", extract, LAYERS)
-    result = run_system(system, make_docs("ok", "bad", "never"), cache_dir=None, spec_key="k",
-                        fail_fast=True, progress=False)
+    result = run_system(
+        system, make_docs("ok", "bad", "never"), cache_dir=None, spec_key="k", fail_fast=True, progress=False
+    )
     assert list(result.predictions) == ["d0"]
     assert result.failures == [Failure("d1", "raised RuntimeError: broken", result.failures[0].stderr)]
     assert result.skipped == ["d2"]
@@ -771,8 +800,7 @@ def test_progress_bar_and_one_line_per_failure(capsys):
 
 def test_limit_runs_only_the_first_documents():
     system = Counting()
-    result = run_system(system, make_docs("a", "b", "c"), cache_dir=None, spec_key="k", limit=2,
-                        progress=False)
+    result = run_system(system, make_docs("a", "b", "c"), cache_dir=None, spec_key="k", limit=2, progress=False)
     assert list(result.predictions) == ["d0", "d1"] and system.calls == 2
 
 

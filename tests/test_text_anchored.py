@@ -35,17 +35,28 @@ def text_only(gold: dict) -> dict:
 
     def quote(q: dict) -> dict:
         spans = {key: anchor(q[key]) for key in ("cue", "source", "addressee") if q.get(key)}
-        return {"kind": q["kind"], "content": [anchor(s) for s in q["content"]], **spans,
-                **({"source_name": q["source_name"]} if "source_name" in q else {})}
+        return {
+            "kind": q["kind"],
+            "content": [anchor(s) for s in q["content"]],
+            **spans,
+            **({"source_name": q["source_name"]} if "source_name" in q else {}),
+        }
 
-    return {"id": gold["id"],
-            "entities": [anchor(e) for e in gold["entities"]],
-            "clusters": [[anchor(m) for m in c["mentions"]] for c in gold["clusters"]],
-            "quotes": [quote(q) for q in gold["quotes"]],
-            "events": [{**{k: v for k, v in e.items() if k not in ("id", "trigger", "arguments")},
-                        "trigger": anchor(e["trigger"]), "arguments": [anchor(a) for a in e["arguments"]]}
-                       for e in gold["events"]],
-            "timexes": [anchor(t) for t in gold["timexes"]]}
+    return {
+        "id": gold["id"],
+        "entities": [anchor(e) for e in gold["entities"]],
+        "clusters": [[anchor(m) for m in c["mentions"]] for c in gold["clusters"]],
+        "quotes": [quote(q) for q in gold["quotes"]],
+        "events": [
+            {
+                **{k: v for k, v in e.items() if k not in ("id", "trigger", "arguments")},
+                "trigger": anchor(e["trigger"]),
+                "arguments": [anchor(a) for a in e["arguments"]],
+            }
+            for e in gold["events"]
+        ],
+        "timexes": [anchor(t) for t in gold["timexes"]],
+    }
 
 
 def evaluate(tmp_path, record_or_lines, *args):
@@ -53,8 +64,19 @@ def evaluate(tmp_path, record_or_lines, *args):
     preds = tmp_path / "preds.jsonl"
     preds.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
     out = tmp_path / "out.json"
-    result = run_cli("evaluate", "--predictions", str(preds), "--bootstrap", "0", "--format", "json",
-                     "--output", str(out), *args, cwd=tmp_path)
+    result = run_cli(
+        "evaluate",
+        "--predictions",
+        str(preds),
+        "--bootstrap",
+        "0",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        *args,
+        cwd=tmp_path,
+    )
     return result, (json.loads(out.read_text(encoding="utf-8")) if out.exists() else None)
 
 
@@ -72,8 +94,10 @@ def test_a_text_only_copy_of_the_gold_scores_one_everywhere(tmp_path, gold):
         alignment = record["layers"][layer]["alignment"]
         assert alignment["unaligned"] == 0 and alignment["unaligned_items"] == []
         assert alignment["exact"] > 0 and alignment["normalized"] == alignment["casefold"] == 0
-    assert f"aligned by text: entities: exact {len(gold['entities'])}, normalized 0" in \
-        run_cli("evaluate", "--predictions", str(tmp_path / "preds.jsonl"), "--bootstrap", "0").stdout
+    assert (
+        f"aligned by text: entities: exact {len(gold['entities'])}, normalized 0"
+        in run_cli("evaluate", "--predictions", str(tmp_path / "preds.jsonl"), "--bootstrap", "0").stdout
+    )
 
 
 def test_an_invented_entity_is_one_spurious_item_listed_as_unaligned(tmp_path, gold):
@@ -94,11 +118,15 @@ def test_an_invented_entity_is_one_spurious_item_listed_as_unaligned(tmp_path, g
 def test_each_tier_on_the_article(tmp_path, gold):
     text = gold["text"]
     curly, spaced, upper = "Russia's", "the crisis over Ukraine", "WASHINGTON"
-    assert curly not in text and "Russia’s" in text                      # curly apostrophe in the text
+    assert curly not in text and "Russia’s" in text  # curly apostrophe in the text
     assert spaced not in text and "the\u00a0crisis over Ukraine" in text  # a no-break space in the text
     assert upper not in text and "Washington" in text
-    entities = [{"text": "Antony Blinken", "type": "PERSON"}, {"text": curly, "type": "GPE"},
-                {"text": spaced, "type": "EVENT"}, {"text": upper, "type": "GPE"}]
+    entities = [
+        {"text": "Antony Blinken", "type": "PERSON"},
+        {"text": curly, "type": "GPE"},
+        {"text": spaced, "type": "EVENT"},
+        {"text": upper, "type": "GPE"},
+    ]
     result, record = evaluate(tmp_path, {"id": DOC_ID, "entities": entities}, "--layers", "entities")
     assert result.returncode == 0, result.stderr
     alignment = record["layers"]["entities"]["alignment"]
@@ -106,9 +134,11 @@ def test_each_tier_on_the_article(tmp_path, gold):
 
 
 def test_a_bad_occurrence_is_refused_with_its_reason(tmp_path):
-    cases = [({"text": "NATO", "type": "ORG", "occurrence": 0}, "'occurrence' must be a whole number from 1"),
-             ({"text": "", "type": "ORG"}, "needs a non-empty 'text'"),
-             ({"start": 7, "end": 11, "text": "NATO", "type": "ORG", "occurrence": 1}, "takes none")]
+    cases = [
+        ({"text": "NATO", "type": "ORG", "occurrence": 0}, "'occurrence' must be a whole number from 1"),
+        ({"text": "", "type": "ORG"}, "needs a non-empty 'text'"),
+        ({"start": 7, "end": 11, "text": "NATO", "type": "ORG", "occurrence": 1}, "takes none"),
+    ]
     for entity, needle in cases:
         result, record = evaluate(tmp_path, {"id": DOC_ID, "entities": [entity]})
         assert result.returncode == 2 and needle in result.stderr, result.stderr
@@ -127,6 +157,7 @@ def test_fuzzy_alignment_is_asked_for_and_signed(tmp_path):
 
 
 # --- token tags -------------------------------------------------------------------------
+
 
 def ner_rows() -> list[dict]:
     return [json.loads(line) for line in NER_ROWS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -155,8 +186,7 @@ def test_string_iobes_tags_in_a_document_line_score_one(tmp_path):
                 out.append(tag)
         return out
 
-    sentences = [{"id": row["id"], "ner_tags": iobes([NER_LABELS[t] for t in row["ner_tags"]])}
-                 for row in ner_rows()]
+    sentences = [{"id": row["id"], "ner_tags": iobes([NER_LABELS[t] for t in row["ner_tags"]])} for row in ner_rows()]
     assert any(t.startswith("S-") for s in sentences for t in s["ner_tags"])
     result, record = evaluate(tmp_path, {"id": DOC_ID, "sentences": sentences})
     assert result.returncode == 0, result.stderr
@@ -181,8 +211,19 @@ def test_a_tagged_sentence_whose_id_is_no_string_is_refused(tmp_path, row_id):
 
 # --- label maps -----------------------------------------------------------------------------
 
-CONLL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC", "NORP": "MISC",
-         "EVENT": "MISC", "PRODUCT": "MISC", "LAW": "MISC", "WORK_OF_ART": "MISC", "LANGUAGE": "MISC"}
+CONLL = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "LAW": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LANGUAGE": "MISC",
+}
 
 
 def test_conll2003_scores_the_gold_as_a_hand_mapped_copy(tmp_path, gold):
@@ -204,11 +245,14 @@ def test_a_wrong_type_under_the_map_is_still_wrong(tmp_path, gold):
     person["type"] = "GPE"  # LOC under the map: still not PER
     _, record = evaluate(tmp_path, {"id": DOC_ID, "entities": entities}, "--label-map", "conll2003")
     strict = record["layers"]["entities"]["metrics"]["strict"]
-    assert strict["incorrect"] == 1 and strict["correct"] == len([e for e in gold["entities"] if e["type"] in CONLL]) - 1
+    assert (
+        strict["incorrect"] == 1 and strict["correct"] == len([e for e in gold["entities"] if e["type"] in CONLL]) - 1
+    )
 
 
 def test_sharded_text_anchored_runs_merge_to_the_unsharded_result(tmp_path, gold):
-    from benchmark.evaluation import EvaluationConfig, evaluate as run_evaluation
+    from benchmark.evaluation import EvaluationConfig
+    from benchmark.evaluation import evaluate as run_evaluation
     from benchmark.merge import merge_results, read_shard
     from benchmark.results import to_json
     from benchmark.shard import Shard
@@ -221,8 +265,9 @@ def test_sharded_text_anchored_runs_merge_to_the_unsharded_result(tmp_path, gold
     predictions.write_text("".join(json.dumps({**text_anchored, "id": i}) + "\n" for i in ids), encoding="utf-8")
 
     def run(shard=None):
-        return run_evaluation(EvaluationConfig(predictions=predictions, gold=corpus, bootstrap=200, seed=3,
-                                               progress=False, shard=shard))
+        return run_evaluation(
+            EvaluationConfig(predictions=predictions, gold=corpus, bootstrap=200, seed=3, progress=False, shard=shard)
+        )
 
     whole = run()
     assert whole["layers"]["entities"]["alignment"]["unaligned"] == 5
@@ -246,13 +291,15 @@ def test_an_llm_answering_with_strings_is_scored(tmp_path, gold):
 
     (tmp_path / "benchmark.yaml").write_text(
         "systems:\n  mygpt:\n    openai: {base_url: URL, model: stub}\n    layers: [entities, quotes, events]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with ChatStub(respond) as stub:
         config = (tmp_path / "benchmark.yaml").read_text(encoding="utf-8").replace("URL", stub.base_url)
         (tmp_path / "benchmark.yaml").write_text(config, encoding="utf-8")
         out = tmp_path / "out.json"
-        result = run_cli("evaluate", "--system", "mygpt", "--bootstrap", "0", "--format", "json",
-                         "--output", str(out), cwd=tmp_path)
+        result = run_cli(
+            "evaluate", "--system", "mygpt", "--bootstrap", "0", "--format", "json", "--output", str(out), cwd=tmp_path
+        )
     assert result.returncode == 0, result.stderr
     record = json.loads(out.read_text(encoding="utf-8"))
     for layer in ("entities", "quotes", "events"):

@@ -12,7 +12,11 @@ def test_clitics_are_tokens_of_their_own_curly_and_ascii():
 
 def test_hyphenated_words_and_model_numbers_are_one_token():
     assert texts("S-400 de-escalate Secretary-General re-establishing") == [
-        "S-400", "de-escalate", "Secretary-General", "re-establishing"]
+        "S-400",
+        "de-escalate",
+        "Secretary-General",
+        "re-establishing",
+    ]
 
 
 def test_no_break_space_and_quotes_separate_tokens():
@@ -21,7 +25,7 @@ def test_no_break_space_and_quotes_separate_tokens():
 
 def test_token_offsets_are_code_points(article_text):
     for token in tokenize(article_text):
-        assert article_text[token.start:token.end] == token.text
+        assert article_text[token.start : token.end] == token.text
         assert not any(ch.isspace() for ch in token.text)
 
 
@@ -92,7 +96,7 @@ def test_the_shortcut_rules_read_off_the_pattern_hold(word):
             assert all(map(_joins, token.text[1:])), token
     starts = {t.start for t in tokens}
     for i in range(1, len(word)):
-        if not word[i - 1].isspace() and not word[i].isspace() and _surely_split(word[i - 1:i + 2]):
+        if not word[i - 1].isspace() and not word[i].isspace() and _surely_split(word[i - 1 : i + 2]):
             assert i in starts, (word, i)
 
 

@@ -30,32 +30,53 @@ def entity_doc(*spans: tuple[int, int, str], starts: list[int] | None = None) ->
 # Sentences start at 0 and 10 (and 20).
 ENTITY_CASES = {
     "spurious starting at a sentence start": (
-        [(2, 6, "PER")], [(2, 6, "PER"), (10, 13, "ORG")], [0, 10],
+        [(2, 6, "PER")],
+        [(2, 6, "PER"), (10, 13, "ORG")],
+        [0, 10],
         # S0: the correct pair; S1: the spurious ORG at 10 (den_p only).
-        [[1, 1, 1, 1], [0, 1, 0, 0]]),
+        [[1, 1, 1, 1], [0, 1, 0, 0]],
+    ),
     "spurious ending at a sentence start": (
-        [(12, 16, "PER")], [(6, 10, "ORG")], [0, 10],
+        [(12, 16, "PER")],
+        [(6, 10, "ORG")],
+        [0, 10],
         # S0: the spurious ORG [6, 10) by its start; S1: the missed PER.
-        [[0, 1, 0, 0], [0, 0, 0, 1]]),
+        [[0, 1, 0, 0], [0, 0, 0, 1]],
+    ),
     "missed gold starting at a sentence start": (
-        [(2, 6, "PER"), (10, 14, "ORG")], [(2, 6, "PER")], [0, 10],
+        [(2, 6, "PER"), (10, 14, "ORG")],
+        [(2, 6, "PER")],
+        [0, 10],
         # S1: the missed ORG at 10 (den_r only).
-        [[1, 1, 1, 1], [0, 0, 0, 1]]),
+        [[1, 1, 1, 1], [0, 0, 0, 1]],
+    ),
     "correct pair starting at a sentence start": (
-        [(10, 14, "ORG")], [(10, 14, "ORG")], [0, 10, 20],
-        [[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]]),
+        [(10, 14, "ORG")],
+        [(10, 14, "ORG")],
+        [0, 10, 20],
+        [[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 0, 0]],
+    ),
     "pair straddling a boundary counts in the gold sentence": (
         # The prediction starts in S0, the gold at S1's start: a strict miss (incorrect),
         # counted wholly in S1 with the gold.
-        [(10, 14, "ORG")], [(8, 14, "ORG")], [0, 10],
-        [[0, 0, 0, 0], [0, 1, 0, 1]]),
+        [(10, 14, "ORG")],
+        [(8, 14, "ORG")],
+        [0, 10],
+        [[0, 0, 0, 0], [0, 1, 0, 1]],
+    ),
     "gold straddling a boundary counts in its start sentence": (
-        [(8, 12, "ORG"), (20, 22, "PER")], [(8, 12, "ORG"), (20, 22, "LOC")], [0, 10, 20],
+        [(8, 12, "ORG"), (20, 22, "PER")],
+        [(8, 12, "ORG"), (20, 22, "LOC")],
+        [0, 10, 20],
         # S0: the correct ORG [8, 12); S2: PER at 20 retyped: incorrect under strict.
-        [[1, 1, 1, 1], [0, 0, 0, 0], [0, 1, 0, 1]]),
+        [[1, 1, 1, 1], [0, 0, 0, 0], [0, 1, 0, 1]],
+    ),
     "before the first sentence counts in the first": (
-        [(0, 3, "PER")], [(0, 3, "PER"), (4, 6, "ORG")], [5, 10],
-        [[1, 2, 1, 1], [0, 0, 0, 0]]),
+        [(0, 3, "PER")],
+        [(0, 3, "PER"), (4, 6, "ORG")],
+        [5, 10],
+        [[1, 2, 1, 1], [0, 0, 0, 0]],
+    ),
 }
 
 
@@ -76,14 +97,16 @@ def test_entity_unit_rows_number_sentences_across_documents():
 
 # --- coreference: a mention (or a cluster, by its first mention) counts where it starts ---------
 
+
 def test_coref_unit_rows_at_boundaries():
     # Sentences start at 0, 100 and 200.
     a, b, c, d = (90, 100), (100, 105), (195, 205), (150, 155)
     # a ends exactly at S1's start, b starts exactly there, c straddles S1 and S2; d is twinless.
-    key = [[a, b], [c]]                      # K1 = {a, b}, K2 = {c}
-    response = [[a], [b, d], [c]]            # R1 = {a}, R2 = {b, d}, R3 = {c}
-    score = score_coref([DocRecords("d", clusters=key, sentence_starts=[0, 100, 200])],
-                        [DocRecords("d", clusters=response)])
+    key = [[a, b], [c]]  # K1 = {a, b}, K2 = {c}
+    response = [[a], [b, d], [c]]  # R1 = {a}, R2 = {b, d}, R3 = {c}
+    score = score_coref(
+        [DocRecords("d", clusters=key, sentence_starts=[0, 100, 200])], [DocRecords("d", clusters=response)]
+    )
     # MUC, per cluster, at the sentence of its first mention:
     #   recall: K1 (a, S0) has 1 link, split by the response into 2 parts: 0 correct of 1;
     #           K2 has no link.
@@ -110,43 +133,53 @@ def test_units_put_an_offset_in_the_sentence_it_starts():
 
 # --- quotes, events, timexes: an item's position is its start ---------------------------------
 
+
 def quote(*content: tuple[int, int]) -> QuoteRecord:
     return QuoteRecord(kind="direct", cue=None, content=tuple(content))
 
 
 def test_quote_unit_rows_at_boundaries():
     # Sentences start at 0, 50 and 100. Headline attribution (no sources: none wanted, none given).
-    gold = [quote((50, 60)),             # G1 starts at S1's start: matched by P1
-            quote((45, 50))]             # G2 ends at S1's start: missed, in S0
-    pred = [quote((50, 60)),             # P1
-            quote((100, 110), (90, 95)),  # P2 spurious: a quote sits at its first content offset, 90 (S1)
-            quote((100, 105))]           # P3 spurious, starting at S2's start
-    score = score_quotes([DocRecords("d", quotes=gold, sentence_starts=[0, 50, 100])],
-                         [DocRecords("d", quotes=pred)])
+    gold = [
+        quote((50, 60)),  # G1 starts at S1's start: matched by P1
+        quote((45, 50)),
+    ]  # G2 ends at S1's start: missed, in S0
+    pred = [
+        quote((50, 60)),  # P1
+        quote((100, 110), (90, 95)),  # P2 spurious: a quote sits at its first content offset, 90 (S1)
+        quote((100, 105)),
+    ]  # P3 spurious, starting at S2's start
+    score = score_quotes([DocRecords("d", quotes=gold, sentence_starts=[0, 50, 100])], [DocRecords("d", quotes=pred)])
     assert score.headline == "attribution"
     assert score.unit_stats == [[0, 0, 0, 1], [1, 2, 1, 1], [0, 1, 0, 0]]
 
 
 def test_event_unit_rows_at_boundaries():
     # Sentences start at 0 and 50. Headline trigger_c: offsets and CAMEO root.
-    gold = [EventRecord((10, 15), "04"),    # matched, S0
-            EventRecord((50, 55), "04")]    # starts at S1's start: missed
-    pred = [EventRecord((10, 15), "04"),
-            EventRecord((45, 50), "04"),    # spurious, ends at S1's start: S0
-            EventRecord((48, 53), "04")]    # spurious, straddles the boundary: S0
-    score = score_events([DocRecords("d", events=gold, sentence_starts=[0, 50])],
-                         [DocRecords("d", events=pred)])
+    gold = [
+        EventRecord((10, 15), "04"),  # matched, S0
+        EventRecord((50, 55), "04"),
+    ]  # starts at S1's start: missed
+    pred = [
+        EventRecord((10, 15), "04"),
+        EventRecord((45, 50), "04"),  # spurious, ends at S1's start: S0
+        EventRecord((48, 53), "04"),
+    ]  # spurious, straddles the boundary: S0
+    score = score_events([DocRecords("d", events=gold, sentence_starts=[0, 50])], [DocRecords("d", events=pred)])
     assert score.headline == "trigger_c"
     assert score.unit_stats == [[1, 3, 1, 1], [0, 0, 0, 1]]
 
 
 def test_timex_unit_rows_at_boundaries():
     # Sentences start at 0, 50 and 100. Headline relaxed (any overlap).
-    gold = [TimexRecord(50, 59, "DATE", "2022")]       # starts at S1's start
-    pred = [TimexRecord(45, 55, "DATE", "2022"),       # overlaps it from S0: the pair counts in S1
-            TimexRecord(40, 50, "DATE", "2022"),       # spurious, ends at S1's start: S0
-            TimexRecord(100, 104, "DATE", "2022")]     # spurious, starts at S2's start
-    score = score_timexes([DocRecords("d", timexes=gold, sentence_starts=[0, 50, 100])],
-                          [DocRecords("d", timexes=pred)])
+    gold = [TimexRecord(50, 59, "DATE", "2022")]  # starts at S1's start
+    pred = [
+        TimexRecord(45, 55, "DATE", "2022"),  # overlaps it from S0: the pair counts in S1
+        TimexRecord(40, 50, "DATE", "2022"),  # spurious, ends at S1's start: S0
+        TimexRecord(100, 104, "DATE", "2022"),
+    ]  # spurious, starts at S2's start
+    score = score_timexes(
+        [DocRecords("d", timexes=gold, sentence_starts=[0, 50, 100])], [DocRecords("d", timexes=pred)]
+    )
     assert score.headline == "relaxed"
     assert score.unit_stats == [[0, 1, 0, 0], [1, 1, 1, 1], [0, 1, 0, 0]]

@@ -50,8 +50,14 @@ def test_gold_spans_must_sit_on_token_edges():
     from benchmark.model import Entity, Span
 
     start = doc.text.index("Russia’s")
-    doc = replace(doc, entities=[Entity("E1", Span(start, start + 8, "Russia’s"), "GPE"),
-                                 Entity("E2", Span(start, start + 4, "Russ"), "GPE")], clusters=[])
+    doc = replace(
+        doc,
+        entities=[
+            Entity("E1", Span(start, start + 8, "Russia’s"), "GPE"),
+            Entity("E2", Span(start, start + 4, "Russ"), "GPE"),
+        ],
+        clusters=[],
+    )
     reasons = [p.reason for p in check_document(doc, "x", gold=True)]
     # E1 "Russia’s" ends on a token edge (the clitic is a token) but overlaps E2; E2 "Russ" ends inside one.
     assert sum("overlaps entity" in r for r in reasons) == 1

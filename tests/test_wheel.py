@@ -17,15 +17,30 @@ from tests.conftest import ROOT, expected_dataset_sha256
 
 pytestmark = pytest.mark.slow
 
-IGNORED = shutil.ignore_patterns(".git", "__pycache__", ".pytest_cache", ".hypothesis", ".benchmarks", "build",
-                                 "dist", "*.egg-info", "_data", ".venv", "venv", ".mypy_cache", ".ruff_cache")
+IGNORED = shutil.ignore_patterns(
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+    ".benchmarks",
+    "build",
+    "dist",
+    "*.egg-info",
+    "_data",
+    ".venv",
+    "venv",
+    ".mypy_cache",
+    ".ruff_cache",
+)
 
 
 def run(command: list, cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout)
-    assert result.returncode == 0, f"{' '.join(map(str, command))} exited {result.returncode}:\n" \
-                                   f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    result = subprocess.run(
+        [str(c) for c in command], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(map(str, command))} exited {result.returncode}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -72,8 +87,10 @@ def test_wheel_holds_the_rules_lexicons(installed):
 def test_installed_benchmark_validates_and_reads_its_own_data(installed):
     _, venv, elsewhere, env = installed
     result = run([venv / "bin" / "benchmark", "validate"], elsewhere, env)
-    probe = ("import hashlib, benchmark.corpus as c; m = c.list_metas()[0]; print(c.data_root()); "
-             "print(hashlib.sha256((c.corpus_dir() / f'{m.id}.txt').read_bytes()).hexdigest()); print(m.sha256)")
+    probe = (
+        "import hashlib, benchmark.corpus as c; m = c.list_metas()[0]; print(c.data_root()); "
+        "print(hashlib.sha256((c.corpus_dir() / f'{m.id}.txt').read_bytes()).hexdigest()); print(m.sha256)"
+    )
     data_root, text_sha, meta_sha = run([venv / "bin" / "python", "-c", probe], elsewhere, env).stdout.split()
     data_root = Path(data_root)
     assert data_root.name == "_data" and data_root.parent.name == "benchmark"
@@ -94,8 +111,21 @@ def test_installed_benchmark_prints_its_prompt_templates(installed):
 
 def test_installed_oracle_scores_one(installed):
     _, venv, elsewhere, env = installed
-    result = run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0",
-                  "--format", "json", "--quiet"], elsewhere, env)
+    result = run(
+        [
+            venv / "bin" / "benchmark",
+            "evaluate",
+            "--system",
+            "oracle",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+        elsewhere,
+        env,
+    )
     scored = json.loads(result.stdout)
     assert scored["dataset"]["sha256"] == expected_dataset_sha256()
     assert sorted(scored["layers"]) == sorted(["entities", "coref", "quotes", "events", "timexes"])
@@ -108,11 +138,25 @@ def test_installed_rules_scores_the_pinned_headlines(installed):
     from tests.test_rules_system import RULES_HEADLINES
 
     _, venv, elsewhere, env = installed
-    result = run([venv / "bin" / "benchmark", "evaluate", "--system", "rules", "--bootstrap", "0",
-                  "--format", "json", "--quiet"], elsewhere, env)
+    result = run(
+        [
+            venv / "bin" / "benchmark",
+            "evaluate",
+            "--system",
+            "rules",
+            "--bootstrap",
+            "0",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+        elsewhere,
+        env,
+    )
     scored = json.loads(result.stdout)
-    assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == \
-        {layer: value for layer, (_, value, _) in RULES_HEADLINES.items()}
+    assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == {
+        layer: value for layer, (_, value, _) in RULES_HEADLINES.items()
+    }
 
 
 def test_installed_benchmark_writes_its_html_report(installed):
@@ -121,6 +165,19 @@ def test_installed_benchmark_writes_its_html_report(installed):
     for template in ("report.html.j2", "macros.html.j2", "report.css", "report.js"):
         assert f"benchmark/report/templates/{template}" in names
     report = elsewhere / "report.html"
-    run([venv / "bin" / "benchmark", "evaluate", "--system", "oracle", "--bootstrap", "0", "--quiet",
-         "--report", report], elsewhere, env)
+    run(
+        [
+            venv / "bin" / "benchmark",
+            "evaluate",
+            "--system",
+            "oracle",
+            "--bootstrap",
+            "0",
+            "--quiet",
+            "--report",
+            report,
+        ],
+        elsewhere,
+        env,
+    )
     assert 'data-outcome="correct"' in report.read_text(encoding="utf-8")

@@ -20,8 +20,13 @@ from .conftest import ROOT, run_cli
 from .test_leaderboard import made_result, refused, sentences, write
 
 # For each layer, the counts that are the denominators of its metrics' precision and recall.
-DENOMINATORS = {"entities": ("actual", "possible"), "coref": ("den_p", "den_r"), "quotes": ("predicted", "gold"),
-                "events": ("predicted", "gold"), "timexes": ("predicted", "gold")}
+DENOMINATORS = {
+    "entities": ("actual", "possible"),
+    "coref": ("den_p", "den_r"),
+    "quotes": ("predicted", "gold"),
+    "events": ("predicted", "gold"),
+    "timexes": ("predicted", "gold"),
+}
 
 
 @pytest.fixture(scope="module")

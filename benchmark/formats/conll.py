@@ -20,8 +20,8 @@ included, separates tokens and no token holds a space.
 from __future__ import annotations
 
 from ..errors import InputError
-from ..model import Document, Entity
 from ..metrics.iob import to_iob2
+from ..model import Document, Entity
 from ..records import EntityRecord
 from ..tokenize import Token, split_sentences, tokenize
 
@@ -44,8 +44,9 @@ def sentence_tokens(doc: Document) -> list[list[Token]]:
 
 def iob2_tags(tokens: list[Token], entities: list[Entity]) -> list[str]:
     """IOB2 tags of ``tokens``: B- at an entity's first token, I- on the tokens after it."""
-    return to_iob2([(t.start, t.end) for t in tokens],
-                   [EntityRecord(e.span.start, e.span.end, e.type) for e in entities])
+    return to_iob2(
+        [(t.start, t.end) for t in tokens], [EntityRecord(e.span.start, e.span.end, e.type) for e in entities]
+    )
 
 
 def tagged_sentences(doc: Document) -> list[tuple[list[Token], list[str]]]:

@@ -44,18 +44,30 @@ def _document_row(doc: Document) -> dict:
     data = document_to_yaml_data(doc)
     quotes = [{**q, "addressee": q.get("addressee")} for q in data["quotes"]]
     timexes = [{**t, "mod": t.get("mod")} for t in data["timexes"]]
-    return {"id": doc.id, "text": doc.text, "date": doc.date,
-            **{layer: data[layer] for layer in ("sections", "sentences", "entities", "mentions", "clusters")},
-            "quotes": quotes, "events": data["events"], "timexes": timexes}
+    return {
+        "id": doc.id,
+        "text": doc.text,
+        "date": doc.date,
+        **{layer: data[layer] for layer in ("sections", "sentences", "entities", "mentions", "clusters")},
+        "quotes": quotes,
+        "events": data["events"],
+        "timexes": timexes,
+    }
 
 
 def _ner_rows(doc: Document) -> list[dict]:
     label_ids = {label: i for i, label in enumerate(NER_LABELS)}
     sentences = sentence_tokens(doc)
     sentence_ids = [s.id for s in doc.sentences] or [f"S{i}" for i in range(1, len(sentences) + 1)]
-    return [{"id": f"{doc.id}/{sentence_id}", "document": doc.id, "tokens": [t.text for t in tokens],
-             "ner_tags": [label_ids[tag] for tag in iob2_tags(tokens, doc.entities)]}
-            for sentence_id, tokens in zip(sentence_ids, sentences)]
+    return [
+        {
+            "id": f"{doc.id}/{sentence_id}",
+            "document": doc.id,
+            "tokens": [t.text for t in tokens],
+            "ner_tags": [label_ids[tag] for tag in iob2_tags(tokens, doc.entities)],
+        }
+        for sentence_id, tokens in zip(sentence_ids, sentences)
+    ]
 
 
 def _quote_rows(doc: Document) -> list[dict]:
@@ -65,22 +77,42 @@ def _quote_rows(doc: Document) -> list[dict]:
     def optional(ref: str | None) -> dict | None:
         return spans[ref].as_dict() if ref else None
 
-    return [{"id": q.id, "document": doc.id, "kind": q.kind,
-             "speaker": names.get(q.source, spans[q.source].text) if q.source else None,
-             "source": optional(q.source), "addressee": optional(q.addressee), "cue": q.cue.as_dict(),
-             "content": [s.as_dict() for s in q.content],
-             "content_text": CONTENT_SEPARATOR.join(doc.text[s.start:s.end] for s in q.content)} for q in doc.quotes]
+    return [
+        {
+            "id": q.id,
+            "document": doc.id,
+            "kind": q.kind,
+            "speaker": names.get(q.source, spans[q.source].text) if q.source else None,
+            "source": optional(q.source),
+            "addressee": optional(q.addressee),
+            "cue": q.cue.as_dict(),
+            "content": [s.as_dict() for s in q.content],
+            "content_text": CONTENT_SEPARATOR.join(doc.text[s.start : s.end] for s in q.content),
+        }
+        for q in doc.quotes
+    ]
 
 
 def _event_rows(doc: Document) -> list[dict]:
     spans = doc.referents()
     names = inv.cameo_codes()
-    return [{"id": e.id, "document": doc.id, "trigger": e.trigger.as_dict(), "code": e.code,
-             "code_name": names.get(e.code), "root": inv.cameo_root(e.code),
-             "root_name": names.get(inv.cameo_root(e.code) or ""), "quad_class": inv.quad_class(e.code),
-             "quad_class_name": _quad_class_name(e.code),
-             "arguments": [{"role": a.role, "ref": a.ref, **spans[a.ref].as_dict()} for a in e.arguments],
-             "realis": e.realis, "polarity": e.polarity} for e in doc.events]
+    return [
+        {
+            "id": e.id,
+            "document": doc.id,
+            "trigger": e.trigger.as_dict(),
+            "code": e.code,
+            "code_name": names.get(e.code),
+            "root": inv.cameo_root(e.code),
+            "root_name": names.get(inv.cameo_root(e.code) or ""),
+            "quad_class": inv.quad_class(e.code),
+            "quad_class_name": _quad_class_name(e.code),
+            "arguments": [{"role": a.role, "ref": a.ref, **spans[a.ref].as_dict()} for a in e.arguments],
+            "realis": e.realis,
+            "polarity": e.polarity,
+        }
+        for e in doc.events
+    ]
 
 
 def _quad_class_name(code: str) -> str:
@@ -91,14 +123,21 @@ def _quad_class_name(code: str) -> str:
 
 
 def _timex_rows(doc: Document) -> list[dict]:
-    return [{"id": t.id, "document": doc.id, **t.span.as_dict(), "type": t.type, "value": t.value, "mod": t.mod}
-            for t in doc.timexes]
+    return [
+        {"id": t.id, "document": doc.id, **t.span.as_dict(), "type": t.type, "value": t.value, "mod": t.mod}
+        for t in doc.timexes
+    ]
 
 
 def config_rows(documents: list[Document]) -> dict[str, list[dict]]:
     """The rows of every config, in document order."""
-    builders = {"documents": lambda d: [_document_row(d)], "ner": _ner_rows, "quotes": _quote_rows,
-                "events": _event_rows, "timexes": _timex_rows}
+    builders = {
+        "documents": lambda d: [_document_row(d)],
+        "ner": _ner_rows,
+        "quotes": _quote_rows,
+        "events": _event_rows,
+        "timexes": _timex_rows,
+    }
     return {name: [row for doc in documents for row in builders[name](doc)] for name in CONFIGS}
 
 
@@ -114,6 +153,7 @@ def write_hf(documents: list[Document], folder: Path) -> list[Path]:
 
 
 # ---------------------------------------------------------------- features (dataset_info)
+
 
 def _value(name: str, dtype: str) -> dict:
     return {"name": name, "dtype": dtype}
@@ -138,31 +178,65 @@ def _features() -> dict[str, list[dict]]:
     span_item = lambda *extra: [*_strings("id"), *_OFFSETS, *_strings(*extra)]  # noqa: E731
     return {
         "documents": [
-            *_strings("id", "text"), _value("date", "date32"),
-            _list("sections", span_item("type")), _list("sentences", span_item()),
-            _list("entities", span_item("type")), _list("mentions", span_item("kind")),
+            *_strings("id", "text"),
+            _value("date", "date32"),
+            _list("sections", span_item("type")),
+            _list("sentences", span_item()),
+            _list("entities", span_item("type")),
+            _list("mentions", span_item("kind")),
             _list("clusters", [*_strings("id", "name", "type"), {"name": "members", "sequence": "string"}]),
-            _list("quotes", [*_strings("id", "kind"), _struct("cue", _OFFSETS), _list("content", _OFFSETS),
-                             *_strings("source", "addressee")]),
-            _list("events", [*_strings("id"), _struct("trigger", _OFFSETS), *_strings("code"),
-                             _list("arguments", _strings("role", "ref")), *_strings("realis", "polarity")]),
+            _list(
+                "quotes",
+                [
+                    *_strings("id", "kind"),
+                    _struct("cue", _OFFSETS),
+                    _list("content", _OFFSETS),
+                    *_strings("source", "addressee"),
+                ],
+            ),
+            _list(
+                "events",
+                [
+                    *_strings("id"),
+                    _struct("trigger", _OFFSETS),
+                    *_strings("code"),
+                    _list("arguments", _strings("role", "ref")),
+                    *_strings("realis", "polarity"),
+                ],
+            ),
             _list("timexes", span_item("type", "value", "mod")),
         ],
-        "ner": [*_strings("id", "document"), {"name": "tokens", "sequence": "string"},
-                {"name": "ner_tags", "sequence": {"class_label": {"names": {str(i): label for i, label in
-                                                                             enumerate(NER_LABELS)}}}}],
-        "quotes": [*_strings("id", "document", "kind", "speaker"), _struct("source", _OFFSETS),
-                   _struct("addressee", _OFFSETS), _struct("cue", _OFFSETS), _list("content", _OFFSETS),
-                   *_strings("content_text")],
-        "events": [*_strings("id", "document"), _struct("trigger", _OFFSETS),
-                   *_strings("code", "code_name", "root", "root_name"), _value("quad_class", "int32"),
-                   *_strings("quad_class_name"), _list("arguments", [*_strings("role", "ref"), *_OFFSETS]),
-                   *_strings("realis", "polarity")],
+        "ner": [
+            *_strings("id", "document"),
+            {"name": "tokens", "sequence": "string"},
+            {
+                "name": "ner_tags",
+                "sequence": {"class_label": {"names": {str(i): label for i, label in enumerate(NER_LABELS)}}},
+            },
+        ],
+        "quotes": [
+            *_strings("id", "document", "kind", "speaker"),
+            _struct("source", _OFFSETS),
+            _struct("addressee", _OFFSETS),
+            _struct("cue", _OFFSETS),
+            _list("content", _OFFSETS),
+            *_strings("content_text"),
+        ],
+        "events": [
+            *_strings("id", "document"),
+            _struct("trigger", _OFFSETS),
+            *_strings("code", "code_name", "root", "root_name"),
+            _value("quad_class", "int32"),
+            *_strings("quad_class_name"),
+            _list("arguments", [*_strings("role", "ref"), *_OFFSETS]),
+            *_strings("realis", "polarity"),
+        ],
         "timexes": [*_strings("id", "document"), *_OFFSETS, *_strings("type", "value", "mod")],
     }
 
 
 # ---------------------------------------------------------------- the card
+
 
 def card_configs(documents: list[Document]) -> list[str]:
     """The configs the card lists: those with at least one row."""
@@ -204,15 +278,29 @@ def dataset_card_front_matter(documents: list[Document] | None = None) -> str:
         "size_categories": ["n<1K"],
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition", "coreference-resolution"],
-        "tags": ["political-news", "diplomacy", "event-extraction", "cameo", "quotation-attribution",
-                 "temporal-expressions", "timeml", "benchmark"],
-        "configs": [{"config_name": name,
-                     "data_files": [{"split": SPLIT, "path": f"{EXPORT_PATH}/{name}/{SPLIT}.jsonl"}],
-                     **({"default": True} if name == "documents" else {})} for name in configs],
+        "tags": [
+            "political-news",
+            "diplomacy",
+            "event-extraction",
+            "cameo",
+            "quotation-attribution",
+            "temporal-expressions",
+            "timeml",
+            "benchmark",
+        ],
+        "configs": [
+            {
+                "config_name": name,
+                "data_files": [{"split": SPLIT, "path": f"{EXPORT_PATH}/{name}/{SPLIT}.jsonl"}],
+                **({"default": True} if name == "documents" else {}),
+            }
+            for name in configs
+        ],
         "dataset_info": [{"config_name": name, "features": features[name]} for name in configs],
     }
-    return yaml.dump(header, Dumper=_plain_dumper(), sort_keys=False, allow_unicode=True,
-                     default_flow_style=False, width=100)
+    return yaml.dump(
+        header, Dumper=_plain_dumper(), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
 
 
 def readme_with_front_matter(readme: str | None, front_matter: str) -> str:
@@ -223,7 +311,7 @@ def readme_with_front_matter(readme: str | None, front_matter: str) -> str:
     if readme.startswith("---\n"):
         end = readme.find("\n---\n", 4)
         if end != -1:
-            return block + readme[end + len("\n---\n"):]
+            return block + readme[end + len("\n---\n") :]
     return block + readme
 
 
@@ -243,4 +331,4 @@ def readme_front_matter(readme: str) -> str | None:
     if not readme.startswith("---\n"):
         return None
     end = readme.find("\n---\n", 4)
-    return readme[4:end + 1] if end != -1 else None
+    return readme[4 : end + 1] if end != -1 else None

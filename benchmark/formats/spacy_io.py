@@ -62,8 +62,10 @@ def to_spacy_doc(document: Document, vocab: Any) -> Any:
     for entity in document.entities:
         span = doc.char_span(entity.span.start, entity.span.end, label=entity.type)
         if span is None:
-            raise InputError(f"{document.id}: {entity.id} [{entity.span.start}, {entity.span.end}) does not "
-                             "fall on token edges, so spaCy cannot hold it")
+            raise InputError(
+                f"{document.id}: {entity.id} [{entity.span.start}, {entity.span.end}) does not "
+                "fall on token edges, so spaCy cannot hold it"
+            )
         ents.append(span)
     doc.ents = ents
     _set_sentence_starts(doc, [(s.span.start, s.span.end) for s in document.sentences])

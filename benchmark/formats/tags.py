@@ -17,8 +17,9 @@ tokens' characters, from the first token's start to the last one's end.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from ..model import Document
 from ..tokenize import Token
@@ -76,8 +77,10 @@ def tag_chunks(tags: Sequence[str]) -> list[tuple[str, int, int]]:
 
 def entities_from_tags(tokens: Sequence[Token], tags: Sequence[str]) -> list[dict]:
     """Entity items (``start``, ``end``, ``type``) of one sentence's tags."""
-    return [{"start": tokens[first].start, "end": tokens[end - 1].end, "type": label}
-            for label, first, end in tag_chunks(tags)]
+    return [
+        {"start": tokens[first].start, "end": tokens[end - 1].end, "type": label}
+        for label, first, end in tag_chunks(tags)
+    ]
 
 
 @dataclass
@@ -92,8 +95,7 @@ def published_sentences(doc: Document) -> dict[str, TaggedSentence]:
     """The sentences of the ``ner`` config, by row id, with their tokens."""
     token_lists = sentence_tokens(doc)
     ids = [s.id for s in doc.sentences] or [f"S{i}" for i in range(1, len(token_lists) + 1)]
-    return {f"{doc.id}/{sid}": TaggedSentence(f"{doc.id}/{sid}", tokens)
-            for sid, tokens in zip(ids, token_lists)}
+    return {f"{doc.id}/{sid}": TaggedSentence(f"{doc.id}/{sid}", tokens) for sid, tokens in zip(ids, token_lists)}
 
 
 def tags_as_strings(tags: Any, labels: Sequence[str]) -> list[str]:
@@ -121,9 +123,13 @@ def sentence_entities(sentence: TaggedSentence, row: dict, labels: Sequence[str]
     if tokens is not None:
         published = [t.text for t in sentence.tokens]
         if tokens != published:
-            first = next((i for i, (a, b) in enumerate(zip(tokens, published)) if a != b), min(len(tokens), len(published)))
-            raise ValueError(f"'tokens' differ from the published tokens of {sentence.id} at position {first}; "
-                             "tags must be given over the tokens of the ner config")
+            first = next(
+                (i for i, (a, b) in enumerate(zip(tokens, published)) if a != b), min(len(tokens), len(published))
+            )
+            raise ValueError(
+                f"'tokens' differ from the published tokens of {sentence.id} at position {first}; "
+                "tags must be given over the tokens of the ner config"
+            )
     for position, tag in enumerate(tags):
         try:
             split_tag(tag)

@@ -14,8 +14,9 @@ Importing this package imports no scorer, so the CLI can read it at start-up.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .base import LayerScore
@@ -39,21 +40,47 @@ class LayerMetrics:
         return getattr(importlib.import_module(module), function)
 
 
-METRICS: dict[str, LayerMetrics] = {entry.layer: entry for entry in (
-    LayerMetrics("entities", "benchmark.metrics.entities:score_entities", "strict",
-                 ("strict", "exact", "partial", "ent_type"), "strict F1"),
-    LayerMetrics("coref", "benchmark.metrics.coref:score_coref", "conll",
-                 ("muc", "b3", "ceafe", "lea", "conll"), "CoNLL F1"),
-    LayerMetrics("quotes", "benchmark.metrics.quotes:score_quotes", "attribution",
-                 ("content_exact", "content_partial", "cue", "attribution"), "attribution F1",
-                 ("source", "kind")),
-    LayerMetrics("events", "benchmark.metrics.events:score_events", "trigger_c",
-                 ("trigger_i", "trigger_c", "trigger_c_fine", "quad", "arg_i", "arg_c", "arg_i_coref",
-                  "arg_c_coref"), "trigger-C F1", ("realis", "polarity")),
-    LayerMetrics("timexes", "benchmark.metrics.timexes:score_timexes", "relaxed",
-                 ("strict", "relaxed", "type", "value"), "relaxed F1", ("type", "value")),
-)}
+METRICS: dict[str, LayerMetrics] = {
+    entry.layer: entry
+    for entry in (
+        LayerMetrics(
+            "entities",
+            "benchmark.metrics.entities:score_entities",
+            "strict",
+            ("strict", "exact", "partial", "ent_type"),
+            "strict F1",
+        ),
+        LayerMetrics(
+            "coref", "benchmark.metrics.coref:score_coref", "conll", ("muc", "b3", "ceafe", "lea", "conll"), "CoNLL F1"
+        ),
+        LayerMetrics(
+            "quotes",
+            "benchmark.metrics.quotes:score_quotes",
+            "attribution",
+            ("content_exact", "content_partial", "cue", "attribution"),
+            "attribution F1",
+            ("source", "kind"),
+        ),
+        LayerMetrics(
+            "events",
+            "benchmark.metrics.events:score_events",
+            "trigger_c",
+            ("trigger_i", "trigger_c", "trigger_c_fine", "quad", "arg_i", "arg_c", "arg_i_coref", "arg_c_coref"),
+            "trigger-C F1",
+            ("realis", "polarity"),
+        ),
+        LayerMetrics(
+            "timexes",
+            "benchmark.metrics.timexes:score_timexes",
+            "relaxed",
+            ("strict", "relaxed", "type", "value"),
+            "relaxed F1",
+            ("type", "value"),
+        ),
+    )
+}
 
 # Each layer's scorer as (module, function), the form the evaluation and the shard tallies look it up in.
 SCORERS: dict[str, tuple[str, str]] = {
-    layer: (entry.scorer.partition(":")[0], entry.scorer.partition(":")[2]) for layer, entry in METRICS.items()}
+    layer: (entry.scorer.partition(":")[0], entry.scorer.partition(":")[2]) for layer, entry in METRICS.items()
+}

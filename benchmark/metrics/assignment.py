@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 Number = int | float
 
 
-def linear_sum_assignment(matrix: Sequence[Sequence[Number]],
-                          maximize: bool = False) -> tuple[list[int], list[int]]:
+def linear_sum_assignment(matrix: Sequence[Sequence[Number]], maximize: bool = False) -> tuple[list[int], list[int]]:
     """Rows and columns of an optimal assignment of ``matrix`` (a list of equal-length rows).
 
     Returns ``(rows, cols)``: ``matrix[rows[k]][cols[k]]`` are the chosen
@@ -76,7 +75,7 @@ def _assign_rows(cost: list[list[Number]], width: int) -> list[tuple[int, int]]:
     u: list[Number] = [0] * (len(cost) + 1)
     v: list[Number] = [0] * (width + 1)
     owner = [0] * (width + 1)  # owner[j]: row (1-based) assigned to column j, 0 if free
-    via = [0] * (width + 1)    # previous column on the shortest path to column j
+    via = [0] * (width + 1)  # previous column on the shortest path to column j
     for new_row in range(1, len(cost) + 1):
         owner[0] = new_row
         column = 0
@@ -200,8 +199,15 @@ class _SparseAssignment:
             settled.append(col)
             self._relax(row, reached, distance, via, heap, done)
 
-    def _relax(self, row: int, reached: Number, distance: dict[int, Number], via: dict[int, int],
-               heap: list[tuple[Number, int]], done: set[int]) -> None:
+    def _relax(
+        self,
+        row: int,
+        reached: Number,
+        distance: dict[int, Number],
+        via: dict[int, int],
+        heap: list[tuple[Number, int]],
+        done: set[int],
+    ) -> None:
         u, v = self.u[row], self.v
         for col, cost in self.edges[row]:
             if col in done:

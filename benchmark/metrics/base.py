@@ -8,8 +8,9 @@ lets confidence intervals and paired tests resample without re-matching.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from ..records import DocRecords
 from . import ZERO_DIVISION
@@ -44,7 +45,7 @@ class PRF:
     f1: float
 
     @classmethod
-    def from_sums(cls, num_p: float, den_p: float, num_r: float, den_r: float) -> "PRF":
+    def from_sums(cls, num_p: float, den_p: float, num_r: float, den_r: float) -> PRF:
         precision, recall = safe_div(num_p, den_p), safe_div(num_r, den_r)
         return cls(precision, recall, f1_of(precision, recall))
 

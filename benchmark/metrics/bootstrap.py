@@ -6,7 +6,7 @@ from the summed per-unit statistics, so one matrix product serves all samples.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -77,8 +77,9 @@ def unit_stats_problem(stats: np.ndarray, stat_kind: str) -> str | None:
     return None
 
 
-def bootstrap_ci(unit_stats, stat_kind: str = "prf", n_samples: int = 1000,
-                 seed: int = 13, level: float = 0.95) -> tuple[float, float] | None:
+def bootstrap_ci(
+    unit_stats, stat_kind: str = "prf", n_samples: int = 1000, seed: int = 13, level: float = 0.95
+) -> tuple[float, float] | None:
     """Percentile interval of the headline over ``n_samples`` resamples.
 
     Refuses (ValueError) statistics for which the interval could leave [0, 1]:
@@ -90,8 +91,7 @@ def bootstrap_ci(unit_stats, stat_kind: str = "prf", n_samples: int = 1000,
     problem = unit_stats_problem(stats, stat_kind)
     if problem:
         raise ValueError(problem)
-    values = np.concatenate([headline_values(sums, stat_kind)
-                             for sums in resampled_sums(stats, n_samples, seed)])
+    values = np.concatenate([headline_values(sums, stat_kind) for sums in resampled_sums(stats, n_samples, seed)])
     alpha = (1.0 - level) / 2
     low, high = np.quantile(values, [alpha, 1.0 - alpha])
     return float(low), float(high)

@@ -55,9 +55,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Iterable, Sequence
 
 from ..records import DocRecords, Offsets
 from . import METRICS as LAYER_METRICS
@@ -81,7 +81,7 @@ class Partition:
     cluster_of: dict[Mention, int] = field(compare=False)
 
     @classmethod
-    def of(cls, clusters: Iterable[Iterable[Mention]]) -> "Partition":
+    def of(cls, clusters: Iterable[Iterable[Mention]]) -> Partition:
         """Clusters with repeated mentions dropped after their first occurrence."""
         seen: set[Mention] = set()
         kept = []
@@ -97,11 +97,11 @@ class Partition:
         return cls.from_clusters(kept)
 
     @classmethod
-    def from_clusters(cls, clusters: Sequence[Cluster]) -> "Partition":
+    def from_clusters(cls, clusters: Sequence[Cluster]) -> Partition:
         cluster_of = {m: i for i, cluster in enumerate(clusters) for m in cluster}
         return cls(tuple(clusters), cluster_of)
 
-    def without_singletons(self) -> "Partition":
+    def without_singletons(self) -> Partition:
         return Partition.from_clusters([c for c in self.clusters if len(c) > 1])
 
     def overlaps(self, cluster: Cluster) -> Counter[int]:
@@ -121,9 +121,10 @@ class Sums:
     num_r: Fraction = ZERO
     den_r: Fraction = ZERO
 
-    def __add__(self, other: "Sums") -> "Sums":
-        return Sums(self.num_p + other.num_p, self.den_p + other.den_p,
-                    self.num_r + other.num_r, self.den_r + other.den_r)
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(
+            self.num_p + other.num_p, self.den_p + other.den_p, self.num_r + other.num_r, self.den_r + other.den_r
+        )
 
     def columns(self) -> tuple[Fraction, Fraction, Fraction, Fraction]:
         return (self.num_p, self.den_p, self.num_r, self.den_r)
@@ -142,9 +143,15 @@ class Sums:
         return 2 * self.precision * self.recall / total if total else ZERO
 
     def as_dict(self) -> dict[str, float]:
-        return {"precision": float(self.precision), "recall": float(self.recall),
-                "f1": float(self.f1), "num_p": float(self.num_p), "den_p": float(self.den_p),
-                "num_r": float(self.num_r), "den_r": float(self.den_r)}
+        return {
+            "precision": float(self.precision),
+            "recall": float(self.recall),
+            "f1": float(self.f1),
+            "num_p": float(self.num_p),
+            "den_p": float(self.den_p),
+            "num_r": float(self.num_r),
+            "den_r": float(self.den_r),
+        }
 
 
 @dataclass(frozen=True)
@@ -260,9 +267,11 @@ def total(contributions: Iterable[Contribution]) -> Sums:
     return result
 
 
-def document_sums(key_clusters: Iterable[Iterable[Mention]],
-                  response_clusters: Iterable[Iterable[Mention]],
-                  keep_singletons: bool = True) -> dict[str, Sums]:
+def document_sums(
+    key_clusters: Iterable[Iterable[Mention]],
+    response_clusters: Iterable[Iterable[Mention]],
+    keep_singletons: bool = True,
+) -> dict[str, Sums]:
     """Exact sums of every metric for one document's key and response."""
     key, response = Partition.of(key_clusters), Partition.of(response_clusters)
     if not keep_singletons:
@@ -273,9 +282,11 @@ def document_sums(key_clusters: Iterable[Iterable[Mention]],
 def conll(sums: dict[str, Sums]) -> dict[str, float]:
     """Means of the MUC, B3 and CEAF-e precision, recall and F1."""
     parts = [sums[name] for name in UNIT_METRICS]
-    return {"precision": float(sum(s.precision for s in parts) / 3),
-            "recall": float(sum(s.recall for s in parts) / 3),
-            "f1": float(sum(s.f1 for s in parts) / 3)}
+    return {
+        "precision": float(sum(s.precision for s in parts) / 3),
+        "recall": float(sum(s.recall for s in parts) / 3),
+        "f1": float(sum(s.f1 for s in parts) / 3),
+    }
 
 
 def metric_dicts(sums: dict[str, Sums]) -> dict[str, dict[str, float]]:
@@ -291,8 +302,14 @@ def _mention_identification(pairs: Sequence[tuple[Partition, Partition]]) -> dic
         predicted += len(response.mentions())
         correct += len(key.mentions() & response.mentions())
     sums = Sums(Fraction(correct), Fraction(predicted), Fraction(correct), Fraction(gold))
-    return {"precision": float(sums.precision), "recall": float(sums.recall),
-            "f1": float(sums.f1), "correct": correct, "gold": gold, "predicted": predicted}
+    return {
+        "precision": float(sums.precision),
+        "recall": float(sums.recall),
+        "f1": float(sums.f1),
+        "correct": correct,
+        "gold": gold,
+        "predicted": predicted,
+    }
 
 
 def _unit_stats(units: Units, per_doc: list[dict[str, list[Contribution]]]) -> list[list[float]]:
@@ -307,8 +324,7 @@ def _unit_stats(units: Units, per_doc: list[dict[str, list[Contribution]]]) -> l
 
 
 def _score(pairs: Sequence[tuple[Partition, Partition]]) -> list[dict[str, list[Contribution]]]:
-    return [{name: metric(key, response) for name, metric in METRICS.items()}
-            for key, response in pairs]
+    return [{name: metric(key, response) for name, metric in METRICS.items()} for key, response in pairs]
 
 
 def _corpus_sums(per_doc: list[dict[str, list[Contribution]]]) -> dict[str, Sums]:
@@ -342,8 +358,7 @@ def score_coref(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes
     return LayerScore(
         headline=LAYER_METRICS["coref"].headline,
         metrics=metric_dicts(_corpus_sums(per_doc)),
-        extra={"without_singletons": metric_dicts(_corpus_sums(without)),
-               "mentions": _mention_identification(pairs)},
+        extra={"without_singletons": metric_dicts(_corpus_sums(without)), "mentions": _mention_identification(pairs)},
         unit_stats=_unit_stats(Units(gold), per_doc),
         stat_kind="conll",
         outcomes=log.sorted_records() if log is not None else None,

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, islice, repeat
 from operator import and_, attrgetter, eq, gt, le, lt, not_, sub
-from typing import Iterable, Sequence
 
 from ..records import DocRecords, EntityColumns, EntityRecord
 from . import METRICS as LAYER_METRICS
@@ -103,22 +103,30 @@ def scheme_counts(tally: PairTally, scheme: str) -> SchemeCounts:
         return SchemeCounts(
             correct=t.same_span_same_type,
             incorrect=t.same_span_other_type + t.overlap_same_type + t.overlap_other_type,
-            missed=t.missed, spurious=t.spurious)
+            missed=t.missed,
+            spurious=t.spurious,
+        )
     if scheme == "exact":
         return SchemeCounts(
             correct=t.same_span_same_type + t.same_span_other_type,
             incorrect=t.overlap_same_type + t.overlap_other_type,
-            missed=t.missed, spurious=t.spurious)
+            missed=t.missed,
+            spurious=t.spurious,
+        )
     if scheme == "partial":
         return SchemeCounts(
             correct=t.same_span_same_type + t.same_span_other_type,
             partial=t.overlap_same_type + t.overlap_other_type,
-            missed=t.missed, spurious=t.spurious)
+            missed=t.missed,
+            spurious=t.spurious,
+        )
     if scheme == "ent_type":
         return SchemeCounts(
             correct=t.same_span_same_type + t.overlap_same_type,
             incorrect=t.same_span_other_type + t.overlap_other_type,
-            missed=t.missed, spurious=t.spurious)
+            missed=t.missed,
+            spurious=t.spurious,
+        )
     raise ValueError(f"unknown entity scheme {scheme!r}; expected one of {SCHEMES}")
 
 
@@ -155,13 +163,13 @@ class Columns:
     type: list[str]
 
     @classmethod
-    def of(cls, entities: Sequence[EntityRecord]) -> "Columns":
+    def of(cls, entities: Sequence[EntityRecord]) -> Columns:
         if isinstance(entities, EntityColumns):  # read as columns: taken as they are, never changed
             return cls(entities.starts, entities.ends, entities.types)
         return cls([e.start for e in entities], [e.end for e in entities], [e.type for e in entities])
 
     @classmethod
-    def sorted_of(cls, entities: Sequence[EntityRecord]) -> "Columns":
+    def sorted_of(cls, entities: Sequence[EntityRecord]) -> Columns:
         columns = cls.of(entities)
         if any(map(gt, columns.start, islice(columns.start, 1, None))):
             columns = cls.of(sorted(entities, key=_START))
@@ -191,9 +199,11 @@ class PairList:
     same_type: list[bool] = field(default_factory=list)
 
     @classmethod
-    def between(cls, gold: Columns, pred: Columns, gold_index: list[int], pred_index: list[int],
-                same_span: bool | None = None) -> "PairList":
+    def between(
+        cls, gold: Columns, pred: Columns, gold_index: list[int], pred_index: list[int], same_span: bool | None = None
+    ) -> PairList:
         """The pairs ``zip(gold_index, pred_index)``; ``same_span`` says it for all of them when known."""
+
         def both(gold_column: list, pred_column: list) -> list[bool]:
             return list(map(eq, map(gold_column.__getitem__, gold_index), map(pred_column.__getitem__, pred_index)))
 
@@ -206,18 +216,30 @@ class PairList:
     def __len__(self) -> int:
         return len(self.gold)
 
-    def select(self, keep: Iterable[bool]) -> "PairList":
+    def select(self, keep: Iterable[bool]) -> PairList:
         keep = list(keep)
-        return PairList(list(compress(self.gold, keep)), list(compress(self.pred, keep)),
-                        list(compress(self.same_span, keep)), list(compress(self.same_type, keep)))
+        return PairList(
+            list(compress(self.gold, keep)),
+            list(compress(self.pred, keep)),
+            list(compress(self.same_span, keep)),
+            list(compress(self.same_type, keep)),
+        )
 
-    def at(self, positions: list[int]) -> "PairList":
-        return PairList([self.gold[i] for i in positions], [self.pred[i] for i in positions],
-                        [self.same_span[i] for i in positions], [self.same_type[i] for i in positions])
+    def at(self, positions: list[int]) -> PairList:
+        return PairList(
+            [self.gold[i] for i in positions],
+            [self.pred[i] for i in positions],
+            [self.same_span[i] for i in positions],
+            [self.same_type[i] for i in positions],
+        )
 
-    def __add__(self, other: "PairList") -> "PairList":
-        return PairList(self.gold + other.gold, self.pred + other.pred,
-                        self.same_span + other.same_span, self.same_type + other.same_type)
+    def __add__(self, other: PairList) -> PairList:
+        return PairList(
+            self.gold + other.gold,
+            self.pred + other.pred,
+            self.same_span + other.same_span,
+            self.same_type + other.same_type,
+        )
 
 
 def _overlapping(gold: Columns, pred: Columns, pred_index: list[int]) -> tuple[list[int], list[int]]:
@@ -274,10 +296,23 @@ def _one_to_one(candidates: PairList, gold: Columns, pred: Columns) -> PairList:
     shared_gold, shared_pred = _repeated(candidates.gold), _repeated(candidates.pred)
     lone = [g not in shared_gold and p not in shared_pred for g, p in zip(candidates.gold, candidates.pred)]
     ranked = sorted(
-        (not candidates.same_span[i], not candidates.same_type[i],
-         max(gold.start[g], pred.start[p]) - min(gold.end[g], pred.end[p]),  # minus the overlap
-         gold.start[g], gold.end[g], pred.start[p], pred.end[p], pred.type[p], gold.type[g], g, p, i)
-        for i, (g, p) in enumerate(zip(candidates.gold, candidates.pred)) if not lone[i])
+        (
+            not candidates.same_span[i],
+            not candidates.same_type[i],
+            max(gold.start[g], pred.start[p]) - min(gold.end[g], pred.end[p]),  # minus the overlap
+            gold.start[g],
+            gold.end[g],
+            pred.start[p],
+            pred.end[p],
+            pred.type[p],
+            gold.type[g],
+            g,
+            p,
+            i,
+        )
+        for i, (g, p) in enumerate(zip(candidates.gold, candidates.pred))
+        if not lone[i]
+    )
     gold_taken: set[int] = set()
     pred_taken: set[int] = set()
     taken = []
@@ -304,25 +339,34 @@ class DocMatch:
     flat_gold: bool = False  # sorted, non-overlapping, no empty span (Columns.is_flat)
 
     @classmethod
-    def of(cls, gold: Sequence[EntityRecord], pred: Sequence[EntityRecord]) -> "DocMatch":
+    def of(cls, gold: Sequence[EntityRecord], pred: Sequence[EntityRecord]) -> DocMatch:
         gold_columns, pred_columns = Columns.sorted_of(gold), Columns.of(pred)
         if gold_columns.is_flat():
             return cls._same_spans_first(gold_columns, pred_columns)
         return cls._general(gold_columns, pred_columns)
 
     @classmethod
-    def _general(cls, gold: Columns, pred: Columns) -> "DocMatch":
+    def _general(cls, gold: Columns, pred: Columns) -> DocMatch:
         candidates = PairList.between(gold, pred, *_overlapping_general(gold, pred))
-        return cls(gold, pred, _one_to_one(candidates, gold, pred),
-                   _one_to_one(candidates.select(candidates.same_type), gold, pred))
+        return cls(
+            gold,
+            pred,
+            _one_to_one(candidates, gold, pred),
+            _one_to_one(candidates.select(candidates.same_type), gold, pred),
+        )
 
     @classmethod
-    def _same_spans_first(cls, gold: Columns, pred: Columns) -> "DocMatch":
+    def _same_spans_first(cls, gold: Columns, pred: Columns) -> DocMatch:
         gold_at = dict(zip(gold.spans(), range(len(gold))))
         equal_gold = list(map(gold_at.get, pred.spans()))
         has_equal = [g is not None for g in equal_gold]
-        same_span = PairList.between(gold, pred, list(compress(equal_gold, has_equal)),
-                                     list(compress(range(len(pred)), has_equal)), same_span=True)
+        same_span = PairList.between(
+            gold,
+            pred,
+            list(compress(equal_gold, has_equal)),
+            list(compress(range(len(pred)), has_equal)),
+            same_span=True,
+        )
         # Flat gold has no empty span, so an empty prediction overlaps nothing.
         searched = [p for p, equal in enumerate(has_equal) if not equal and pred.start[p] < pred.end[p]]
         overlaps = PairList.between(gold, pred, *_overlapping(gold, pred, searched), same_span=False)
@@ -334,24 +378,31 @@ class DocMatch:
         within_same_span = _one_to_one(same_span.select(same_span.same_type), gold, pred)
         taken = set(within_same_span.gold)
         within_overlaps = overlaps.select(
-            [same_type and g not in taken for g, same_type in zip(overlaps.gold, overlaps.same_type)])
-        return cls(gold, pred,
-                   across_same_span + _one_to_one(across_overlaps, gold, pred),
-                   within_same_span + _one_to_one(within_overlaps, gold, pred), flat_gold=True)
+            [same_type and g not in taken for g, same_type in zip(overlaps.gold, overlaps.same_type)]
+        )
+        return cls(
+            gold,
+            pred,
+            across_same_span + _one_to_one(across_overlaps, gold, pred),
+            within_same_span + _one_to_one(within_overlaps, gold, pred),
+            flat_gold=True,
+        )
 
     def pairs(self) -> list[tuple[int, int]]:
         """Matched (gold index, predicted index) pairs across types; gold indices count in start order."""
         return list(zip(self.across_types.gold, self.across_types.pred))
 
 
-def match_entities(gold: Sequence[EntityRecord], pred: Sequence[EntityRecord]
-                   ) -> list[tuple[EntityRecord, EntityRecord]]:
+def match_entities(
+    gold: Sequence[EntityRecord], pred: Sequence[EntityRecord]
+) -> list[tuple[EntityRecord, EntityRecord]]:
     """The matched (gold, predicted) pairs of one document, across types."""
     gold_ordered = sorted(gold, key=_START)
     return [(gold_ordered[g], pred[p]) for g, p in DocMatch.of(gold, pred).pairs()]
 
 
 # --- counting ---------------------------------------------------------------
+
 
 @dataclass
 class Accumulator:
@@ -395,9 +446,14 @@ class Accumulator:
 
     def overall(self) -> PairTally:
         both, spans, types = self.strictly_correct, self.same_span, self.same_type
-        return PairTally(same_span_same_type=both, same_span_other_type=spans - both,
-                         overlap_same_type=types - both, overlap_other_type=self.pairs - spans - types + both,
-                         missed=self.gold - self.pairs, spurious=self.pred - self.pairs)
+        return PairTally(
+            same_span_same_type=both,
+            same_span_other_type=spans - both,
+            overlap_same_type=types - both,
+            overlap_other_type=self.pairs - spans - types + both,
+            missed=self.gold - self.pairs,
+            spurious=self.pred - self.pairs,
+        )
 
     def per_type(self) -> dict[str, PairTally]:
         """Per type, from its own matching; misses and spurious spans follow from the totals."""
@@ -406,8 +462,12 @@ class Accumulator:
         tallies = {}
         for label in sorted(gold_total.keys() | pred_total.keys()):
             matched = same_span[label] + overlap[label]
-            tallies[label] = PairTally(same_span_same_type=same_span[label], overlap_same_type=overlap[label],
-                                       missed=gold_total[label] - matched, spurious=pred_total[label] - matched)
+            tallies[label] = PairTally(
+                same_span_same_type=same_span[label],
+                overlap_same_type=overlap[label],
+                missed=gold_total[label] - matched,
+                spurious=pred_total[label] - matched,
+            )
         return tallies
 
 
@@ -428,7 +488,9 @@ def _unit_stats(sentence_starts: list[int], match: DocMatch) -> list[list[float]
     correct = _run_lengths([0, *map(bisect_left, repeat(correct_gold, len(inner)), inner), len(correct_gold)])
     unpaired = set(range(len(match.pred))).difference(across.pred)
     if unpaired:
-        spurious = Counter(map(bisect_right, repeat(splits, len(unpaired)), map(match.pred.start.__getitem__, unpaired)))
+        spurious = Counter(
+            map(bisect_right, repeat(splits, len(unpaired)), map(match.pred.start.__getitem__, unpaired))
+        )
         paired = [n + spurious[unit] for unit, n in enumerate(paired)] if spurious else paired
     return list(map(list, zip(map(float, correct), map(float, paired), map(float, correct), map(float, gold))))
 
@@ -441,8 +503,7 @@ def _macro(per_label: dict[str, dict[str, dict[str, float]]], scheme: str) -> di
     rows = [by_scheme[scheme] for by_scheme in per_label.values()]
     if not rows:
         return {"macro_precision": 0.0, "macro_recall": 0.0, "macro_f1": 0.0}
-    return {f"macro_{name}": sum(row[name] for row in rows) / len(rows)
-            for name in ("precision", "recall", "f1")}
+    return {f"macro_{name}": sum(row[name] for row in rows) / len(rows) for name in ("precision", "recall", "f1")}
 
 
 def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
@@ -481,19 +542,30 @@ def score_entities(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outco
         unit_stats[first:after] = _unit_stats(sorted(set(gold_doc.sentence_starts)) or [0], match)
         if iob is not None and match.flat_gold:
             across = match.across_types
-            iob.add_matched(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns(),
-                            (list(compress(across.gold, across.same_span)), list(compress(across.pred, across.same_span))))
+            iob.add_matched(
+                gold_doc.text,
+                gold_doc.sentence_starts,
+                match.gold.columns(),
+                match.pred.columns(),
+                (list(compress(across.gold, across.same_span)), list(compress(across.pred, across.same_span))),
+            )
         elif iob is not None:
             iob.add(gold_doc.text, gold_doc.sentence_starts, match.gold.columns(), match.pred.columns())
         if log is not None:
             log.begin(gold_doc)
             log_entities(log, match)
 
-    per_label = {label: {scheme: scheme_result(tally, scheme) for scheme in SCHEMES}
-                 for label, tally in sums.per_type().items()}
+    per_label = {
+        label: {scheme: scheme_result(tally, scheme) for scheme in SCHEMES} for label, tally in sums.per_type().items()
+    }
     overall = sums.overall()
-    metrics = {scheme: {**scheme_result(overall, scheme), **_macro(per_label, scheme)}
-               for scheme in SCHEMES}
+    metrics = {scheme: {**scheme_result(overall, scheme), **_macro(per_label, scheme)} for scheme in SCHEMES}
     extra = {"iob2": iob.as_dict()} if iob is not None else {}
-    return LayerScore(headline=HEADLINE, metrics=metrics, per_label=per_label, extra=extra,
-                      unit_stats=unit_stats, outcomes=log.sorted_records() if log is not None else None)
+    return LayerScore(
+        headline=HEADLINE,
+        metrics=metrics,
+        per_label=per_label,
+        extra=extra,
+        unit_stats=unit_stats,
+        outcomes=log.sorted_records() if log is not None else None,
+    )

@@ -24,9 +24,9 @@ IOB2 view reads; exactly what DocMatch gives, which the tests check.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Sequence
 
 from ..records import DocRecords
 
@@ -104,10 +104,15 @@ def bulk_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMa
     pred_starts, pred_ends, pred_types = _columns(pred)
     n_docs = len(gold)
     # Each document on its own stretch of one axis, a gap after it.
-    lengths = [max(len(doc.text), max(g, default=0), max(p, default=0), max(doc.sentence_starts, default=0)) + 1
-               for doc, g, p in zip(gold, gold_ends, pred_ends)]
-    if n_docs == 0 or sum(lengths) >= 2**31 or min(map(min, filter(None, (d.sentence_starts for d in gold))),
-                                                   default=0) < 0:
+    lengths = [
+        max(len(doc.text), max(g, default=0), max(p, default=0), max(doc.sentence_starts, default=0)) + 1
+        for doc, g, p in zip(gold, gold_ends, pred_ends)
+    ]
+    if (
+        n_docs == 0
+        or sum(lengths) >= 2**31
+        or min(map(min, filter(None, (d.sentence_starts for d in gold))), default=0) < 0
+    ):
         return BulkMatch([False] * n_docs, BulkSums(), [], [0] * (n_docs + 1), {})
     bases = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)[:-1]))
     labels = sorted(set(chain.from_iterable(gold_types)).union(*map(set, pred_types)))
@@ -167,29 +172,46 @@ def bulk_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMa
         return Counter({labels[i]: int(n) for i, n in enumerate(counts) if n})
 
     sums = BulkSums(
-        same_span=len(eq_gold), same_type=int(eq_type.sum() + overlap_type.sum()),
-        strictly_correct=int(eq_type.sum()), pairs=len(eq_gold) + len(overlap_gold),
-        gold=int(g_handled.sum()), pred=int(p_handled.sum()),
-        gold_types=counted(G_t[g_handled]), pred_types=counted(P_t[p_handled]),
-        type_same_span=counted(G_t[eq_gold[eq_type]]), type_overlap=counted(G_t[overlap_gold[overlap_type]]))
+        same_span=len(eq_gold),
+        same_type=int(eq_type.sum() + overlap_type.sum()),
+        strictly_correct=int(eq_type.sum()),
+        pairs=len(eq_gold) + len(overlap_gold),
+        gold=int(g_handled.sum()),
+        pred=int(p_handled.sum()),
+        gold_types=counted(G_t[g_handled]),
+        pred_types=counted(P_t[p_handled]),
+        type_same_span=counted(G_t[eq_gold[eq_type]]),
+        type_overlap=counted(G_t[overlap_gold[overlap_type]]),
+    )
 
-    rows, offsets = _unit_rows(np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type,
-                               overlap_gold, overlap_pred)
-    axis = Axis(bases, lengths, labels, g_doc[g_keep], G_s, G_e, G_t, p_doc[p_keep], P_s, P_e, P_t,
-                eq_gold, eq_pred, eq_type)
-    return BulkMatch(handled.tolist(), sums, rows, offsets,
-                     _equal_by_document(np, handled, p_doc[p_index], g_index, p_index, eq_gold, eq_pred, g_doc,
-                                        p_doc), axis)
+    rows, offsets = _unit_rows(
+        np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type, overlap_gold, overlap_pred
+    )
+    axis = Axis(
+        bases, lengths, labels, g_doc[g_keep], G_s, G_e, G_t, p_doc[p_keep], P_s, P_e, P_t, eq_gold, eq_pred, eq_type
+    )
+    return BulkMatch(
+        handled.tolist(),
+        sums,
+        rows,
+        offsets,
+        _equal_by_document(np, handled, p_doc[p_index], g_index, p_index, eq_gold, eq_pred, g_doc, p_doc),
+        axis,
+    )
 
 
-def _unit_rows(np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type, overlap_gold,
-               overlap_pred) -> tuple[list[list[float]], list[int]]:
+def _unit_rows(
+    np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type, overlap_gold, overlap_pred
+) -> tuple[list[list[float]], list[int]]:
     """Strict sums ``num_p, den_p, num_r, den_r`` per sentence, as entities._unit_stats counts them."""
     units = [sorted(set(doc.sentence_starts)) or [0] for doc in gold]
     offsets = [0, *np.cumsum([len(u) for u in units]).tolist()]
     # Each document's first unit starts at its base: offsets before its first sentence belong to it.
-    keys = np.fromiter(chain.from_iterable([int(base), *(int(base) + s for s in u[1:])]
-                                           for base, u in zip(bases, units)), dtype=np.int64, count=offsets[-1])
+    keys = np.fromiter(
+        chain.from_iterable([int(base), *(int(base) + s for s in u[1:])] for base, u in zip(bases, units)),
+        dtype=np.int64,
+        count=offsets[-1],
+    )
     total = offsets[-1]
 
     def unit_of(positions):
@@ -197,8 +219,7 @@ def _unit_rows(np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred
 
     gold_units = unit_of(G_s)
     correct = np.bincount(gold_units[eq_gold[eq_type]], minlength=total)
-    paired = (np.bincount(gold_units[eq_gold], minlength=total)
-              + np.bincount(gold_units[overlap_gold], minlength=total))
+    paired = np.bincount(gold_units[eq_gold], minlength=total) + np.bincount(gold_units[overlap_gold], minlength=total)
     unpaired = p_handled.copy()
     unpaired[eq_pred] = False
     unpaired[overlap_pred] = False
@@ -208,8 +229,9 @@ def _unit_rows(np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred
     return rows.tolist(), offsets
 
 
-def _equal_by_document(np, handled, p_docs, g_index, p_index, eq_gold, eq_pred, g_doc, p_doc
-                       ) -> dict[int, tuple[list[int], list[int]]]:
+def _equal_by_document(
+    np, handled, p_docs, g_index, p_index, eq_gold, eq_pred, g_doc, p_doc
+) -> dict[int, tuple[list[int], list[int]]]:
     """Per handled document, its equal spans as (gold, predicted) indices within the document."""
     g_first = np.searchsorted(g_doc, np.arange(len(handled)))  # each document's first span overall
     p_first = np.searchsorted(p_doc, np.arange(len(handled)))
@@ -217,5 +239,7 @@ def _equal_by_document(np, handled, p_docs, g_index, p_index, eq_gold, eq_pred, 
     local_gold = (g_index[eq_gold] - g_first[docs]).tolist()
     local_pred = (p_index[eq_pred] - p_first[docs]).tolist()
     bounds = np.searchsorted(docs, np.arange(len(handled) + 1)).tolist()
-    return {doc: (local_gold[bounds[doc]:bounds[doc + 1]], local_pred[bounds[doc]:bounds[doc + 1]])
-            for doc in np.flatnonzero(handled).tolist()}
+    return {
+        doc: (local_gold[bounds[doc] : bounds[doc + 1]], local_pred[bounds[doc] : bounds[doc + 1]])
+        for doc in np.flatnonzero(handled).tolist()
+    }

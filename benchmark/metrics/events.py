@@ -29,21 +29,22 @@ put in a canonical order first, so no score depends on list order.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
-from ..records import ArgumentRecord, DocRecords, EventRecord
 from ..inventory import cameo_root, canonical_code, quad_class
+from ..records import ArgumentRecord, DocRecords, EventRecord
 from . import METRICS as LAYER_METRICS
 from .base import LayerScore
+from .matching import Candidate, Matching, Pair, Scoreboard, match_by_key, match_optimal, normalized, score_documents
 from .outcomes import OutcomeLog
 from .outcomes.events import log_events
-from .matching import Candidate, Matching, Pair, Scoreboard, match_by_key, match_optimal, normalized, score_documents
 
 ACCURACIES = LAYER_METRICS["events"].accuracies
 # In the order the alignment prefers them: the standard Arg-C first.
 ARGUMENT_METRICS = ("arg_c", "arg_i", "arg_c_coref", "arg_i_coref")
 METRICS = LAYER_METRICS["events"].names
 HEADLINE = LAYER_METRICS["events"].headline
+
 
 def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcomes: bool = False) -> LayerScore:
     """Score predicted events against the gold, documents aligned by index; with ``outcomes``,
@@ -59,10 +60,18 @@ def score_events(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcome
     >>> score.headline, score.metrics["trigger_c"]["f1"], score.metrics["trigger_c_fine"]["f1"]
     ('trigger_c', 1.0, 0.0)
     """
-    return score_documents(gold, pred, lambda doc: doc.events,
-                           lambda board, g, p, _: _score_document(board, g, p),
-                           lambda event: event.trigger[0], HEADLINE, METRICS, ACCURACIES, canonical=_canonical,
-                           outcomes=OutcomeLog("events") if outcomes else None)
+    return score_documents(
+        gold,
+        pred,
+        lambda doc: doc.events,
+        lambda board, g, p, _: _score_document(board, g, p),
+        lambda event: event.trigger[0],
+        HEADLINE,
+        METRICS,
+        ACCURACIES,
+        canonical=_canonical,
+        outcomes=OutcomeLog("events") if outcomes else None,
+    )
 
 
 def _canonical(event: EventRecord) -> tuple:
@@ -74,6 +83,7 @@ def _trigger_key(key_of_code: Callable[[str | None], object]) -> Callable[[Event
     def key(event: EventRecord) -> object:
         code_key = key_of_code(event.code)
         return None if code_key is None else (event.trigger, code_key)
+
     return key
 
 
@@ -94,8 +104,7 @@ def _score_document(board: Scoreboard, gold: Sequence[EventRecord], pred: Sequen
     for metric, matching in matchings.items():
         board.add(metric, matching)
     trigger_c = matchings["trigger_c"]
-    board.add_by_label("trigger_c", trigger_c,
-                       [cameo_root(e.code) for e in gold], [cameo_root(e.code) for e in pred])
+    board.add_by_label("trigger_c", trigger_c, [cameo_root(e.code) for e in gold], [cameo_root(e.code) for e in pred])
     claims: dict[Pair, tuple[int, ...]] = {}
     alignment = _alignment(gold, pred, claims)
     for g, p in alignment:
@@ -118,8 +127,9 @@ def _same_root(gold: EventRecord, pred: EventRecord) -> bool:
     return cameo_root(gold.code) is not None and cameo_root(gold.code) == cameo_root(pred.code)
 
 
-def _alignment(gold: Sequence[EventRecord], pred: Sequence[EventRecord],
-               claims: dict[Pair, tuple[int, ...]]) -> list[Pair]:
+def _alignment(
+    gold: Sequence[EventRecord], pred: Sequence[EventRecord], claims: dict[Pair, tuple[int, ...]]
+) -> list[Pair]:
     """Gold and predicted events paired on equal trigger offsets.
 
     Preferred, in this order: more pairs; more pairs with the same root; more
@@ -138,12 +148,14 @@ def _alignment(gold: Sequence[EventRecord], pred: Sequence[EventRecord],
         for g in on_trigger.get(event.trigger, ()):
             same_root = _same_root(gold[g], event)
             if same_root:
-                claims[g, p] = tuple(_claim_count(gold[g].arguments, event.arguments, metric)
-                                     for metric in ARGUMENT_METRICS)
+                claims[g, p] = tuple(
+                    _claim_count(gold[g].arguments, event.arguments, metric) for metric in ARGUMENT_METRICS
+                )
             same_code = same_root and canonical_code(gold[g].code) == canonical_code(event.code)
             agreeing = _same(gold[g].realis, event.realis) + _same(gold[g].polarity, event.polarity)
-            candidates.append(Candidate(g, p, (same_root, *claims.get((g, p), (0,) * len(ARGUMENT_METRICS)),
-                                               same_code, agreeing)))
+            candidates.append(
+                Candidate(g, p, (same_root, *claims.get((g, p), (0,) * len(ARGUMENT_METRICS)), same_code, agreeing))
+            )
     return match_optimal(candidates)
 
 
@@ -152,8 +164,9 @@ def _claim_count(gold_args: Sequence[ArgumentRecord], pred_args: Sequence[Argume
     return len(claimed_arguments(gold_args, pred_args, metric))
 
 
-def claimed_arguments(gold_args: Sequence[ArgumentRecord], pred_args: Sequence[ArgumentRecord],
-                      metric: str) -> list[Pair]:
+def claimed_arguments(
+    gold_args: Sequence[ArgumentRecord], pred_args: Sequence[ArgumentRecord], metric: str
+) -> list[Pair]:
     """The (gold, predicted) argument pairs behind ``metric``'s claims: as many as
     possible, then as many with the same role (so that the ``arg_i`` pairs with the
     same role are as many as the ``arg_c`` claims)."""

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, islice, repeat
 from operator import eq, gt, is_, itemgetter, le, not_
-from typing import Sequence
 
 from ..records import DocRecords, EntityRecord
 from ..tokenize import TokenEdges, tokenize
@@ -111,18 +111,28 @@ class IOBScore:
     def as_dict(self) -> dict[str, dict[str, float]]:
         # "predicted" and "correct" are the counts behind the figures, which merging shards sums.
         result: dict[str, dict[str, float]] = {
-            label: {**prf.as_dict(), "support": self.counts[label].gold, "predicted": self.counts[label].predicted,
-                    "correct": self.counts[label].correct} for label, prf in self.per_type.items()}
+            label: {
+                **prf.as_dict(),
+                "support": self.counts[label].gold,
+                "predicted": self.counts[label].predicted,
+                "correct": self.counts[label].correct,
+            }
+            for label, prf in self.per_type.items()
+        }
         support = sum(c.gold for c in self.counts.values())
-        result["micro"] = {**self.micro.as_dict(), "support": support,
-                           "predicted": sum(c.predicted for c in self.counts.values()),
-                           "correct": sum(c.correct for c in self.counts.values())}
+        result["micro"] = {
+            **self.micro.as_dict(),
+            "support": support,
+            "predicted": sum(c.predicted for c in self.counts.values()),
+            "correct": sum(c.correct for c in self.counts.values()),
+        }
         result["macro"] = {**self.macro.as_dict(), "support": support}
         return result
 
 
-def score_iob2(gold_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequence[str]],
-               mode: str = "default") -> IOBScore:
+def score_iob2(
+    gold_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequence[str]], mode: str = "default"
+) -> IOBScore:
     """Score predicted tag sequences against gold ones, aligned sequence by sequence."""
     if len(gold_seqs) != len(pred_seqs):
         raise ValueError(f"IOB2 scoring needs aligned sequences: {len(gold_seqs)} gold, {len(pred_seqs)} predicted")
@@ -130,14 +140,18 @@ def score_iob2(gold_seqs: Sequence[Sequence[str]], pred_seqs: Sequence[Sequence[
         if len(gold) != len(pred):
             raise ValueError(f"sequence {index}: {len(gold)} gold tags but {len(pred)} predicted")
     gold_chunks, pred_chunks = chunks(gold_seqs, mode), chunks(pred_seqs, mode)
-    return _score(Counter(label for _, label, _, _ in gold_chunks),
-                  Counter(label for _, label, _, _ in pred_chunks),
-                  Counter(label for _, label, _, _ in gold_chunks & pred_chunks))
+    return _score(
+        Counter(label for _, label, _, _ in gold_chunks),
+        Counter(label for _, label, _, _ in pred_chunks),
+        Counter(label for _, label, _, _ in gold_chunks & pred_chunks),
+    )
 
 
 def _score(gold_by_type: Counter, pred_by_type: Counter, correct_by_type: Counter) -> IOBScore:
-    counts = {label: ChunkCounts(gold_by_type[label], pred_by_type[label], correct_by_type[label])
-              for label in sorted(gold_by_type.keys() | pred_by_type.keys())}
+    counts = {
+        label: ChunkCounts(gold_by_type[label], pred_by_type[label], correct_by_type[label])
+        for label in sorted(gold_by_type.keys() | pred_by_type.keys())
+    }
     per_type = {label: c.prf() for label, c in counts.items()}
     micro = ChunkCounts(sum(gold_by_type.values()), sum(pred_by_type.values()), sum(correct_by_type.values())).prf()
     return IOBScore(per_type, counts, micro, _mean(list(per_type.values())))
@@ -200,8 +214,9 @@ def _crossing(starts: list[int], ends: list[int], splits: list[int]) -> list[int
     return sorted(found)
 
 
-def _pieces(edges: TokenEdges, splits: Sequence[int], start: int, end: int, label: str
-            ) -> list[tuple[int, int, str, int]]:
+def _pieces(
+    edges: TokenEdges, splits: Sequence[int], start: int, end: int, label: str
+) -> list[tuple[int, int, str, int]]:
     """The token ranges an entity tags, one per sentence: (start, end, label, tokens)."""
     tokens = edges.tokens(start, end)
     pieces, first = [], 0
@@ -212,15 +227,21 @@ def _pieces(edges: TokenEdges, splits: Sequence[int], start: int, end: int, labe
     return pieces
 
 
-def span_chunks(edges: TokenEdges, sentence_starts: Sequence[int], entities: Sequence[EntityRecord]
-                ) -> set[SpanChunk]:
+def span_chunks(edges: TokenEdges, sentence_starts: Sequence[int], entities: Sequence[EntityRecord]) -> set[SpanChunk]:
     """The chunks the IOB2 tags of ``entities`` hold, sentence by sentence (see _reference_chunks)."""
-    return column_chunks(edges, list(sentence_starts), [e.start for e in entities], [e.end for e in entities],
-                         [e.type for e in entities])
+    return column_chunks(
+        edges, list(sentence_starts), [e.start for e in entities], [e.end for e in entities], [e.type for e in entities]
+    )
 
 
-def column_chunks(edges: TokenEdges, sentence_starts: list[int], starts: list[int], ends: list[int],
-                  labels: list[str], known: dict[tuple[int, int], bool] | None = None) -> set[SpanChunk]:
+def column_chunks(
+    edges: TokenEdges,
+    sentence_starts: list[int],
+    starts: list[int],
+    ends: list[int],
+    labels: list[str],
+    known: dict[tuple[int, int], bool] | None = None,
+) -> set[SpanChunk]:
     """:func:`span_chunks` of entities given as columns.
 
     ``known`` remembers which spans are simple (one piece, itself), for the
@@ -239,8 +260,9 @@ def column_chunks(edges: TokenEdges, sentence_starts: list[int], starts: list[in
     return _without_overlaps(edges, starts, ends, labels, tokens)
 
 
-def _simple(edges: TokenEdges, splits: list[int], starts: list[int], ends: list[int],
-            known: dict[tuple[int, int], bool] | None) -> list[bool]:
+def _simple(
+    edges: TokenEdges, splits: list[int], starts: list[int], ends: list[int], known: dict[tuple[int, int], bool] | None
+) -> list[bool]:
     """Is each span (sorted by start) on token edges and inside one sentence, so its own one piece?"""
     if not known:
         simple = edges.on_edges(starts, ends)
@@ -258,8 +280,9 @@ def _simple(edges: TokenEdges, splits: list[int], starts: list[int], ends: list[
     return simple
 
 
-def _with_pieces(edges: TokenEdges, splits: list[int], starts: list[int], ends: list[int], labels: list[str],
-                 simple: list[bool]) -> tuple[list[int], list[int], list[str], list[int | None]]:
+def _with_pieces(
+    edges: TokenEdges, splits: list[int], starts: list[int], ends: list[int], labels: list[str], simple: list[bool]
+) -> tuple[list[int], list[int], list[str], list[int | None]]:
     """The columns with each span that is not simple replaced by its pieces, kept sorted by start."""
     others = list(compress(range(len(starts)), map(not_, simple)))
     pieces = [piece for i in others for piece in _pieces(edges, splits, starts[i], ends[i], labels[i])]
@@ -267,8 +290,9 @@ def _with_pieces(edges: TokenEdges, splits: list[int], starts: list[int], ends: 
     return starts, ends, labels, tokens
 
 
-def _inserted(starts: list[int], ends: list[int], labels: list[str], simple: list[bool],
-              pieces: list[tuple[int, int, str, int]]) -> tuple[list[int], list[int], list[str], list[int | None]]:
+def _inserted(
+    starts: list[int], ends: list[int], labels: list[str], simple: list[bool], pieces: list[tuple[int, int, str, int]]
+) -> tuple[list[int], list[int], list[str], list[int | None]]:
     """The simple spans' columns (sorted by start) with the pieces put in, kept sorted; and token counts."""
     starts, ends, labels = list(compress(starts, simple)), list(compress(ends, simple)), list(compress(labels, simple))
     tokens: list[int | None] = [None] * len(starts)
@@ -281,8 +305,9 @@ def _inserted(starts: list[int], ends: list[int], labels: list[str], simple: lis
     return starts, ends, labels, tokens
 
 
-def _without_overlaps(edges: TokenEdges, starts: list[int], ends: list[int], labels: list[str],
-                      tokens: list[int | None]) -> set[SpanChunk]:
+def _without_overlaps(
+    edges: TokenEdges, starts: list[int], ends: list[int], labels: list[str], tokens: list[int | None]
+) -> set[SpanChunk]:
     """The pieces (sorted by start) that keep their tags: to_iob2's choice within each overlapping group."""
     overlapping = list(compress(range(1, len(starts)), map(gt, accumulate(ends, max), islice(starts, 1, None))))
     if not overlapping:
@@ -301,11 +326,19 @@ def _without_overlaps(edges: TokenEdges, starts: list[int], ends: list[int], lab
     return kept
 
 
-def _resolved(edges: TokenEdges, starts: list[int], ends: list[int], labels: list[str],
-              tokens: list[int | None], group: list[int]) -> list[SpanChunk]:
+def _resolved(
+    edges: TokenEdges, starts: list[int], ends: list[int], labels: list[str], tokens: list[int | None], group: list[int]
+) -> list[SpanChunk]:
     """Of pieces that overlap, those to_iob2 keeps: the longer in tokens first, then the earlier, then by type."""
-    ranked = sorted((-(tokens[i] if tokens[i] is not None else _token_count(edges, starts[i], ends[i])),
-                     starts[i], labels[i], ends[i]) for i in group)
+    ranked = sorted(
+        (
+            -(tokens[i] if tokens[i] is not None else _token_count(edges, starts[i], ends[i])),
+            starts[i],
+            labels[i],
+            ends[i],
+        )
+        for i in group
+    )
     kept: list[SpanChunk] = []
     for _, start, label, end in ranked:
         if all(end <= other_start or other_end <= start for other_start, other_end, _ in kept):
@@ -335,8 +368,13 @@ class IOBTally:
         # Chunks counted at once (iob_bulk): gold, predicted and correct, by type.
         self.counted: tuple[Counter, Counter, Counter] = (Counter(), Counter(), Counter())
 
-    def add(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
-            pred: tuple[list[int], list[int], list[str]]) -> None:
+    def add(
+        self,
+        text: str,
+        sentence_starts: list[int],
+        gold: tuple[list[int], list[int], list[str]],
+        pred: tuple[list[int], list[int], list[str]],
+    ) -> None:
         """One document's gold and predicted entities, as columns (starts, ends, types)."""
         edges = TokenEdges(text)  # one per document, shared: predictions mostly reuse the gold's spans
         known: dict[tuple[int, int], bool] = {}
@@ -346,24 +384,40 @@ class IOBTally:
         self.pred_labels.extend(map(_LABEL, pred_chunks))
         self.correct_labels.extend(map(_LABEL, gold_chunks & pred_chunks))
 
-    def add_matched(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
-                    pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]]) -> None:
+    def add_matched(
+        self,
+        text: str,
+        sentence_starts: list[int],
+        gold: tuple[list[int], list[int], list[str]],
+        pred: tuple[list[int], list[int], list[str]],
+        equal: tuple[list[int], list[int]],
+    ) -> None:
         """As :meth:`add`, for flat gold sorted by start and the (gold, predicted) index pairs
         of equal spans (``equal``, each index in one pair at most)."""
         if not self._add_plain(text, sentence_starts, gold, pred, equal):
             self.add(text, sentence_starts, gold, pred)
 
-    def _add_plain(self, text: str, sentence_starts: list[int], gold: tuple[list[int], list[int], list[str]],
-                   pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]]) -> bool:
+    def _add_plain(
+        self,
+        text: str,
+        sentence_starts: list[int],
+        gold: tuple[list[int], list[int], list[str]],
+        pred: tuple[list[int], list[int], list[str]],
+        equal: tuple[list[int], list[int]],
+    ) -> bool:
         """The common case read off the spans: every gold span its own chunk, predictions sorted
         and their chunks (their spans, or pieces of those that are not simple) not overlapping.
         A prediction equal to a gold span is then simple as that is, and a chunk if and only if
         that gold span's type is its own. False, having added nothing, when the case is not this."""
         (gold_starts, gold_ends, _), (starts, ends, _) = gold, pred
-        if any(map(gt, sentence_starts, islice(sentence_starts, 1, None))) or any(map(gt, starts, islice(starts, 1, None))):
+        if any(map(gt, sentence_starts, islice(sentence_starts, 1, None))) or any(
+            map(gt, starts, islice(starts, 1, None))
+        ):
             return False
         edges, splits = TokenEdges(text), sentence_starts[1:]
-        if gold_starts and (not all(edges.on_edges(gold_starts, gold_ends)) or _crossing(gold_starts, gold_ends, splits)):
+        if gold_starts and (
+            not all(edges.on_edges(gold_starts, gold_ends)) or _crossing(gold_starts, gold_ends, splits)
+        ):
             return False
         paired = set(equal[1])
         others = [p for p in range(len(starts)) if p not in paired]
@@ -376,17 +430,26 @@ class IOBTally:
                 simple[others[i]] = False
         return self.add_simple(edges, splits, gold, pred, equal, simple)
 
-    def add_simple(self, edges: TokenEdges, splits: list[int], gold: tuple[list[int], list[int], list[str]],
-                   pred: tuple[list[int], list[int], list[str]], equal: tuple[list[int], list[int]],
-                   simple: list[bool]) -> bool:
+    def add_simple(
+        self,
+        edges: TokenEdges,
+        splits: list[int],
+        gold: tuple[list[int], list[int], list[str]],
+        pred: tuple[list[int], list[int], list[str]],
+        equal: tuple[list[int], list[int]],
+        simple: list[bool],
+    ) -> bool:
         """The rest of :meth:`_add_plain`, every gold span being simple and ``simple`` saying
         which predictions are (sorted by start; ``splits``: the sorted sentence starts but the first)."""
         (gold_starts, gold_ends, gold_types), (starts, ends, types) = gold, pred
         equal_gold, equal_pred = equal
         pieces: list[tuple[int, int, str, int]] = []
         if not all(simple):
-            pieces = [piece for p in compress(range(len(simple)), map(not_, simple))
-                      for piece in _pieces(edges, splits, starts[p], ends[p], types[p])]
+            pieces = [
+                piece
+                for p in compress(range(len(simple)), map(not_, simple))
+                for piece in _pieces(edges, splits, starts[p], ends[p], types[p])
+            ]
             starts, ends, types, _ = _inserted(starts, ends, types, simple, pieces)
         if not all(map(le, ends, islice(starts, 1, None))):  # chunks that overlap: to_iob2 chooses
             return False
@@ -403,8 +466,9 @@ class IOBTally:
     def as_dict(self) -> dict[str, dict[str, dict[str, float]]]:
         """Both modes, which read the same chunks back from tags that to_iob2 writes."""
         gold, pred, correct = self.counted
-        score = _score(Counter(self.gold_labels) + gold, Counter(self.pred_labels) + pred,
-                       Counter(self.correct_labels) + correct)
+        score = _score(
+            Counter(self.gold_labels) + gold, Counter(self.pred_labels) + pred, Counter(self.correct_labels) + correct
+        )
         return {mode: score.as_dict() for mode in MODES}
 
 
@@ -416,7 +480,9 @@ def iob2_view(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> dict[st
     """
     tally = IOBTally()
     for gold_doc, pred_doc in zip(gold, pred):
-        tally.add(gold_doc.text, list(gold_doc.sentence_starts), _columns(gold_doc.entities), _columns(pred_doc.entities))
+        tally.add(
+            gold_doc.text, list(gold_doc.sentence_starts), _columns(gold_doc.entities), _columns(pred_doc.entities)
+        )
     return tally.as_dict()
 
 

@@ -18,14 +18,15 @@ counted by type at once. A document whose gold spans are all simple goes to
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from itertools import chain, islice
 from operator import gt
-from typing import Sequence
 
 from ..records import DocRecords
 from ..token_edges_bulk import LaidOut
 from .entities_bulk import BulkMatch
 from .iob import IOBTally
+
 
 def _columns(doc: DocRecords) -> tuple[list[int], list[int], list[str]]:
     from .entities import Columns
@@ -43,13 +44,18 @@ def add_view(iob: IOBTally, match: BulkMatch, gold: Sequence[DocRecords], pred: 
     texts = [doc.text for doc in gold]
     laid = LaidOut(texts, axis.lengths)  # at the bases of the matching's axis
     text_length = laid.text_length
-    in_order = np.fromiter((not any(map(gt, s, islice(s, 1, None))) for s in (d.sentence_starts for d in gold)),
-                           dtype=bool, count=n_docs)
+    in_order = np.fromiter(
+        (not any(map(gt, s, islice(s, 1, None))) for s in (d.sentence_starts for d in gold)), dtype=bool, count=n_docs
+    )
     view = np.array(match.handled, dtype=bool) & in_order
     for doc, end in ((axis.gold_doc, axis.gold_end), (axis.pred_doc, axis.pred_end)):  # spans inside the text
         view[doc[end - axis.bases[doc] > text_length[doc]]] = False
-    splits = np.fromiter(chain.from_iterable((int(axis.bases[d]) + s for s in gold[d].sentence_starts[1:])
-                                             for d in np.flatnonzero(view).tolist()), dtype=np.int64)
+    splits = np.fromiter(
+        chain.from_iterable(
+            (int(axis.bases[d]) + s for s in gold[d].sentence_starts[1:]) for d in np.flatnonzero(view).tolist()
+        ),
+        dtype=np.int64,
+    )
 
     def simple(doc, start, end):
         """Is each span (inside the text, on the shifted axis) simple?"""
@@ -68,9 +74,10 @@ def add_view(iob: IOBTally, match: BulkMatch, gold: Sequence[DocRecords], pred: 
     for d in np.flatnonzero(np.array(match.handled) & ~counted).tolist():
         gold_columns, pred_columns = _columns(gold[d]), _columns(pred[d])
         if gold_plain[d]:
-            marks = pred_simple[pred_first[d]:pred_first[d + 1]].tolist()
-            if iob.add_simple(laid.edges_of(d), gold[d].sentence_starts[1:], gold_columns,
-                              pred_columns, match.equal[d], marks):
+            marks = pred_simple[pred_first[d] : pred_first[d + 1]].tolist()
+            if iob.add_simple(
+                laid.edges_of(d), gold[d].sentence_starts[1:], gold_columns, pred_columns, match.equal[d], marks
+            ):
                 continue
             iob.add(texts[d], gold[d].sentence_starts, gold_columns, pred_columns)
         else:
@@ -85,7 +92,12 @@ def _count(np, iob: IOBTally, axis, counted) -> None:
         return Counter({labels[i]: int(n) for i, n in enumerate(np.bincount(codes, minlength=len(labels))) if n})
 
     correct = counted[axis.gold_doc[axis.equal_gold]] & axis.equal_type
-    for total, codes in zip(iob.counted, (axis.gold_type[counted[axis.gold_doc]],
-                                          axis.pred_type[counted[axis.pred_doc]],
-                                          axis.gold_type[axis.equal_gold[correct]])):
+    for total, codes in zip(
+        iob.counted,
+        (
+            axis.gold_type[counted[axis.gold_doc]],
+            axis.pred_type[counted[axis.pred_doc]],
+            axis.gold_type[axis.equal_gold[correct]],
+        ),
+    ):
         total.update(by_type(codes))

@@ -17,8 +17,9 @@ first, ties broken by list order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any
 
 from ..records import DocRecords, Offsets
 from .base import PRF, LayerScore, Units
@@ -78,8 +79,9 @@ def match_optimal(candidates: Iterable[Candidate]) -> list[Pair]:
             matrix[cell[0]][cell[1]] = max(matrix[cell[0]][cell[1]], weight)
         # Every candidate weighs at least 1; a zero cell is a filler the solver may
         # have to use on a rectangular matrix, and is no pair.
-        pairs += [(golds[i], preds[j]) for i, j in zip(*linear_sum_assignment(matrix, maximize=True))
-                  if matrix[i][j] > 0]
+        pairs += [
+            (golds[i], preds[j]) for i, j in zip(*linear_sum_assignment(matrix, maximize=True)) if matrix[i][j] > 0
+        ]
     return sorted(pairs)
 
 
@@ -185,10 +187,10 @@ class Matching:
     n_pred: int
 
     @classmethod
-    def of(cls, pairs: Iterable[Pair], n_gold: int, n_pred: int) -> "Matching":
+    def of(cls, pairs: Iterable[Pair], n_gold: int, n_pred: int) -> Matching:
         return cls(tuple(sorted(pairs)), n_gold, n_pred)
 
-    def where(self, keep: Callable[[int, int], bool]) -> "Matching":
+    def where(self, keep: Callable[[int, int], bool]) -> Matching:
         """The same items, with only the pairs that also pass ``keep``."""
         return Matching(tuple(p for p in self.pairs if keep(*p)), self.n_gold, self.n_pred)
 
@@ -211,8 +213,13 @@ class Tally:
         return PRF.from_sums(self.correct, self.predicted, self.found, self.gold)
 
     def as_dict(self) -> dict[str, float]:
-        return {**self.prf().as_dict(), "correct": self.correct, "predicted": self.predicted,
-                "found": self.found, "gold": self.gold}
+        return {
+            **self.prf().as_dict(),
+            "correct": self.correct,
+            "predicted": self.predicted,
+            "found": self.found,
+            "gold": self.gold,
+        }
 
 
 @dataclass
@@ -248,8 +255,9 @@ class Scoreboard:
         tally.predicted += predicted
         tally.gold += gold
 
-    def add_by_label(self, metric: str, matching: Matching,
-                     gold_labels: Sequence[str | None], pred_labels: Sequence[str | None]) -> None:
+    def add_by_label(
+        self, metric: str, matching: Matching, gold_labels: Sequence[str | None], pred_labels: Sequence[str | None]
+    ) -> None:
         """Per-label counts; items without a label count only in the micro figure."""
         for label in gold_labels:
             if label:
@@ -264,8 +272,14 @@ class Scoreboard:
             if pred_label:
                 self.by_label[pred_label][metric].correct += 1
 
-    def layer_score(self, headline: str, metrics: Sequence[str], accuracies: Sequence[str],
-                    unit_stats: list[list[float]], extra: dict | None = None) -> LayerScore:
+    def layer_score(
+        self,
+        headline: str,
+        metrics: Sequence[str],
+        accuracies: Sequence[str],
+        unit_stats: list[list[float]],
+        extra: dict | None = None,
+    ) -> LayerScore:
         """The layer's result; an accuracy without any pair to judge is None."""
         per_label = {
             label: {metric: tallies[metric].as_dict() for metric in metrics if metric in tallies}
@@ -276,10 +290,14 @@ class Scoreboard:
             metrics={metric: self.micro[metric].as_dict() for metric in metrics},
             per_label=per_label,
             accuracies={name: self.accuracies[name].value() for name in accuracies},
-            extra={"macro": self._macro(metrics),
-                   "accuracy_counts": {name: {"right": self.accuracies[name].right,
-                                              "total": self.accuracies[name].total} for name in accuracies},
-                   **(extra or {})},
+            extra={
+                "macro": self._macro(metrics),
+                "accuracy_counts": {
+                    name: {"right": self.accuracies[name].right, "total": self.accuracies[name].total}
+                    for name in accuracies
+                },
+                **(extra or {}),
+            },
             unit_stats=unit_stats,
             stat_kind="prf",
             outcomes=self.outcomes.sorted_records() if self.outcomes is not None else None,
@@ -303,8 +321,14 @@ class Scoreboard:
         return macro
 
 
-def add_unit_stats(rows: list[list[float]], units: Units, doc_index: int, matching: Matching,
-                   gold_positions: Sequence[int], pred_positions: Sequence[int]) -> None:
+def add_unit_stats(
+    rows: list[list[float]],
+    units: Units,
+    doc_index: int,
+    matching: Matching,
+    gold_positions: Sequence[int],
+    pred_positions: Sequence[int],
+) -> None:
     """Spread one document's ``num_p, den_p, num_r, den_r`` over its sentences.
 
     A correct pair counts wholly in its gold item's sentence, an unmatched
@@ -337,12 +361,19 @@ def normalized(label: str | None) -> str | None:
     return label.strip().lower() or None
 
 
-def score_documents(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
-                    items: Callable[[DocRecords], Sequence[Any]],
-                    score_document: Callable[[Scoreboard, Sequence[Any], Sequence[Any], int], Matching],
-                    position: Callable[[Any], int], headline: str, metrics: Sequence[str],
-                    accuracies: Sequence[str], extra: dict | None = None,
-                    canonical: Callable[[Any], Any] | None = None, outcomes: OutcomeLog | None = None) -> LayerScore:
+def score_documents(
+    gold: Sequence[DocRecords],
+    pred: Sequence[DocRecords],
+    items: Callable[[DocRecords], Sequence[Any]],
+    score_document: Callable[[Scoreboard, Sequence[Any], Sequence[Any], int], Matching],
+    position: Callable[[Any], int],
+    headline: str,
+    metrics: Sequence[str],
+    accuracies: Sequence[str],
+    extra: dict | None = None,
+    canonical: Callable[[Any], Any] | None = None,
+    outcomes: OutcomeLog | None = None,
+) -> LayerScore:
     """Score a layer document by document: ``score_document`` adds one document's
     pairs to the board and returns the headline matching, whose sums are spread
     over sentences by each item's ``position``.
@@ -363,6 +394,7 @@ def score_documents(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
         if canonical is not None:
             gold_items, pred_items = sorted(gold_items, key=canonical), sorted(pred_items, key=canonical)
         matching = score_document(board, gold_items, pred_items, index)
-        add_unit_stats(rows, units, index, matching,
-                       [position(x) for x in gold_items], [position(x) for x in pred_items])
+        add_unit_stats(
+            rows, units, index, matching, [position(x) for x in gold_items], [position(x) for x in pred_items]
+        )
     return board.layer_score(headline, metrics, accuracies, rows, extra=extra)

@@ -33,15 +33,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..records import DocRecords, Offsets, QuoteRecord
 from . import METRICS as LAYER_METRICS
 from .base import LayerScore
+from .matching import Candidate, Matching, Scoreboard, match_by_key, match_greedy, normalized, score_documents
 from .outcomes import OutcomeLog
 from .outcomes.quotes import log_quotes
-from .matching import (Candidate, Matching, Scoreboard, match_by_key, match_greedy,
-                       normalized, score_documents)
 
 PARTIAL_DICE = 0.5
 ACCURACIES = LAYER_METRICS["quotes"].accuracies
@@ -51,8 +50,9 @@ HEADLINE = LAYER_METRICS["quotes"].headline
 _NON_SPACE = re.compile(r"\S+")
 
 
-def score_quotes(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
-                 texts: Sequence[str] | None = None, outcomes: bool = False) -> LayerScore:
+def score_quotes(
+    gold: Sequence[DocRecords], pred: Sequence[DocRecords], texts: Sequence[str] | None = None, outcomes: bool = False
+) -> LayerScore:
     """Score predicted quotes against the gold, documents aligned by index (partial content
     overlap in white-space tokens of ``texts``, default the gold's ``text``); with ``outcomes``,
     also record every item's outcome (``metrics/outcomes``).
@@ -72,28 +72,44 @@ def score_quotes(gold: Sequence[DocRecords], pred: Sequence[DocRecords],
     """
     doc_texts = list(texts) if texts is not None else [doc.text or None for doc in gold]
     overlap_unit = "token" if all(t is not None for t in doc_texts) else "character"
-    return score_documents(gold, pred, lambda doc: doc.quotes,
-                           lambda board, g, p, index: _score_document(board, g, p, doc_texts[index]),
-                           _position, HEADLINE, METRICS, ACCURACIES, extra={"overlap_unit": overlap_unit},
-                           outcomes=OutcomeLog("quotes") if outcomes else None)
+    return score_documents(
+        gold,
+        pred,
+        lambda doc: doc.quotes,
+        lambda board, g, p, index: _score_document(board, g, p, doc_texts[index]),
+        _position,
+        HEADLINE,
+        METRICS,
+        ACCURACIES,
+        extra={"overlap_unit": overlap_unit},
+        outcomes=OutcomeLog("quotes") if outcomes else None,
+    )
 
 
-def _score_document(board: Scoreboard, gold: Sequence[QuoteRecord], pred: Sequence[QuoteRecord],
-                    text: str | None) -> Matching:
+def _score_document(
+    board: Scoreboard, gold: Sequence[QuoteRecord], pred: Sequence[QuoteRecord], text: str | None
+) -> Matching:
     """Adds one document's quotes to ``board``; returns the headline matching."""
     n_gold, n_pred = len(gold), len(pred)
-    exact = Matching.of(match_by_key([_content_key(q) for q in gold], [_content_key(q) for q in pred]),
-                        n_gold, n_pred)
-    partial = Matching.of(_partial_pairs([_tokens(q, text) for q in gold], [_tokens(q, text) for q in pred]),
-                          n_gold, n_pred)
-    cue = Matching.of(match_by_key([q.cue for q in gold], [q.cue for q in pred]),
-                      sum(q.cue is not None for q in gold), sum(q.cue is not None for q in pred))
+    exact = Matching.of(match_by_key([_content_key(q) for q in gold], [_content_key(q) for q in pred]), n_gold, n_pred)
+    partial = Matching.of(
+        _partial_pairs([_tokens(q, text) for q in gold], [_tokens(q, text) for q in pred]), n_gold, n_pred
+    )
+    cue = Matching.of(
+        match_by_key([q.cue for q in gold], [q.cue for q in pred]),
+        sum(q.cue is not None for q in gold),
+        sum(q.cue is not None for q in pred),
+    )
     attribution = partial.where(lambda g, p: source_is_right(gold[g], pred[p]))
 
     gold_kinds = [normalized(q.kind) for q in gold]
     pred_kinds = [normalized(q.kind) for q in pred]
-    for metric, matching in (("content_exact", exact), ("content_partial", partial),
-                             ("cue", cue), ("attribution", attribution)):
+    for metric, matching in (
+        ("content_exact", exact),
+        ("content_partial", partial),
+        ("cue", cue),
+        ("attribution", attribution),
+    ):
         board.add(metric, matching)
     for metric, matching in (("content_partial", partial), ("attribution", attribution)):
         board.add_by_label(metric, matching, gold_kinds, pred_kinds)
@@ -113,12 +129,12 @@ def _tokens(quote: QuoteRecord, text: str | None) -> frozenset[Offsets]:
     """The content's tokens by offsets (its code points when the text is unknown)."""
     if text is None:
         return frozenset((i, i + 1) for start, end in quote.content for i in range(start, end))
-    return frozenset(match.span() for start, end in quote.content
-                     for match in _NON_SPACE.finditer(text, start, end))
+    return frozenset(match.span() for start, end in quote.content for match in _NON_SPACE.finditer(text, start, end))
 
 
-def _partial_pairs(gold_tokens: Sequence[frozenset[Offsets]],
-                   pred_tokens: Sequence[frozenset[Offsets]]) -> list[tuple[int, int]]:
+def _partial_pairs(
+    gold_tokens: Sequence[frozenset[Offsets]], pred_tokens: Sequence[frozenset[Offsets]]
+) -> list[tuple[int, int]]:
     holders: dict[Offsets, list[int]] = defaultdict(list)
     for gold_index, tokens in enumerate(gold_tokens):
         for token in tokens:

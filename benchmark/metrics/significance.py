@@ -29,19 +29,25 @@ def _headline(stats: np.ndarray, stat_kind: str) -> float:
     return float(headline_values(stats.sum(axis=0, keepdims=True), stat_kind)[0])
 
 
-def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray, stat_kind: str,
-                     n_samples: int, seed: int) -> tuple[np.ndarray, float]:
+def paired_bootstrap(
+    stats_a: np.ndarray, stats_b: np.ndarray, stat_kind: str, n_samples: int, seed: int
+) -> tuple[np.ndarray, float]:
     """Resampled deltas (B - A) and the two-sided p-value of "no difference"."""
-    deltas = np.concatenate([headline_values(weights @ stats_b, stat_kind) - headline_values(weights @ stats_a, stat_kind)
-                             for weights in resample_weights(stats_a.shape[0], n_samples, seed)])
+    deltas = np.concatenate(
+        [
+            headline_values(weights @ stats_b, stat_kind) - headline_values(weights @ stats_a, stat_kind)
+            for weights in resample_weights(stats_a.shape[0], n_samples, seed)
+        ]
+    )
     observed = _headline(stats_b, stat_kind) - _headline(stats_a, stat_kind)
     # Under the null the deltas centre on zero: shift them by the observed delta.
     p = float(np.mean(np.abs(deltas - observed) >= abs(observed) - 1e-12))
     return deltas, p
 
 
-def approximate_randomization(stats_a: np.ndarray, stats_b: np.ndarray, stat_kind: str,
-                              n_rounds: int, seed: int) -> float:
+def approximate_randomization(
+    stats_a: np.ndarray, stats_b: np.ndarray, stat_kind: str, n_rounds: int, seed: int
+) -> float:
     """p-value of swapping each unit's outputs between the systems at random."""
     rng = np.random.default_rng(seed)
     swap = rng.integers(0, 2, size=(n_rounds, stats_a.shape[0])).astype(np.float64)
@@ -61,5 +67,11 @@ def compare_units(stats_a, stats_b, stat_kind: str = "prf", n_samples: int = 100
     deltas, p_boot = paired_bootstrap(a, b, stat_kind, n_samples, seed)
     low, high = np.quantile(deltas, [0.025, 0.975])
     value_a, value_b = _headline(a, stat_kind), _headline(b, stat_kind)
-    return PairedTest(value_a, value_b, value_b - value_a, (float(low), float(high)), p_boot,
-                      approximate_randomization(a, b, stat_kind, n_samples, seed + 1))
+    return PairedTest(
+        value_a,
+        value_b,
+        value_b - value_a,
+        (float(low), float(high)),
+        p_boot,
+        approximate_randomization(a, b, stat_kind, n_samples, seed + 1),
+    )

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import importlib
 from collections import defaultdict
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from ..errors import InputError
 from ..records import DocRecords
@@ -41,8 +42,9 @@ IOB_FIELDS = ("gold", "predicted", "correct")
 class _Scorer(Protocol):
     """A layer scorer (``score_entities``, ...), as :data:`SCORERS` names it."""
 
-    def __call__(self, gold: Sequence[DocRecords], pred: Sequence[DocRecords], *,
-                 outcomes: bool = False) -> LayerScore: ...
+    def __call__(
+        self, gold: Sequence[DocRecords], pred: Sequence[DocRecords], *, outcomes: bool = False
+    ) -> LayerScore: ...
 
 
 def _module(layer: str):
@@ -67,15 +69,21 @@ def _summed(rows: Sequence[dict[str, int]]) -> dict[str, int]:
 
 # ---------------------------------------------------------------- entities
 
+
 def _pair_tally_counts(by_scheme: dict[str, dict]) -> dict[str, int]:
     """The six pair counts, read back from the four schemes' counts (see the table in entities)."""
     both = by_scheme["strict"]["correct"]
     overlap_same_type = by_scheme["ent_type"]["correct"] - both
-    return _nonzero({
-        "same_span_same_type": both, "same_span_other_type": by_scheme["exact"]["correct"] - both,
-        "overlap_same_type": overlap_same_type,
-        "overlap_other_type": by_scheme["partial"]["partial"] - overlap_same_type,
-        "missed": by_scheme["strict"]["missed"], "spurious": by_scheme["strict"]["spurious"]})
+    return _nonzero(
+        {
+            "same_span_same_type": both,
+            "same_span_other_type": by_scheme["exact"]["correct"] - both,
+            "overlap_same_type": overlap_same_type,
+            "overlap_other_type": by_scheme["partial"]["partial"] - overlap_same_type,
+            "missed": by_scheme["strict"]["missed"],
+            "spurious": by_scheme["strict"]["spurious"],
+        }
+    )
 
 
 def _entity_tally(score: LayerScore) -> dict:
@@ -84,18 +92,24 @@ def _entity_tally(score: LayerScore) -> dict:
         "per_label": {label: _pair_tally_counts(by_scheme) for label, by_scheme in score.per_label.items()},
     }
     if "iob2" in score.extra:
-        tally["iob2"] = {mode: {label: _nonzero({"gold": row["support"], "predicted": row["predicted"],
-                                                  "correct": row["correct"]})
-                                for label, row in table.items() if label not in ("micro", "macro")}
-                         for mode, table in score.extra["iob2"].items()}
+        tally["iob2"] = {
+            mode: {
+                label: _nonzero({"gold": row["support"], "predicted": row["predicted"], "correct": row["correct"]})
+                for label, row in table.items()
+                if label not in ("micro", "macro")
+            }
+            for mode, table in score.extra["iob2"].items()
+        }
     return tally
 
 
 def _iob_table(counts_by_label: dict[str, dict[str, int]]) -> dict:
     from .iob import ChunkCounts, IOBScore, _mean
 
-    counts = {label: ChunkCounts(**{name: c.get(name, 0) for name in IOB_FIELDS})
-              for label, c in sorted(counts_by_label.items())}
+    counts = {
+        label: ChunkCounts(**{name: c.get(name, 0) for name in IOB_FIELDS})
+        for label, c in sorted(counts_by_label.items())
+    }
     per_type = {label: c.prf() for label, c in counts.items()}
     micro = ChunkCounts(*(sum(getattr(c, name) for c in counts.values()) for name in IOB_FIELDS))
     return IOBScore(per_type, counts, micro.prf(), _mean(list(per_type.values()))).as_dict()
@@ -127,6 +141,7 @@ def _summed_by_label(tables: Sequence[dict[str, dict[str, int]]]) -> dict[str, d
 
 # ---------------------------------------------------------------- coref
 
+
 def _fraction_columns(sums) -> list[str]:
     return [str(value) for value in sums.columns()]
 
@@ -148,20 +163,33 @@ def _combine_coref(tallies: Sequence[dict], unit_stats: list[list[float]]) -> La
     from .coref import METRICS, Sums, metric_dicts
 
     def sums(key: str) -> dict:
-        return {name: Sums(*(sum((Fraction(t[key][name][i]) for t in tallies), Fraction(0)) for i in range(4)))
-                for name in METRICS}
+        return {
+            name: Sums(*(sum((Fraction(t[key][name][i]) for t in tallies), Fraction(0)) for i in range(4)))
+            for name in METRICS
+        }
 
     counts = _summed([t["mentions"] for t in tallies])
     correct, gold, predicted = (counts.get(name, 0) for name in ("correct", "gold", "predicted"))
     mention_sums = Sums(Fraction(correct), Fraction(predicted), Fraction(correct), Fraction(gold))
-    mentions = {"precision": float(mention_sums.precision), "recall": float(mention_sums.recall),
-                "f1": float(mention_sums.f1), "correct": correct, "gold": gold, "predicted": predicted}
-    return LayerScore(headline="conll", metrics=metric_dicts(sums("with_singletons")),
-                      extra={"without_singletons": metric_dicts(sums("without_singletons")), "mentions": mentions},
-                      unit_stats=unit_stats, stat_kind="conll")
+    mentions = {
+        "precision": float(mention_sums.precision),
+        "recall": float(mention_sums.recall),
+        "f1": float(mention_sums.f1),
+        "correct": correct,
+        "gold": gold,
+        "predicted": predicted,
+    }
+    return LayerScore(
+        headline="conll",
+        metrics=metric_dicts(sums("with_singletons")),
+        extra={"without_singletons": metric_dicts(sums("without_singletons")), "mentions": mentions},
+        unit_stats=unit_stats,
+        stat_kind="conll",
+    )
 
 
 # ---------------------------------------------------------------- quotes, events, timexes
+
 
 def _tally_counts(row: dict) -> dict[str, int]:
     return _nonzero({name: row[name] for name in TALLY_FIELDS})
@@ -170,8 +198,10 @@ def _tally_counts(row: dict) -> dict[str, int]:
 def _board_tally(score: LayerScore) -> dict:
     return {
         "micro": {metric: _tally_counts(row) for metric, row in score.metrics.items()},
-        "per_label": {label: {metric: _tally_counts(row) for metric, row in by_metric.items()}
-                      for label, by_metric in score.per_label.items()},
+        "per_label": {
+            label: {metric: _tally_counts(row) for metric, row in by_metric.items()}
+            for label, by_metric in score.per_label.items()
+        },
         "accuracies": {name: _nonzero(counts) for name, counts in score.extra["accuracy_counts"].items()},
         "extra": {key: value for key, value in score.extra.items() if key not in ("macro", "accuracy_counts")},
     }
@@ -182,8 +212,10 @@ def _shared_extra(layer: str, tallies: Sequence[dict]) -> dict:
     settings = [t["extra"] for t in tallies]
     if any(s != settings[0] for s in settings):
         differing = sorted({key for s in settings for key in s if s.get(key) != settings[0].get(key)})
-        raise InputError(f"{layer}: documents were scored with different settings ({', '.join(differing)}), "
-                         "e.g. some gold documents have no text; such results cannot be combined exactly")
+        raise InputError(
+            f"{layer}: documents were scored with different settings ({', '.join(differing)}), "
+            "e.g. some gold documents have no text; such results cannot be combined exactly"
+        )
     return dict(settings[0]) if settings else {}
 
 
@@ -201,11 +233,13 @@ def _combine_board(layer: str, tallies: Sequence[dict], unit_stats: list[list[fl
                 board.by_label[label][metric] = Tally(**_summed([row.get(metric, {}) for row in rows]))
     for name in module.ACCURACIES:
         board.accuracies[name] = Accuracy(**_summed([t["accuracies"].get(name, {}) for t in tallies]))
-    return board.layer_score(module.HEADLINE, module.METRICS, module.ACCURACIES, unit_stats,
-                             extra=_shared_extra(layer, tallies))
+    return board.layer_score(
+        module.HEADLINE, module.METRICS, module.ACCURACIES, unit_stats, extra=_shared_extra(layer, tallies)
+    )
 
 
 # ---------------------------------------------------------------- the two entry points
+
 
 def document_tally(layer: str, gold: DocRecords, pred: DocRecords) -> tuple[dict, list[list[float]], list[dict]]:
     """One document's tally, its bootstrap rows and its outcome records, from the layer's scorer run on it alone."""
@@ -231,8 +265,9 @@ def combine(layer: str, tallies: Sequence[dict], unit_stats: list[list[float]]) 
     return _combine_board(layer, tallies, unit_stats)
 
 
-def score_by_document(layer: str, gold: Sequence[DocRecords], pred: Sequence[DocRecords]
-                      ) -> tuple[LayerScore, list[dict]]:
+def score_by_document(
+    layer: str, gold: Sequence[DocRecords], pred: Sequence[DocRecords]
+) -> tuple[LayerScore, list[dict]]:
     """The layer's score built from per-document tallies (with every document's outcome
     records), and those tallies."""
     tallies, rows, outcomes = [], [], []
@@ -244,4 +279,3 @@ def score_by_document(layer: str, gold: Sequence[DocRecords], pred: Sequence[Doc
     score = combine(layer, tallies, rows)
     score.outcomes = outcomes
     return score, tallies
-

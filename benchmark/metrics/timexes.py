@@ -19,14 +19,14 @@ Items are put in a canonical order first, so no score depends on list order.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..records import DocRecords, TimexRecord
 from . import METRICS as LAYER_METRICS
 from .base import LayerScore
+from .matching import Candidate, Matching, Scoreboard, match_optimal, overlap, overlapping_pairs, score_documents
 from .outcomes import OutcomeLog
 from .outcomes.timexes import log_timexes
-from .matching import Candidate, Matching, Scoreboard, match_optimal, overlap, overlapping_pairs, score_documents
 
 ACCURACIES = LAYER_METRICS["timexes"].accuracies
 METRICS = LAYER_METRICS["timexes"].names
@@ -46,10 +46,18 @@ def score_timexes(gold: Sequence[DocRecords], pred: Sequence[DocRecords], outcom
     >>> score.headline, score.metrics["relaxed"]["f1"], score.metrics["value"]["f1"]
     ('relaxed', 1.0, 0.0)
     """
-    return score_documents(gold, pred, lambda doc: doc.timexes,
-                           lambda board, g, p, _: _score_document(board, g, p),
-                           lambda timex: timex.start, HEADLINE, METRICS, ACCURACIES, canonical=_canonical,
-                           outcomes=OutcomeLog("timexes") if outcomes else None)
+    return score_documents(
+        gold,
+        pred,
+        lambda doc: doc.timexes,
+        lambda board, g, p, _: _score_document(board, g, p),
+        lambda timex: timex.start,
+        HEADLINE,
+        METRICS,
+        ACCURACIES,
+        canonical=_canonical,
+        outcomes=OutcomeLog("timexes") if outcomes else None,
+    )
 
 
 def _canonical(timex: TimexRecord) -> tuple:
@@ -80,16 +88,27 @@ def _strict_pairs(gold: Sequence[TimexRecord], pred: Sequence[TimexRecord]) -> l
     at: dict[tuple[int, int], list[int]] = {}
     for g, timex in enumerate(gold):
         at.setdefault((timex.start, timex.end), []).append(g)
-    return match_optimal(Candidate(g, p, (_same_type(gold[g], timex),))
-                         for p, timex in enumerate(pred) for g in at.get((timex.start, timex.end), ()))
+    return match_optimal(
+        Candidate(g, p, (_same_type(gold[g], timex),))
+        for p, timex in enumerate(pred)
+        for g in at.get((timex.start, timex.end), ())
+    )
 
 
 def _relaxed_pairs(gold: Sequence[TimexRecord], pred: Sequence[TimexRecord]) -> list[tuple[int, int]]:
     gold_spans = [(t.start, t.end) for t in gold]
     pred_spans = [(t.start, t.end) for t in pred]
     return match_optimal(
-        Candidate(g, p, (gold_spans[g] == pred_spans[p], overlap(gold_spans[g], pred_spans[p]),
-                         _same_value(gold[g], pred[p]), _same_type(gold[g], pred[p])))
+        Candidate(
+            g,
+            p,
+            (
+                gold_spans[g] == pred_spans[p],
+                overlap(gold_spans[g], pred_spans[p]),
+                _same_value(gold[g], pred[p]),
+                _same_type(gold[g], pred[p]),
+            ),
+        )
         for g, p in overlapping_pairs(gold_spans, pred_spans)
     )
 

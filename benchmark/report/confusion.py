@@ -12,8 +12,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 NONE = "none"
-EVENT_ITEMS = frozenset({"correct", "wrong_quad", "wrong_root", "wrong_fine_code", "wrong_realis",
-                         "wrong_polarity", "missed_trigger", "spurious_trigger"})
+EVENT_ITEMS = frozenset(
+    {
+        "correct",
+        "wrong_quad",
+        "wrong_root",
+        "wrong_fine_code",
+        "wrong_realis",
+        "wrong_polarity",
+        "missed_trigger",
+        "spurious_trigger",
+    }
+)
 
 
 @dataclass
@@ -43,8 +53,9 @@ def _records(block: dict) -> list[dict]:
 
 
 def entity_confusion(block: dict) -> Confusion:
-    pairs = Counter((r["gold"]["type"] if r["gold"] else NONE, r["pred"]["type"] if r["pred"] else NONE)
-                    for r in _records(block))
+    pairs = Counter(
+        (r["gold"]["type"] if r["gold"] else NONE, r["pred"]["type"] if r["pred"] else NONE) for r in _records(block)
+    )
     return _matrix("entity types (rows gold, columns predicted)", pairs)
 
 

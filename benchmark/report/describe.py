@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 SHORT = 60
 
@@ -13,7 +14,7 @@ def shortened(text: str | None, width: int = SHORT) -> str:
 
 
 def _quoted(span: dict | None) -> str:
-    return f"\"{shortened(span.get('text'))}\"" if span else "-"
+    return f'"{shortened(span.get("text"))}"' if span else "-"
 
 
 def _entity(item: dict) -> str:
@@ -24,7 +25,7 @@ def _quote(item: dict) -> str:
     speaker = item.get("source_name") or (item["source"] or {}).get("text") or "no speaker"
     content = " … ".join(shortened(s.get("text"), 40) for s in item["content"])
     cue = f", cue {_quoted(item['cue'])}" if item.get("cue") else ""
-    return f"{shortened(speaker, 30)} → \"{content}\" ({item.get('kind') or 'no kind'}{cue})"
+    return f'{shortened(speaker, 30)} → "{content}" ({item.get("kind") or "no kind"}{cue})'
 
 
 def _event(item: dict) -> str:
@@ -32,8 +33,10 @@ def _event(item: dict) -> str:
         return f"{item['role']} {_quoted(item)} of {_quoted(item['trigger'])} {item['code']}"
     name = f" {item['name']}" if item.get("name") else ""
     quad = f" ({item['quad_name']})" if item.get("quad_name") else ""
-    return (f"{_quoted(item['trigger'])} {item['code']}{name}{quad}; "
-            f"{item.get('realis') or 'no realis'}, {item.get('polarity') or 'no polarity'}")
+    return (
+        f"{_quoted(item['trigger'])} {item['code']}{name}{quad}; "
+        f"{item.get('realis') or 'no realis'}, {item.get('polarity') or 'no polarity'}"
+    )
 
 
 def _timex(item: dict) -> str:
@@ -43,8 +46,9 @@ def _timex(item: dict) -> str:
 
 def _cluster(item: dict) -> str:
     unmatched = {(m["start"], m["end"]) for m in item.get("unmatched", [])}
-    mentions = ", ".join(shortened(m.get("text"), 30) + ("*" if (m["start"], m["end"]) in unmatched else "")
-                         for m in item["mentions"])
+    mentions = ", ".join(
+        shortened(m.get("text"), 30) + ("*" if (m["start"], m["end"]) in unmatched else "") for m in item["mentions"]
+    )
     return f"{item['name'] + ' ' if item.get('name') else ''}{{{mentions}}}"
 
 
@@ -52,8 +56,13 @@ def _clusters(items: list[dict]) -> str:
     return " + ".join(_cluster(item) for item in items)
 
 
-DESCRIBE: dict[str, Callable[[Any], str]] = {"entities": _entity, "quotes": _quote, "events": _event,
-                                             "timexes": _timex, "coref": _clusters}
+DESCRIBE: dict[str, Callable[[Any], str]] = {
+    "entities": _entity,
+    "quotes": _quote,
+    "events": _event,
+    "timexes": _timex,
+    "coref": _clusters,
+}
 
 
 def describe(layer: str, item) -> str:
@@ -65,8 +74,11 @@ def subject_span(layer: str, record: dict) -> tuple[int, int]:
     """The span a record is about, to mark in its context: the gold item's, else the prediction's."""
     item = record["gold"] if record["gold"] is not None else record["pred"]
     if layer == "coref":
-        side = record["gold"] if record["category"] in ("correct", "missed", "split", "missed_mentions") \
+        side = (
+            record["gold"]
+            if record["category"] in ("correct", "missed", "split", "missed_mentions")
             else record["pred"]
+        )
         first = side[0]["mentions"][0]
         return first["start"], first["end"]
     if layer == "quotes":

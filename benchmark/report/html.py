@@ -51,7 +51,8 @@ def gold_texts(results: list[dict], gold: Path | None, streaming: bool = False) 
             raise InputError(
                 f"the result of system {result['system']['name']!r} was scored on a gold with sha256 "
                 f"{str(result['dataset'].get('sha256'))[:8]}..., but {where} has {corpus.sha256[:8]}...; "
-                "the report needs the texts of the gold the result was scored on: give it with --gold FILE")
+                "the report needs the texts of the gold the result was scored on: give it with --gold FILE"
+            )
     texts = {doc.id: doc.text for doc in corpus.documents}
     missing = sorted({d for r in results for d in r["dataset"].get("documents", []) if d not in texts})
     if missing:
@@ -67,8 +68,18 @@ def comparisons(results: list[dict], samples: int, seed: int) -> list[Comparison
         for row in compare_results(results[0], result, samples, seed):
             if "metric" in row:
                 low, high = row["delta_ci95"]
-                found.append(Comparison(row["layer"], row["metric"], result["system"]["name"], row["delta"],
-                                        low, high, row["p_bootstrap"], row["p_randomization"]))
+                found.append(
+                    Comparison(
+                        row["layer"],
+                        row["metric"],
+                        result["system"]["name"],
+                        row["delta"],
+                        low,
+                        high,
+                        row["p_bootstrap"],
+                        row["p_randomization"],
+                    )
+                )
     return found
 
 
@@ -84,33 +95,57 @@ def render(systems: list[SystemView], compared: list[Comparison]) -> str:
     import jinja2
     from markupsafe import Markup
 
-    environment = jinja2.Environment(loader=jinja2.PackageLoader("benchmark.report", "templates"),
-                                     autoescape=True, undefined=jinja2.StrictUndefined,
-                                     trim_blocks=True, lstrip_blocks=True)
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("benchmark.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     style, script = _asset("report.css"), _asset("report.js")
     csp = f"default-src 'none'; style-src '{_csp_hash(style)}'; script-src '{_csp_hash(script)}'"
     return environment.get_template("report.html.j2").render(
-        systems=systems, comparisons=compared, layers=LAYERS, legend=OUTCOME_LEGEND,
-        style=Markup(style), script=Markup(script), csp=csp)
+        systems=systems,
+        comparisons=compared,
+        layers=LAYERS,
+        legend=OUTCOME_LEGEND,
+        style=Markup(style),
+        script=Markup(script),
+        csp=csp,
+    )
 
 
-def build_report(results: list[dict], gold: Path | None = None, streaming: bool = False,
-                 samples: int = 1000, seed: int = 13, texts: dict[str, str] | None = None) -> str:
+def build_report(
+    results: list[dict],
+    gold: Path | None = None,
+    streaming: bool = False,
+    samples: int = 1000,
+    seed: int = 13,
+    texts: dict[str, str] | None = None,
+) -> str:
     """The report's HTML for ``results`` (the first is the reference of the comparisons), with the
     documents' ``texts`` when given (the run that made the results kept them), else read from ``gold``."""
     if not results:
         raise InputError("give at least one result file")
     texts = texts if texts is not None else gold_texts(results, gold, streaming)
     if any(r["dataset"].get("documents") != results[0]["dataset"].get("documents") for r in results):
-        raise InputError("the result files were scored on different documents (their dataset.documents differ); "
-                         "systems are compared on the same documents only")
+        raise InputError(
+            "the result files were scored on different documents (their dataset.documents differ); "
+            "systems are compared on the same documents only"
+        )
     for index, result in enumerate(results[1:], start=2):
         check_same_zero_division(results[0], result, f"result files 1 and {index}")
-    missing = [r["system"]["name"] for r in results for b in r["layers"].values()
-               if b.get("status") == "scored" and "errors" not in b]
+    missing = [
+        r["system"]["name"]
+        for r in results
+        for b in r["layers"].values()
+        if b.get("status") == "scored" and "errors" not in b
+    ]
     if missing:
-        raise InputError(f"the result of {missing[0]!r} has no error records (layers.<layer>.errors): "
-                         "it was written by an older harness; score the system again")
+        raise InputError(
+            f"the result of {missing[0]!r} has no error records (layers.<layer>.errors): "
+            "it was written by an older harness; score the system again"
+        )
     systems = [system_view(index, result, texts) for index, result in enumerate(results)]
     return render(systems, comparisons(results, samples, seed) if len(results) > 1 else [])
 

@@ -82,8 +82,9 @@ def record_pieces(layer: str, record: dict) -> list[Piece]:
     if layer in ("entities", "timexes"):
         return sided_pieces(_spans(gold, ""), _spans(pred, ""), "span")
     if layer == "quotes":
-        return (sided_pieces(_spans(gold, "content"), _spans(pred, "content"), "content")
-                + sided_pieces(_spans(gold, "cue"), _spans(pred, "cue"), "cue"))
+        return sided_pieces(_spans(gold, "content"), _spans(pred, "content"), "content") + sided_pieces(
+            _spans(gold, "cue"), _spans(pred, "cue"), "cue"
+        )
     if layer == "events":
         if "role" in (gold or pred):
             return sided_pieces(_spans(gold, ""), _spans(pred, ""), "argument")
@@ -97,13 +98,16 @@ def _coref_pieces(record: dict) -> list[Piece]:
     cluster = (record["gold"] if gold_side else record["pred"])[0]
     unmatched = {(m["start"], m["end"]) for m in cluster["unmatched"]}
     own = "gold" if gold_side else "pred"
-    return [Piece(m["start"], m["end"], own if (m["start"], m["end"]) in unmatched else "both", "mention")
-            for m in cluster["mentions"]]
+    return [
+        Piece(m["start"], m["end"], own if (m["start"], m["end"]) in unmatched else "both", "mention")
+        for m in cluster["mentions"]
+    ]
 
 
 def tag(layer: str, record: dict) -> str | None:
     """The label to show after an item: the gold one, and the predicted one when it differs
     (None when neither side has one, as in coreference)."""
+
     def label(item: dict | None) -> str | None:
         if item is None or layer == "coref":
             return None
@@ -123,17 +127,27 @@ def items_of(layer: str, records: list[dict], prefix: str) -> dict[str, list[Ite
     """The layer's items by document, each with an id unique in the report."""
     by_document: dict[str, list[Item]] = {}
     for index, record in enumerate(records):
-        item = Item(f"{prefix}{index}", layer, record["outcome"], record["category"], record["also"],
-                    describe(layer, record["gold"]), describe(layer, record["pred"]), record_pieces(layer, record),
-                    tag(layer, record) or "")
+        item = Item(
+            f"{prefix}{index}",
+            layer,
+            record["outcome"],
+            record["category"],
+            record["also"],
+            describe(layer, record["gold"]),
+            describe(layer, record["pred"]),
+            record_pieces(layer, record),
+            tag(layer, record) or "",
+        )
         by_document.setdefault(record["document"], []).append(item)
     return by_document
 
 
 def segments(text: str, items: list[Item]) -> list[Segment]:
     """``text`` cut at every piece boundary, each part with the pieces covering it, outermost first."""
-    placed = sorted(((piece.start, -piece.end, item.id, item, piece) for item in items for piece in item.pieces),
-                    key=lambda entry: entry[:3])
+    placed = sorted(
+        ((piece.start, -piece.end, item.id, item, piece) for item in items for piece in item.pieces),
+        key=lambda entry: entry[:3],
+    )
     cuts = sorted({0, len(text)} | {x for entry in placed for x in (entry[0], -entry[1])})
     last = {item.id: max(item.pieces, key=lambda piece: (piece.end, piece.start)) for item in items if item.pieces}
     result, open_pieces, next_piece = [], [], 0
@@ -142,6 +156,13 @@ def segments(text: str, items: list[Item]) -> list[Segment]:
             open_pieces.append(placed[next_piece])
             next_piece += 1
         open_pieces = [entry for entry in open_pieces if -entry[1] > start]
-        result.append(Segment(text[start:end], [(item, piece, item.tag if piece is last[item.id] and piece.end == end
-                                                  else "") for _, _, _, item, piece in open_pieces]))
+        result.append(
+            Segment(
+                text[start:end],
+                [
+                    (item, piece, item.tag if piece is last[item.id] and piece.end == end else "")
+                    for _, _, _, item, piece in open_pieces
+                ],
+            )
+        )
     return result

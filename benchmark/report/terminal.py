@@ -29,7 +29,7 @@ def marked_context(layer: str, record: dict, color: bool) -> str:
     """The record's context: left context, the span it is about marked, right context."""
     start, end = subject_span(layer, record)
     context, offset = record["context"], record["context_start"]
-    left, middle, right = context[: start - offset], context[start - offset: end - offset], context[end - offset:]
+    left, middle, right = context[: start - offset], context[start - offset : end - offset], context[end - offset :]
     left, right = printable(left).lstrip(), printable(right).rstrip()
     left = ("…" + left[-SIDE:]) if len(left) > SIDE else left
     right = (right[:SIDE] + "…") if len(right) > SIDE else right
@@ -62,8 +62,12 @@ def format_errors(result: dict, color: bool = False) -> str:
 
 def _table(rows: list[list[str]], right_from: int = 1) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.rjust(w) if i >= right_from else cell.ljust(w)
-                      for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in rows]
+    return [
+        "  ".join(
+            cell.rjust(w) if i >= right_from else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))
+        ).rstrip()
+        for row in rows
+    ]
 
 
 def _per_label_rows(layer: str, block: dict) -> list[list[str]]:
@@ -74,16 +78,22 @@ def _per_label_rows(layer: str, block: dict) -> list[list[str]]:
     rows = [["label", "gold", f"{headline} P", "R", "F1", *(f"{m} F1" for m in others)]]
     for label, by_metric in block["per_label"].items():
         main = by_metric.get(headline, {})
-        rows.append([printable(label), str(main.get(count_key, "")),
-                     *(f"{main[k]:.3f}" if k in main else "-" for k in ("precision", "recall", "f1")),
-                     *(f"{by_metric[m]['f1']:.3f}" if m in by_metric else "-" for m in others)])
+        rows.append(
+            [
+                printable(label),
+                str(main.get(count_key, "")),
+                *(f"{main[k]:.3f}" if k in main else "-" for k in ("precision", "recall", "f1")),
+                *(f"{by_metric[m]['f1']:.3f}" if m in by_metric else "-" for m in others),
+            ]
+        )
     return rows
 
 
 def format_confusion(confusion: Confusion) -> list[str]:
     rows = [["gold \\ pred", *confusion.columns]]
-    rows += [[row, *(str(confusion.cell(row, column) or ".") for column in confusion.columns)]
-             for row in confusion.rows]
+    rows += [
+        [row, *(str(confusion.cell(row, column) or ".") for column in confusion.columns)] for row in confusion.rows
+    ]
     return [confusion.title, *_table(rows)]
 
 

@@ -15,8 +15,14 @@ from .describe import describe, shortened
 from .overlay import GOLD_SIDE_COREF, Segment, items_of, segments
 
 AXIS = (8, 192)  # x of 0 and of 1 on the interval's axis
-OUTCOME_NAMES = {"correct": "correct", "type": "wrong type", "boundary": "wrong boundary",
-                 "boundary-type": "wrong boundary and type", "missed": "missed", "spurious": "spurious"}
+OUTCOME_NAMES = {
+    "correct": "correct",
+    "type": "wrong type",
+    "boundary": "wrong boundary",
+    "boundary-type": "wrong boundary and type",
+    "missed": "missed",
+    "spurious": "spurious",
+}
 
 
 def _fmt(value) -> str:
@@ -110,12 +116,27 @@ class SystemView:
 
 def _metric_table(layer: str, block: dict) -> Table:
     headline = block["headline"]["metric"]
-    count_keys = ("correct", "incorrect", "partial", "missed", "spurious") if layer == "entities" else \
-        ("correct", "predicted", "gold") if layer != "coref" else ()
-    rows = [[name + (" *" if name == headline else ""), _fmt(v.get("precision")), _fmt(v.get("recall")),
-             _fmt(v.get("f1")), *(_fmt(v.get(k)) for k in count_keys)] for name, v in block["metrics"].items()]
-    rows += [[f"{name} accuracy", "", "", _fmt(value), *([""] * len(count_keys))]
-             for name, value in block.get("accuracies", {}).items()]
+    count_keys = (
+        ("correct", "incorrect", "partial", "missed", "spurious")
+        if layer == "entities"
+        else ("correct", "predicted", "gold")
+        if layer != "coref"
+        else ()
+    )
+    rows = [
+        [
+            name + (" *" if name == headline else ""),
+            _fmt(v.get("precision")),
+            _fmt(v.get("recall")),
+            _fmt(v.get("f1")),
+            *(_fmt(v.get(k)) for k in count_keys),
+        ]
+        for name, v in block["metrics"].items()
+    ]
+    rows += [
+        [f"{name} accuracy", "", "", _fmt(value), *([""] * len(count_keys))]
+        for name, value in block.get("accuracies", {}).items()
+    ]
     return Table(["metric", "P", "R", "F1", *count_keys], rows)
 
 
@@ -129,8 +150,14 @@ def _per_label_table(layer: str, block: dict) -> Table | None:
     rows = []
     for label, by_metric in block["per_label"].items():
         main = by_metric.get(headline, {})
-        rows.append([label, _fmt(main.get(count_key)), *(_fmt(main.get(k)) for k in ("precision", "recall", "f1")),
-                     *(_fmt(by_metric[m]["f1"]) if m in by_metric else "-" for m in others)])
+        rows.append(
+            [
+                label,
+                _fmt(main.get(count_key)),
+                *(_fmt(main.get(k)) for k in ("precision", "recall", "f1")),
+                *(_fmt(by_metric[m]["f1"]) if m in by_metric else "-" for m in others),
+            ]
+        )
     return Table(["label", "gold", f"{headline} P", "R", "F1", *(f"{m} F1" for m in others)], rows)
 
 
@@ -141,14 +168,29 @@ def layer_view(layer: str, block: dict) -> LayerView:
     ci = headline.get("ci95") or [None, None]
     counts = block.get("error_counts", {})
     categories = [(c, coarse_outcome(layer, [c]), counts.get(c, 0)) for c in CATEGORIES[layer]]
-    return LayerView(layer, "scored", headline["metric"], Interval(headline["value"], ci[0], ci[1]),
-                     _metric_table(layer, block), _per_label_table(layer, block), categories)
+    return LayerView(
+        layer,
+        "scored",
+        headline["metric"],
+        Interval(headline["value"], ci[0], ci[1]),
+        _metric_table(layer, block),
+        _per_label_table(layer, block),
+        categories,
+    )
 
 
 def heatmap(confusion: Confusion) -> Heatmap:
     largest = confusion.largest or 1
-    rows = [(row, [(confusion.cell(row, column), -(-9 * confusion.cell(row, column) // largest))
-                   for column in confusion.columns]) for row in confusion.rows]
+    rows = [
+        (
+            row,
+            [
+                (confusion.cell(row, column), -(-9 * confusion.cell(row, column) // largest))
+                for column in confusion.columns
+            ],
+        )
+        for row in confusion.rows
+    ]
     return Heatmap(confusion.title, confusion.columns, rows)
 
 
@@ -157,8 +199,13 @@ def _records(block: dict) -> list[dict]:
 
 
 def _row(layer: str, record: dict) -> Row:
-    return Row(record["outcome"], record["category"], record["also"], describe(layer, record["gold"]),
-               describe(layer, record["pred"]))
+    return Row(
+        record["outcome"],
+        record["category"],
+        record["also"],
+        describe(layer, record["gold"]),
+        describe(layer, record["pred"]),
+    )
 
 
 def event_rows(block: dict) -> list[Row]:
@@ -183,8 +230,12 @@ def _event_position(record: dict) -> tuple:
 
 
 def quote_rows(block: dict) -> list[Row]:
-    return [_row("quotes", record) for record in sorted(
-        _records(block), key=lambda r: (r["document"], min(s["start"] for s in (r["gold"] or r["pred"])["content"])))]
+    return [
+        _row("quotes", record)
+        for record in sorted(
+            _records(block), key=lambda r: (r["document"], min(s["start"] for s in (r["gold"] or r["pred"])["content"]))
+        )
+    ]
 
 
 def cluster_boxes(block: dict) -> tuple[list[ClusterBox], list[ClusterBox]]:
@@ -193,8 +244,10 @@ def cluster_boxes(block: dict) -> tuple[list[ClusterBox], list[ClusterBox]]:
     pred: dict[tuple, ClusterBox] = {}
     for record in _records(block):
         category = record["category"]
-        for side, clusters, about in ((gold, record["gold"], category in GOLD_SIDE_COREF),
-                                      (pred, record["pred"], category not in GOLD_SIDE_COREF or category == "correct")):
+        for side, clusters, about in (
+            (gold, record["gold"], category in GOLD_SIDE_COREF),
+            (pred, record["pred"], category not in GOLD_SIDE_COREF or category == "correct"),
+        ):
             for position, cluster in enumerate(clusters or []):
                 own = about and position == 0
                 mentions = [(m["start"], m["end"]) for m in cluster["mentions"]]
@@ -206,15 +259,21 @@ def cluster_boxes(block: dict) -> tuple[list[ClusterBox], list[ClusterBox]]:
 
 def _box(cluster: dict, record: dict | None) -> ClusterBox:
     unmatched = {(m["start"], m["end"]) for m in cluster["unmatched"]}
-    return ClusterBox(record["outcome"] if record else "none", record["category"] if record else "",
-                      cluster.get("name") or "",
-                      [(shortened(m.get("text"), 40), (m["start"], m["end"]) not in unmatched) for m in cluster["mentions"]])
+    return ClusterBox(
+        record["outcome"] if record else "none",
+        record["category"] if record else "",
+        cluster.get("name") or "",
+        [(shortened(m.get("text"), 40), (m["start"], m["end"]) not in unmatched) for m in cluster["mentions"]],
+    )
 
 
 def articles(system_index: int, result: dict, texts: dict[str, str]) -> list[Article]:
     found = []
-    by_layer = {layer: items_of(layer, _records(block), f"s{system_index}-{layer}-")
-                for layer, block in result["layers"].items() if block.get("status") == "scored" and "errors" in block}
+    by_layer = {
+        layer: items_of(layer, _records(block), f"s{system_index}-{layer}-")
+        for layer, block in result["layers"].items()
+        if block.get("status") == "scored" and "errors" in block
+    }
     for document in result["dataset"]["documents"]:
         for layer in LAYERS:
             if layer in by_layer:
@@ -230,14 +289,27 @@ def system_view(index: int, result: dict, texts: dict[str, str]) -> SystemView:
         return found if found.get("status") == "scored" and "errors" in found else {}
 
     gold_clusters, pred_clusters = cluster_boxes(block("coref"))
-    notes = [f"{result['dropped_items']} invalid predicted item(s) dropped (--lenient)"] \
-        if result.get("dropped_items") else []
+    notes = (
+        [f"{result['dropped_items']} invalid predicted item(s) dropped (--lenient)"]
+        if result.get("dropped_items")
+        else []
+    )
     notes += [f"warning: {w.get('layer', '')}: {w.get('message', '')}" for w in result.get("warnings", [])]
     notes += [f"FAILED {f['document']}: {f['error']}" for f in result.get("failures", [])]
-    return SystemView(index, result["system"]["name"], result["system"].get("spec", ""), result["signature"],
-                      [layer_view(layer, layers.get(layer, {})) for layer in LAYERS],
-                      [heatmap(c) for c in confusions(result)], articles(index, result, texts),
-                      quote_rows(block("quotes")), event_rows(block("events")), gold_clusters, pred_clusters, notes)
+    return SystemView(
+        index,
+        result["system"]["name"],
+        result["system"].get("spec", ""),
+        result["signature"],
+        [layer_view(layer, layers.get(layer, {})) for layer in LAYERS],
+        [heatmap(c) for c in confusions(result)],
+        articles(index, result, texts),
+        quote_rows(block("quotes")),
+        event_rows(block("events")),
+        gold_clusters,
+        pred_clusters,
+        notes,
+    )
 
 
 OUTCOME_LEGEND = [(outcome, OUTCOME_NAMES[outcome]) for outcome in OUTCOMES]

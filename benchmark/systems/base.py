@@ -22,8 +22,14 @@ DEFAULT_TIMEOUT = 120.0
 MAX_REPLY_BYTES = 64 * 1024 * 1024
 
 # Spellings of a layer name accepted in a spec or a `layers` attribute.
-LAYER_ALIASES = {"coreference": "coref", "clusters": "coref", "entity": "entities",
-                 "quote": "quotes", "event": "events", "timex": "timexes"}
+LAYER_ALIASES = {
+    "coreference": "coref",
+    "clusters": "coref",
+    "entity": "entities",
+    "quote": "quotes",
+    "event": "events",
+    "timex": "timexes",
+}
 
 
 @dataclass(frozen=True)
@@ -126,11 +132,15 @@ def as_prediction(value: object, document: dict) -> dict:
 def check_reply_id(reply: dict, document: dict) -> None:
     """Raise SystemFailure unless `reply` carries the id of `document`."""
     if "id" not in reply:
-        raise SystemFailure(f"answered without an \"id\" (keys: {_keys(reply)}); every answer must "
-                            f"carry the id of the document it answers, here {document['id']!r}")
+        raise SystemFailure(
+            f'answered without an "id" (keys: {_keys(reply)}); every answer must '
+            f"carry the id of the document it answers, here {document['id']!r}"
+        )
     if reply["id"] != document["id"]:
-        raise SystemFailure(f"answered for document {_shown(reply['id'])} instead of {document['id']!r}; "
-                            "every answer must carry the id of the document it answers")
+        raise SystemFailure(
+            f"answered for document {_shown(reply['id'])} instead of {document['id']!r}; "
+            "every answer must carry the id of the document it answers"
+        )
 
 
 def _keys(reply: dict) -> str:

@@ -18,9 +18,9 @@ import random
 import ssl
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable, Mapping
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -66,10 +66,18 @@ class _ConnectionFailed(Exception):
 class ChatClient:
     """Thread-safe: counters and the response_format switch are guarded by a lock."""
 
-    def __init__(self, base_url: str, api_key_env: str, *, attempts: int = DEFAULT_ATTEMPTS,
-                 backoff: float = DEFAULT_BACKOFF, sleep: Callable[[float], None] = time.sleep,
-                 seed: int = 0, max_reply_bytes: int = MAX_REPLY_BYTES,
-                 environ: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        api_key_env: str,
+        *,
+        attempts: int = DEFAULT_ATTEMPTS,
+        backoff: float = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+        seed: int = 0,
+        max_reply_bytes: int = MAX_REPLY_BYTES,
+        environ: Mapping[str, str] | None = None,
+    ):
         parts = urlsplit(base_url)
         if not parts.hostname:  # openai_config refuses such a base_url before a client is made
             raise ValueError(f"the base URL {base_url!r} names no host")
@@ -82,8 +90,11 @@ class ChatClient:
         self.requests = self.prompt_tokens = self.completion_tokens = 0
         self._https = parts.scheme == "https"
         self._host, self._port, self._path = parts.hostname, parts.port, f"{parts.path}/chat/completions"
-        self._headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
-                         "User-Agent": f"diplomacy-ie/{__version__}"}
+        self._headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Accept": "application/json",
+            "User-Agent": f"diplomacy-ie/{__version__}",
+        }
         key = (os.environ if environ is None else environ).get(api_key_env, "").strip()
         if key:  # a local server needs none: then no Authorization header at all
             self._headers["Authorization"] = f"Bearer {key}"
@@ -93,8 +104,11 @@ class ChatClient:
 
     def usage(self) -> dict:
         with self._lock:
-            return {"requests": self.requests, "prompt_tokens": self.prompt_tokens,
-                    "completion_tokens": self.completion_tokens}
+            return {
+                "requests": self.requests,
+                "prompt_tokens": self.prompt_tokens,
+                "completion_tokens": self.completion_tokens,
+            }
 
     def complete(self, body: dict, deadline: Deadline) -> dict:
         """The server's JSON reply to one request, or SystemFailure."""
@@ -132,8 +146,11 @@ class ChatClient:
                 draw = self._rng.random()
             wait = self.backoff * 2 ** (attempt - 1) * (1 + JITTER * draw)
         if wait >= deadline.remaining():
-            raise SystemFailure(f"POST {self.url}: {problem}; the next try, in {wait:.3g} s, would pass "
-                                f"the document's timeout of {deadline.seconds:g} s", stderr=shown)
+            raise SystemFailure(
+                f"POST {self.url}: {problem}; the next try, in {wait:.3g} s, would pass "
+                f"the document's timeout of {deadline.seconds:g} s",
+                stderr=shown,
+            )
         self._sleep(wait)
 
     def _post(self, payload: bytes, deadline: Deadline) -> Answer:
@@ -160,8 +177,9 @@ class ChatClient:
             raise self._timed_out(deadline)
         connection: http.client.HTTPConnection
         if self._https:
-            connection = http.client.HTTPSConnection(self._host, self._port, timeout=remaining,
-                                                     context=ssl.create_default_context())
+            connection = http.client.HTTPSConnection(
+                self._host, self._port, timeout=remaining, context=ssl.create_default_context()
+            )
         else:
             connection = http.client.HTTPConnection(self._host, self._port, timeout=remaining)
         try:
@@ -207,8 +225,9 @@ class ChatClient:
         return reply
 
     def _timed_out(self, deadline: Deadline) -> SystemFailure:
-        return SystemFailure(f"POST {self.url}: no complete answer within the document's timeout "
-                             f"of {deadline.seconds:g} s")
+        return SystemFailure(
+            f"POST {self.url}: no complete answer within the document's timeout of {deadline.seconds:g} s"
+        )
 
     def _too_large(self) -> SystemFailure:
         return SystemFailure(f"POST {self.url}: the answer is larger than {self.max_reply_bytes} bytes")
@@ -234,8 +253,11 @@ def _retryable(status: int) -> bool:
 
 
 def _refuses_response_format(answer: Answer, body: dict) -> bool:
-    return (answer.status in FORMAT_REFUSALS and "response_format" in body
-            and "response_format" in answer.body.decode("utf-8", "replace").lower())
+    return (
+        answer.status in FORMAT_REFUSALS
+        and "response_format" in body
+        and "response_format" in answer.body.decode("utf-8", "replace").lower()
+    )
 
 
 def _without_response_format(body: dict) -> dict:
@@ -254,8 +276,8 @@ def _retry_after(value: str | None) -> float | None:
         except (TypeError, ValueError):
             return None
         if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if seconds == seconds else None  # NaN is no answer
 
 

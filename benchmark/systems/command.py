@@ -38,12 +38,24 @@ class CommandProcess:
         # answer in a pipe buffer until the timeout.
         env.setdefault("PYTHONUNBUFFERED", "1")
         env.setdefault("PYTHONIOENCODING", "utf-8")
-        self.child = Child(command, shell=True, cwd=cwd, env=env, bufsize=0,
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.child = Child(
+            command,
+            shell=True,
+            cwd=cwd,
+            env=env,
+            bufsize=0,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         streams = self.child.process
         # The ignores here and below: Popen types its pipes Optional; these three are PIPEs, never None.
-        self.channel = Channel(streams.stdin.fileno(), streams.stdout.fileno(),  # type: ignore[union-attr]
-                               streams.stderr.fileno(), self.child.alive)  # type: ignore[union-attr]
+        self.channel = Channel(
+            streams.stdin.fileno(),
+            streams.stdout.fileno(),  # type: ignore[union-attr]
+            streams.stderr.fileno(),
+            self.child.alive,
+        )  # type: ignore[union-attr]
 
     @property
     def process(self) -> subprocess.Popen:
@@ -70,7 +82,7 @@ class CommandProcess:
         if error.reason == "timeout":
             return f"no answer within the timeout of {timeout:g} s"
         if error.reason == "too long":
-            return f"wrote an output line longer than {MAX_REPLY_BYTES // 2 ** 20} MiB"
+            return f"wrote an output line longer than {MAX_REPLY_BYTES // 2**20} MiB"
         when = error.detail or "before answering"
         status = self.child.exit_status()
         if status is None:
@@ -108,8 +120,15 @@ class CommandSystem:
     thread_safe = True
     cacheable = True
 
-    def __init__(self, name: str, command: str, layers: tuple[str, ...] | None, *,
-                 timeout: float | None = DEFAULT_TIMEOUT, cwd: Path | None = None):
+    def __init__(
+        self,
+        name: str,
+        command: str,
+        layers: tuple[str, ...] | None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        cwd: Path | None = None,
+    ):
         self.name = name
         self.layers = layers
         self.command = command
@@ -128,8 +147,7 @@ class CommandSystem:
             # Whatever went wrong, the process can no longer be trusted to answer in step.
             process.kill()
             self._local.process = None
-            raise SystemFailure(f"command {self.command!r}: {failure.message}",
-                                stderr=process.stderr_text()) from None
+            raise SystemFailure(f"command {self.command!r}: {failure.message}", stderr=process.stderr_text()) from None
 
     def _process(self) -> CommandProcess:
         process = getattr(self._local, "process", None)
@@ -164,6 +182,8 @@ def _parse(line: bytes) -> object:
         return parse_json(text, "stdout")
     except InputError as error:
         reason = str(error).removeprefix("stdout: ")
-        shown = text if len(text) <= SHOWN else text[:SHOWN - 3] + "..."
-        raise SystemFailure(f"wrote a line that is not JSON ({reason}): {shown}; every line on stdout "
-                            "must be the answer to one document, with its id (write logs to stderr)") from None
+        shown = text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
+        raise SystemFailure(
+            f"wrote a line that is not JSON ({reason}): {shown}; every line on stdout "
+            "must be the answer to one document, with its id (write logs to stderr)"
+        ) from None

@@ -11,6 +11,7 @@ from ..jsonl import layers_present, read_jsonl
 from ..model import LAYERS
 from .base import SystemFailure
 
+
 def read_jsonl_predictions(path: Path) -> tuple[dict[str, dict], dict[str, int]]:
     """Predictions by document id, and the line each came from."""
     predictions: dict[str, dict] = {}
@@ -20,10 +21,12 @@ def read_jsonl_predictions(path: Path) -> tuple[dict[str, dict], dict[str, int]]
             raise InputError(f"{path}:{number}: expected a JSON object, got {type(prediction).__name__}.")
         doc_id = prediction.get("id")
         if not isinstance(doc_id, str):
-            raise InputError(f"{path}:{number}: the prediction has no \"id\" naming its document.")
+            raise InputError(f'{path}:{number}: the prediction has no "id" naming its document.')
         if doc_id in predictions:
-            raise InputError(f"{path}:{number}: document {doc_id!r} already has a prediction "
-                             f"on line {line_of[doc_id]}; each document may appear once.")
+            raise InputError(
+                f"{path}:{number}: document {doc_id!r} already has a prediction "
+                f"on line {line_of[doc_id]}; each document may appear once."
+            )
         predictions[doc_id] = prediction
         line_of[doc_id] = number
     return predictions, line_of

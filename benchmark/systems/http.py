@@ -17,7 +17,7 @@ import json
 import socket
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import InputError
@@ -44,9 +44,17 @@ class HttpSystem:
     thread_safe = True
     cacheable = True
 
-    def __init__(self, name: str, url: str, layers: tuple[str, ...] | None, *,
-                 timeout: float | None = DEFAULT_TIMEOUT, tries: int = 3, backoff: float = 0.2,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        name: str,
+        url: str,
+        layers: tuple[str, ...] | None,
+        *,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        tries: int = 3,
+        backoff: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.name = name
         self.layers = layers
         self.url = url
@@ -63,8 +71,10 @@ class HttpSystem:
         try:
             answer = self._post_with_retries(body, deadline)
         except _TimedOut:
-            raise SystemFailure(f"POST {self.url}: no answer within the timeout of {self.timeout:g} s "
-                                "(the timeout bounds the whole document)") from None
+            raise SystemFailure(
+                f"POST {self.url}: no answer within the timeout of {self.timeout:g} s "
+                "(the timeout bounds the whole document)"
+            ) from None
         return as_prediction(_parse(answer, self.url), document)
 
     def _post_with_retries(self, body: bytes, deadline: float | None) -> bytes:
@@ -73,8 +83,9 @@ class HttpSystem:
                 return self._post(body, deadline)
             except _Retryable as error:
                 if attempt == self.tries:
-                    raise SystemFailure(f"POST {self.url}: {error} (tried {self.tries} times)",
-                                        stderr=error.body) from None
+                    raise SystemFailure(
+                        f"POST {self.url}: {error} (tried {self.tries} times)", stderr=error.body
+                    ) from None
                 pause = self.backoff * 2 ** (attempt - 1)
                 if deadline is not None and time.monotonic() + pause >= deadline:
                     raise _TimedOut() from None
@@ -94,7 +105,8 @@ class HttpSystem:
                 raise SystemFailure(
                     f"POST {self.url}: HTTP {status} {reason}, a redirect to {location or 'nowhere'}; "
                     "following it would turn the POST into a GET that drops the document: "
-                    "give the system the URL that answers the POST")
+                    "give the system the URL that answers the POST"
+                )
             shown = data[:BODY_SHOWN].decode("utf-8", "replace")
             if status >= 500:
                 raise _Retryable(f"HTTP {status} {reason}", shown)
@@ -116,20 +128,27 @@ class HttpSystem:
         try:
             try:
                 connection.connect()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 raise _TimedOut() from None
             except OSError as error:
                 raise _Retryable(f"cannot connect: {error}") from None
-            connection.request("POST", path, body=body, headers={
-                "Content-Type": "application/json; charset=utf-8", "Accept": "application/json",
-                "Connection": "close"})
+            connection.request(
+                "POST",
+                path,
+                body=body,
+                headers={
+                    "Content-Type": "application/json; charset=utf-8",
+                    "Accept": "application/json",
+                    "Connection": "close",
+                },
+            )
             response = connection.getresponse()
             success = 200 <= response.status < 300
             data = _read_body(response, MAX_REPLY_BYTES if success else BODY_SHOWN, must_fit=success)
             if watchdog.fired:  # what was read may be cut short
                 raise _TimedOut()
             return response.status, response.reason, response.getheader("Location"), data
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _TimedOut() from None
         except (OSError, http.client.HTTPException) as error:  # reset or closed mid-answer
             if watchdog.fired:
@@ -182,7 +201,7 @@ def _remaining(deadline: float | None) -> float | None:
 
 def _read_body(response: http.client.HTTPResponse, limit: int, must_fit: bool) -> bytes:
     """At most `limit` bytes of the body; with `must_fit`, a longer body fails the document."""
-    too_large = SystemFailure(f"the answer is larger than the cap of {MAX_REPLY_BYTES // 2 ** 20} MiB")
+    too_large = SystemFailure(f"the answer is larger than the cap of {MAX_REPLY_BYTES // 2**20} MiB")
     declared = response.getheader("Content-Length")
     if must_fit and declared is not None and declared.strip().isdigit() and int(declared) > limit:
         raise too_large
@@ -203,5 +222,7 @@ def _parse(answer: bytes, url: str) -> object:
     except (UnicodeDecodeError, InputError) as error:
         reason = str(error).removeprefix("answer: ")
         text = answer[:80].decode("utf-8", "replace")
-        raise SystemFailure(f"POST {url}: the answer is not JSON ({reason}): {text}",
-                            stderr=answer[:BODY_SHOWN].decode("utf-8", "replace")) from None
+        raise SystemFailure(
+            f"POST {url}: the answer is not JSON ({reason}): {text}",
+            stderr=answer[:BODY_SHOWN].decode("utf-8", "replace"),
+        ) from None

@@ -59,10 +59,15 @@ class Worker:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         env.setdefault("PYTHONIOENCODING", "utf-8")
         try:
-            self.child = Child([sys.executable, "-c", BOOTSTRAP, PACKAGE_PARENT, str(request_read),
-                                str(reply_write)],
-                               cwd=spec.root, env=env, stdin=subprocess.DEVNULL, stdout=log_write,
-                               stderr=log_write, pass_fds=(request_read, reply_write))
+            self.child = Child(
+                [sys.executable, "-c", BOOTSTRAP, PACKAGE_PARENT, str(request_read), str(reply_write)],
+                cwd=spec.root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log_write,
+                stderr=log_write,
+                pass_fds=(request_read, reply_write),
+            )
         except BaseException:
             for fd in (request_read, request_write, reply_read, reply_write, log_read, log_write):
                 os.close(fd)
@@ -116,7 +121,7 @@ class Worker:
         if error.reason == "timeout":
             return f"did not answer within the timeout of {timeout:g} s"
         if error.reason == "too long":
-            return f"answered with more than {MAX_REPLY_BYTES // 2 ** 20} MiB"
+            return f"answered with more than {MAX_REPLY_BYTES // 2**20} MiB"
         status = self.child.exit_status()
         ended = "ended" if status is None else f"exited with status {status}"
         return f"its worker process {ended} before answering (a crash, os._exit or a kill)"

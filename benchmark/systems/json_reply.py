@@ -32,7 +32,7 @@ def first_balanced_object(text: str) -> dict | None:
         end = _matching_brace(text, start)
         if end is None:
             return None  # never closed: the reply was cut off
-        parsed = _loads(text[start:end + 1])
+        parsed = _loads(text[start : end + 1])
         if isinstance(parsed, dict):
             return parsed
         start = text.find("{", end + 1)

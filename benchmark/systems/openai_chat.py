@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
 from ..jsonl import PREDICTION_KEYS
 from ..prompts import PromptTemplate, builtin_template, load_template_file
@@ -34,27 +34,43 @@ class OpenAIChatSystem:
     # prompt file does; this system's own request cache is keyed on the full request.
     cacheable = False
 
-    def __init__(self, name: str, options: OpenAIOptions, layers: tuple[str, ...], *,
-                 timeout: float = DEFAULT_TIMEOUT, cache_dir: Path | None = None,
-                 attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
-                 sleep: Callable[[float], None] = time.sleep, environ: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        name: str,
+        options: OpenAIOptions,
+        layers: tuple[str, ...],
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        cache_dir: Path | None = None,
+        attempts: int = DEFAULT_ATTEMPTS,
+        backoff: float = DEFAULT_BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+        environ: Mapping[str, str] | None = None,
+    ):
         self.name = name
         self.layers = tuple(layers)
         self.options = options
         self.timeout = timeout
         self.groups = request_groups(options, self.layers)
         self.prompts = {layer: template.version for group, template in self.groups for layer in group}
-        self._client = ChatClient(options.base_url, options.api_key_env, attempts=attempts, backoff=backoff,
-                                  sleep=sleep, environ=environ)
+        self._client = ChatClient(
+            options.base_url, options.api_key_env, attempts=attempts, backoff=backoff, sleep=sleep, environ=environ
+        )
         self._cache = RequestCache(cache_dir) if cache_dir is not None else None
         self._cached = 0
         self._lock = threading.Lock()
 
     @classmethod
-    def from_spec(cls, spec: SystemSpec, *, timeout: float | None = None,
-                  cache_dir: Path | None = None) -> OpenAIChatSystem:
-        return cls(spec.name, OpenAIOptions.from_target(spec.target), spec.layers,
-                   timeout=DEFAULT_TIMEOUT if timeout is None else timeout, cache_dir=cache_dir)
+    def from_spec(
+        cls, spec: SystemSpec, *, timeout: float | None = None, cache_dir: Path | None = None
+    ) -> OpenAIChatSystem:
+        return cls(
+            spec.name,
+            OpenAIOptions.from_target(spec.target),
+            spec.layers,
+            timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
+            cache_dir=cache_dir,
+        )
 
     @property
     def usage(self) -> dict:
@@ -117,9 +133,11 @@ def reply_object(reply: dict, asked: str, url: str = "") -> dict:
     content, finish = _message_content(reply, where, asked)
     found = extract_json_object(content)
     if found is None:
-        cut = " (it was cut off at max_tokens: finish_reason \"length\")" if finish == "length" else ""
-        raise SystemFailure(f"{where}the reply to the {asked} holds no JSON object{cut}: "
-                            f"{content[:SHOWN_IN_MESSAGE]!r}", stderr=content[:BODY_SHOWN])
+        cut = ' (it was cut off at max_tokens: finish_reason "length")' if finish == "length" else ""
+        raise SystemFailure(
+            f"{where}the reply to the {asked} holds no JSON object{cut}: {content[:SHOWN_IN_MESSAGE]!r}",
+            stderr=content[:BODY_SHOWN],
+        )
     return found
 
 
@@ -131,8 +149,10 @@ def _message_content(reply: dict, where: str, asked: str) -> tuple[str, object]:
     if not isinstance(content, str):
         error = reply.get("error")
         detail = f": {error.get('message', error) if isinstance(error, dict) else error}" if error else ""
-        raise SystemFailure(f"{where}the reply to the {asked} has no choices[0].message.content text{detail}",
-                            stderr=json.dumps(reply, ensure_ascii=False)[:BODY_SHOWN])
+        raise SystemFailure(
+            f"{where}the reply to the {asked} has no choices[0].message.content text{detail}",
+            stderr=json.dumps(reply, ensure_ascii=False)[:BODY_SHOWN],
+        )
     return content, choice.get("finish_reason")
 
 
@@ -143,10 +163,15 @@ def layer_values(answer: dict, layers: tuple[str, ...], asked: str) -> dict:
         key = PREDICTION_KEYS[layer]
         value = answer.get(key)
         if not isinstance(value, list):
-            found = f"its keys are {', '.join(map(repr, answer)) or 'none'}" if key not in answer \
+            found = (
+                f"its keys are {', '.join(map(repr, answer)) or 'none'}"
+                if key not in answer
                 else f"it is {type(value).__name__}"
-            raise SystemFailure(f"the reply to the {asked} has no {key!r} list ({found})",
-                                stderr=json.dumps(answer, ensure_ascii=False)[:BODY_SHOWN])
+            )
+            raise SystemFailure(
+                f"the reply to the {asked} has no {key!r} list ({found})",
+                stderr=json.dumps(answer, ensure_ascii=False)[:BODY_SHOWN],
+            )
         values[key] = value
     return values
 

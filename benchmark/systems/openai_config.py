@@ -53,8 +53,10 @@ def openai_target(mapping: object, config: Path, key: str) -> str:
 
 def check_options(mapping: object, folder: Path, where: str) -> OpenAIOptions:
     if not isinstance(mapping, dict):
-        raise InputError(f"{where}: expected a mapping such as {{base_url: \"http://127.0.0.1:8000/v1\", "
-                         f"model: \"qwen2.5-7b-instruct\"}}, got {type(mapping).__name__}.")
+        raise InputError(
+            f'{where}: expected a mapping such as {{base_url: "http://127.0.0.1:8000/v1", '
+            f'model: "qwen2.5-7b-instruct"}}, got {type(mapping).__name__}.'
+        )
     known = (*REQUIRED, *OPTIONAL)
     for unknown in (k for k in mapping if k not in known):
         near = difflib.get_close_matches(str(unknown), known, n=1)
@@ -88,23 +90,31 @@ def _base_url(value: object, where: str) -> str:
     except ValueError:
         raise InputError(f"{where}: {value!r} has a port that is not a number.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"{where}: expected an http:// or https:// URL with a host, such as "
-                         f"\"http://127.0.0.1:8000/v1\", got {value!r}.")
+        raise InputError(
+            f"{where}: expected an http:// or https:// URL with a host, such as "
+            f'"http://127.0.0.1:8000/v1", got {value!r}.'
+        )
     if parts.query or parts.fragment:
-        raise InputError(f"{where}: the URL has a query or fragment; give the API root only, and the key "
-                         "in the environment variable that api_key_env names.")
+        raise InputError(
+            f"{where}: the URL has a query or fragment; give the API root only, and the key "
+            "in the environment variable that api_key_env names."
+        )
     if parts.path.endswith("/chat/completions"):
-        raise InputError(f"{where}: give the API root ({url[:-len('/chat/completions')]!r}); "
-                         "the harness adds /chat/completions itself.")
+        raise InputError(
+            f"{where}: give the API root ({url[: -len('/chat/completions')]!r}); "
+            "the harness adds /chat/completions itself."
+        )
     return url
 
 
 def _env_name(value: object, where: str) -> str:
     if not isinstance(value, str) or not ENV_NAME.fullmatch(value):
         # The value is not repeated: it may be the key itself, pasted in by mistake.
-        raise InputError(f"{where}: expected the NAME of an environment variable (letters, digits and "
-                         "underscores, such as OPENAI_API_KEY) that holds the key; never put the key "
-                         "itself in benchmark.yaml.")
+        raise InputError(
+            f"{where}: expected the NAME of an environment variable (letters, digits and "
+            "underscores, such as OPENAI_API_KEY) that holds the key; never put the key "
+            "itself in benchmark.yaml."
+        )
     return value
 
 

@@ -23,8 +23,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .base import MAX_REPLY_BYTES
 
@@ -189,11 +190,11 @@ class Tail:
     def feed(self, chunk: bytes) -> None:
         self.data += chunk
         if len(self.data) > 2 * self.limit:
-            del self.data[:-self.limit]
+            del self.data[: -self.limit]
 
     def text(self, lines: int = TAIL_LINES) -> str:
         """The last `lines` lines, each as a terminal would show it: after its last \\r."""
-        decoded = bytes(self.data[-self.limit:]).decode("utf-8", "replace")
+        decoded = bytes(self.data[-self.limit :]).decode("utf-8", "replace")
         shown = [line.rstrip("\r").rsplit("\r", 1)[-1].rstrip() for line in re.split(r"\r?\n", decoded)]
         return "\n".join([line for line in shown if line.strip()][-lines:])
 
@@ -210,8 +211,14 @@ class ChannelError(Exception):
 class Channel:
     """Request and reply pipes of one child, plus its log pipe drained into `tail`."""
 
-    def __init__(self, request_fd: int | None, reply_fd: int, log_fd: int | None,
-                 alive: Callable[[], bool], limit: int = MAX_REPLY_BYTES):
+    def __init__(
+        self,
+        request_fd: int | None,
+        reply_fd: int,
+        log_fd: int | None,
+        alive: Callable[[], bool],
+        limit: int = MAX_REPLY_BYTES,
+    ):
         self.request_fd = request_fd
         self.reply_fd = reply_fd
         self.log_fd = log_fd
@@ -294,7 +301,7 @@ class Channel:
                 raise ChannelError("too long")
             return None
         line = bytes(self.buffer[:end])
-        del self.buffer[:end + 1]
+        del self.buffer[: end + 1]
         self.scanned = 0
         if len(line) > self.limit:
             raise ChannelError("too long")

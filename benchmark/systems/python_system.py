@@ -22,9 +22,9 @@ import inspect
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Callable
 
 from ..errors import InputError
 from .base import SystemFailure, SystemSpec, as_prediction, normalize_layers
@@ -36,9 +36,16 @@ TRACEBACK_LINES = 20
 class PythonSystem:
     """Calls a Python predict function in this process and checks what it returns."""
 
-    def __init__(self, name: str, predict: Callable[[dict], object], layers: tuple[str, ...] | None, *,
-                 close: Callable[[], object] | None = None, thread_safe: bool = False,
-                 cacheable: bool = True):
+    def __init__(
+        self,
+        name: str,
+        predict: Callable[[dict], object],
+        layers: tuple[str, ...] | None,
+        *,
+        close: Callable[[], object] | None = None,
+        thread_safe: bool = False,
+        cacheable: bool = True,
+    ):
         self.name = name
         self.layers = layers
         self.thread_safe = thread_safe
@@ -81,14 +88,14 @@ def load_python_system(spec: SystemSpec) -> PythonSystem:
 def load_entry_point_system(spec: SystemSpec) -> PythonSystem:
     matches = entry_points(group=ENTRY_POINT_GROUP, name=spec.name)
     if not matches:
-        raise InputError(f"{label(spec)}: no entry point {spec.name!r} in the group "
-                         f"{ENTRY_POINT_GROUP!r} is installed any more.")
+        raise InputError(
+            f"{label(spec)}: no entry point {spec.name!r} in the group {ENTRY_POINT_GROUP!r} is installed any more."
+        )
     entry_point = next(iter(matches))
     try:
         loaded = entry_point.load()
     except (Exception, SystemExit) as error:
-        raise InputError(f"cannot load {label(spec)} from {spec.origin}: "
-                         f"{type(error).__name__}: {error}") from None
+        raise InputError(f"cannot load {label(spec)} from {spec.origin}: {type(error).__name__}: {error}") from None
     return system_from_object(loaded, spec)
 
 
@@ -98,19 +105,28 @@ def system_from_object(loaded: object, spec: SystemSpec, *, cacheable: bool = Tr
         try:
             loaded = loaded()
         except (Exception, SystemExit) as error:
-            raise InputError(f"cannot create {label(spec)}: {spec.target}() raised "
-                             f"{type(error).__name__}: {error}. A system class is created "
-                             "with no arguments.") from None
+            raise InputError(
+                f"cannot create {label(spec)}: {spec.target}() raised "
+                f"{type(error).__name__}: {error}. A system class is created "
+                "with no arguments."
+            ) from None
     predict = getattr(loaded, "predict", None)
     close = getattr(loaded, "close", None)
     if not callable(predict):
         if not callable(loaded):
-            raise InputError(f"{label(spec)} is a {type(loaded).__name__}: expected a function "
-                             "f(document) -> dict, or a class or object with a predict(document) method.")
+            raise InputError(
+                f"{label(spec)} is a {type(loaded).__name__}: expected a function "
+                "f(document) -> dict, or a class or object with a predict(document) method."
+            )
         predict, close = loaded, None
-    return PythonSystem(spec.name, predict, declared_layers(loaded, spec),
-                        close=close if callable(close) else None,
-                        thread_safe=bool(getattr(loaded, "thread_safe", False)), cacheable=cacheable)
+    return PythonSystem(
+        spec.name,
+        predict,
+        declared_layers(loaded, spec),
+        close=close if callable(close) else None,
+        thread_safe=bool(getattr(loaded, "thread_safe", False)),
+        cacheable=cacheable,
+    )
 
 
 def declared_layers(loaded: object, spec: SystemSpec) -> tuple[str, ...] | None:
@@ -131,8 +147,10 @@ def import_target(spec: SystemSpec) -> object:
     """Import `pkg.mod:attr` or `path/to/file.py:attr` and return the attribute."""
     where, _, attribute = spec.target.rpartition(":")
     if not where or not attribute:
-        raise InputError(f"{label(spec)}: expected MODULE:ATTRIBUTE or FILE.py:ATTRIBUTE, "
-                         f"e.g. python:mypkg.mod:extract or python:mysystem.py:MySystem.")
+        raise InputError(
+            f"{label(spec)}: expected MODULE:ATTRIBUTE or FILE.py:ATTRIBUTE, "
+            f"e.g. python:mypkg.mod:extract or python:mysystem.py:MySystem."
+        )
     if is_file_target(where):
         module = _import_file(Path(where), spec)
     else:
@@ -157,8 +175,9 @@ def _import_module(module_name: str, spec: SystemSpec):
     except ModuleNotFoundError as error:
         if error.name and module_name.startswith(error.name):
             folder = f" or in {spec.root}" if spec.root is not None else ""
-            raise InputError(f"cannot import {label(spec)}: no module named {error.name!r} "
-                             f"is installed{folder}.") from None
+            raise InputError(
+                f"cannot import {label(spec)}: no module named {error.name!r} is installed{folder}."
+            ) from None
         raise _import_failure(spec, error) from None
     except (Exception, SystemExit) as error:
         raise _import_failure(spec, error) from None

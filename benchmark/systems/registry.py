@@ -24,9 +24,11 @@ from .python_system import ENTRY_POINT_GROUP, is_file_target
 CONFIG_NAME = "benchmark.yaml"
 CONFIG_KINDS = {"python": "python", "command": "command", "http": "http", "predictions": "file", "openai": "openai"}
 ENTRY_KEYS = (*CONFIG_KINDS, "layers", "timeout")
-AD_HOC_FORMS = ("python:MODULE:ATTR, python:FILE.py:ATTR, cmd:COMMAND, http://URL "
-                "(or https://), file:PREDICTIONS.jsonl (or file:FOLDER of BRAT .ann files) "
-                "and spacy:PIPELINE (a spaCy package name or folder)")
+AD_HOC_FORMS = (
+    "python:MODULE:ATTR, python:FILE.py:ATTR, cmd:COMMAND, http://URL "
+    "(or https://), file:PREDICTIONS.jsonl (or file:FOLDER of BRAT .ann files) "
+    "and spacy:PIPELINE (a spaCy package name or folder)"
+)
 # What `benchmark systems` prints under the named systems.
 AD_HOC_LISTING = (
     ("python:MODULE:ATTR, python:FILE.py:ATTR", "a Python function or class, run in a worker process"),
@@ -45,8 +47,9 @@ class Listed:
     shadowed_by: str = ""
 
     def describe(self) -> str:
-        shadowed = f" (shadowed by {self.shadowed_by}: --system {self.spec.name} runs that one)" \
-            if self.shadowed_by else ""
+        shadowed = (
+            f" (shadowed by {self.shadowed_by}: --system {self.spec.name} runs that one)" if self.shadowed_by else ""
+        )
         return self.spec.describe() + shadowed
 
 
@@ -110,6 +113,7 @@ def find_config(config: Path | None, cwd: Path) -> Path | None:
 
 # --- benchmark.yaml ---------------------------------------------------------
 
+
 def read_config(path: Path) -> dict[str, SystemSpec]:
     data = _load_yaml(path)
     if data is None:
@@ -125,12 +129,16 @@ def read_config(path: Path) -> dict[str, SystemSpec]:
     if systems is None:
         return {}
     if not isinstance(systems, dict):
-        raise InputError(f"{path}: systems: expected a mapping of system names to entries such as "
-                         f"`mymodel: {{python: \"mypkg.mod:extract\"}}`, got {type(systems).__name__}.")
+        raise InputError(
+            f"{path}: systems: expected a mapping of system names to entries such as "
+            f'`mymodel: {{python: "mypkg.mod:extract"}}`, got {type(systems).__name__}.'
+        )
     for name in systems:
         if name in BUILTIN_NAMES:
-            raise InputError(f"{path}: systems.{name}: {name!r} is the name of a built-in system, which "
-                             f"would be run instead; rename the entry (e.g. to 'my-{name}').")
+            raise InputError(
+                f"{path}: systems.{name}: {name!r} is the name of a built-in system, which "
+                f"would be run instead; rename the entry (e.g. to 'my-{name}')."
+            )
     return {name: _config_entry(path, name, entry) for name, entry in systems.items()}
 
 
@@ -143,12 +151,13 @@ def _load_yaml(path: Path) -> object:
 
 def _config_entry(path: Path, name: object, entry: object) -> SystemSpec:
     if not isinstance(name, str) or not name or ":" in name:
-        raise InputError(f"{path}: systems: {name!r} is not a usable system name "
-                         "(a non-empty string without ':').")
+        raise InputError(f"{path}: systems: {name!r} is not a usable system name (a non-empty string without ':').")
     key = f"systems.{name}"
     if not isinstance(entry, dict):
-        raise InputError(f"{path}: {key}: expected a mapping with one of python, command, http, "
-                         f"predictions or openai, got {type(entry).__name__}.")
+        raise InputError(
+            f"{path}: {key}: expected a mapping with one of python, command, http, "
+            f"predictions or openai, got {type(entry).__name__}."
+        )
     for unknown in (k for k in entry if k not in ENTRY_KEYS):
         near = difflib.get_close_matches(str(unknown), ENTRY_KEYS, n=1)
         hint = f"; did you mean {near[0]!r}?" if near else f"; the keys are {', '.join(ENTRY_KEYS)}."
@@ -167,10 +176,15 @@ def _config_entry(path: Path, name: object, entry: object) -> SystemSpec:
         raise InputError(f"{path}: {key}.{kind_key}: expected a non-empty string, got {target!r}.")
     folder = path.parent.resolve()
     return SystemSpec(
-        name=name, kind=CONFIG_KINDS[kind_key],
+        name=name,
+        kind=CONFIG_KINDS[kind_key],
         target=_config_target(path, f"{key}.{kind_key}", CONFIG_KINDS[kind_key], target.strip(), folder),
-        layers=_config_layers(path, key, entry), timeout=_config_timeout(path, key, entry),
-        origin=str(path), root=folder, layers_declared="layers" in entry, entry=_canonical(entry),
+        layers=_config_layers(path, key, entry),
+        timeout=_config_timeout(path, key, entry),
+        origin=str(path),
+        root=folder,
+        layers_declared="layers" in entry,
+        entry=_canonical(entry),
     )
 
 
@@ -230,9 +244,8 @@ def _config_timeout(path: Path, key: str, entry: dict) -> float | None:
 
 def timeout_problem(timeout: object) -> str | None:
     """Why `timeout` is not a usable number of seconds per document, or None."""
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) \
-            or not math.isfinite(timeout) or timeout <= 0:
-        shown = repr(timeout) if not isinstance(timeout, int) or abs(timeout) < 10 ** 100 else "a huge number"
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not math.isfinite(timeout) or timeout <= 0:
+        shown = repr(timeout) if not isinstance(timeout, int) or abs(timeout) < 10**100 else "a huge number"
         return f"expected a finite number of seconds above 0, got {shown}"
     return None
 
@@ -241,8 +254,10 @@ def _python_target(target: str, folder: Path, where: str) -> str:
     """Check MODULE:ATTR or FILE.py:ATTR and make a relative file path absolute."""
     module, _, attribute = target.rpartition(":")
     if not module or not attribute:
-        raise InputError(f"{where}: expected MODULE:ATTRIBUTE or FILE.py:ATTRIBUTE "
-                         f"(e.g. mypkg.mod:extract or mysystem.py:MySystem), got {target!r}.")
+        raise InputError(
+            f"{where}: expected MODULE:ATTRIBUTE or FILE.py:ATTRIBUTE "
+            f"(e.g. mypkg.mod:extract or mysystem.py:MySystem), got {target!r}."
+        )
     if is_file_target(module):
         module = str(folder / module)
     return f"{module}:{attribute}"
@@ -250,13 +265,15 @@ def _python_target(target: str, folder: Path, where: str) -> str:
 
 # --- entry points and ad-hoc specs ------------------------------------------
 
+
 def entry_point_specs() -> dict[str, SystemSpec]:
     specs: dict[str, SystemSpec] = {}
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
         dist = entry_point.dist
         origin = f"entry point of {dist.name} {dist.version}" if dist is not None else "entry point"
-        specs.setdefault(entry_point.name,
-                         SystemSpec(entry_point.name, "entrypoint", entry_point.value, LAYERS, None, origin))
+        specs.setdefault(
+            entry_point.name, SystemSpec(entry_point.name, "entrypoint", entry_point.value, LAYERS, None, origin)
+        )
     return specs
 
 
@@ -290,10 +307,11 @@ def _unknown_message(name: str, known: list[SystemSpec], config_file: Path | Non
     near = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     suggestion = " Did you mean " + " or ".join(repr(n) for n in near) + "?" if near else ""
     listed = "; ".join(f"{spec.name} ({_short_origin(spec)})" for spec in known)
-    config = (f" The configuration read was {config_file}." if config_file
-              else f" There is no {CONFIG_NAME} in {cwd}.")
-    return (f"unknown system {name!r}.{suggestion}{_path_hint(name, cwd)} Known systems: {listed}."
-            f"{config} A system can also be written out as {AD_HOC_FORMS}.")
+    config = f" The configuration read was {config_file}." if config_file else f" There is no {CONFIG_NAME} in {cwd}."
+    return (
+        f"unknown system {name!r}.{suggestion}{_path_hint(name, cwd)} Known systems: {listed}."
+        f"{config} A system can also be written out as {AD_HOC_FORMS}."
+    )
 
 
 def _short_origin(spec: SystemSpec) -> str:
@@ -312,8 +330,8 @@ def _path_hint(name: str, cwd: Path) -> str:
 
 # --- loading ------------------------------------------------------------------
 
-def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None,
-                cache_dir: Path | None = None) -> System:
+
+def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None, cache_dir: Path | None = None) -> System:
     """Load what `spec` names. A user's system gets its per-document timeout: the
     spec's (where --timeout has already been applied), else DEFAULT_TIMEOUT.
     `cache_dir` is the run's cache folder under --cache (an LLM system keeps its
@@ -340,8 +358,9 @@ def load_system(spec: SystemSpec, gold_by_id: dict[str, dict] | None = None,
     if spec.kind == "openai":
         from .openai_chat import OpenAIChatSystem
 
-        return OpenAIChatSystem.from_spec(spec, timeout=timeout,
-                                          cache_dir=cache_dir / "requests" if cache_dir else None)
+        return OpenAIChatSystem.from_spec(
+            spec, timeout=timeout, cache_dir=cache_dir / "requests" if cache_dir else None
+        )
     if spec.kind == "file":
         from .files import load_predictions
 

@@ -78,7 +78,7 @@ def module_files(name: str, search_path: list[str]) -> list[Path]:
         for depth in range(1, len(parts)):
             if found is None or not found.submodule_search_locations:
                 return []
-            found = PathFinder.find_spec(".".join(parts[:depth + 1]), list(found.submodule_search_locations))
+            found = PathFinder.find_spec(".".join(parts[: depth + 1]), list(found.submodule_search_locations))
     except (ImportError, ValueError, OSError):
         return []
     if found is None:

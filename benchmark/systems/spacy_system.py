@@ -20,8 +20,10 @@ from typing import Any
 
 from ..errors import InputError
 
-INSTALL_SPACY = ('spaCy is not installed, and the spacy: system needs it: pip install "diplomacy-ie[spacy]" '
-                 "(or pip install spacy), then install a pipeline, e.g. python -m spacy download en_core_web_sm")
+INSTALL_SPACY = (
+    'spaCy is not installed, and the spacy: system needs it: pip install "diplomacy-ie[spacy]" '
+    "(or pip install spacy), then install a pipeline, e.g. python -m spacy download en_core_web_sm"
+)
 
 
 def _import_spacy() -> Any:
@@ -37,17 +39,21 @@ def _looks_like_path(target: str) -> bool:
 
 
 def _not_installed(pipeline: str) -> str:
-    return (f"spaCy pipeline {pipeline!r} is neither an installed pipeline package nor a folder. Install it "
-            f"first (the harness never downloads at run time): python -m spacy download {pipeline} for "
-            "spaCy's own pipelines, pip install PACKAGE for others; or give the path of a pipeline folder, "
-            "spacy:path/to/pipeline")
+    return (
+        f"spaCy pipeline {pipeline!r} is neither an installed pipeline package nor a folder. Install it "
+        f"first (the harness never downloads at run time): python -m spacy download {pipeline} for "
+        "spaCy's own pipelines, pip install PACKAGE for others; or give the path of a pipeline folder, "
+        "spacy:path/to/pipeline"
+    )
 
 
 def _not_a_pipeline_folder(path: Path) -> str:
     inner = sorted(p.name for p in path.iterdir() if (p / "config.cfg").is_file()) if path.is_dir() else []
     hint = f"; its subfolder {inner[0]!r} is one, try spacy:{path / inner[0]}" if len(inner) == 1 else ""
-    return (f"spaCy pipeline folder {str(path)!r} holds no config.cfg, so it is not a pipeline folder (one written "
-            f"by nlp.to_disk, or the data folder inside a pipeline package){hint}")
+    return (
+        f"spaCy pipeline folder {str(path)!r} holds no config.cfg, so it is not a pipeline folder (one written "
+        f"by nlp.to_disk, or the data folder inside a pipeline package){hint}"
+    )
 
 
 def _resolve(spacy: Any, pipeline: str) -> str | Path:
@@ -70,15 +76,19 @@ def load_pipeline(spacy: Any, pipeline: str) -> Any:
     try:
         return spacy.load(target)
     except Exception as err:  # a user's pipeline can fail in any way while it loads; none is a harness bug
-        raise InputError(f"spaCy pipeline {pipeline!r} cannot be loaded with spaCy {spacy.__version__}: "
-                         f"{type(err).__name__}: {err}") from None
+        raise InputError(
+            f"spaCy pipeline {pipeline!r} cannot be loaded with spaCy {spacy.__version__}: {type(err).__name__}: {err}"
+        ) from None
 
 
 def model_record(spacy: Any, nlp: Any) -> dict:
     """What the result file records of the pipeline: its name and version, and spaCy's."""
     meta = nlp.meta
-    return {"name": f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')}",
-            "version": str(meta.get("version", "")), "spacy": spacy.__version__}
+    return {
+        "name": f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')}",
+        "version": str(meta.get("version", "")),
+        "spacy": spacy.__version__,
+    }
 
 
 class SpacySystem:
@@ -97,8 +107,9 @@ class SpacySystem:
 
     def predict(self, document: dict) -> dict:
         doc = self.nlp(document["text"])
-        entities = [{"start": ent.start_char, "end": ent.end_char, "type": ent.label_, "text": ent.text}
-                    for ent in doc.ents]
+        entities = [
+            {"start": ent.start_char, "end": ent.end_char, "type": ent.label_, "text": ent.text} for ent in doc.ents
+        ]
         return {"id": document["id"], "entities": entities}
 
     def close(self) -> None:

@@ -32,20 +32,34 @@ from typing import BinaryIO
 from ..errors import InputError
 from .base import SystemFailure, SystemSpec
 
-BOOTSTRAP = ("import sys; sys.path.insert(0, sys.argv[1]); "
-             "from benchmark.systems.worker import main; main(int(sys.argv[2]), int(sys.argv[3]))")
+BOOTSTRAP = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from benchmark.systems.worker import main; main(int(sys.argv[2]), int(sys.argv[3]))"
+)
 
 
 def spec_to_json(spec: SystemSpec) -> dict:
-    return {"name": spec.name, "kind": spec.kind, "target": spec.target, "layers": list(spec.layers),
-            "layers_declared": spec.layers_declared, "origin": spec.origin,
-            "root": None if spec.root is None else str(spec.root)}
+    return {
+        "name": spec.name,
+        "kind": spec.kind,
+        "target": spec.target,
+        "layers": list(spec.layers),
+        "layers_declared": spec.layers_declared,
+        "origin": spec.origin,
+        "root": None if spec.root is None else str(spec.root),
+    }
 
 
 def spec_from_json(data: dict) -> SystemSpec:
-    return SystemSpec(name=data["name"], kind=data["kind"], target=data["target"], layers=tuple(data["layers"]),
-                      origin=data["origin"], root=None if data["root"] is None else Path(data["root"]),
-                      layers_declared=data["layers_declared"])
+    return SystemSpec(
+        name=data["name"],
+        kind=data["kind"],
+        target=data["target"],
+        layers=tuple(data["layers"]),
+        origin=data["origin"],
+        root=None if data["root"] is None else Path(data["root"]),
+        layers_declared=data["layers_declared"],
+    )
 
 
 def main(request_fd: int, reply_fd: int) -> None:
@@ -70,8 +84,16 @@ def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     except BaseException as error:  # anything else the import did, e.g. os.abort aside
         _send(replies, {"error": f"cannot load the system: {type(error).__name__}: {error}"})
         return
-    _send(replies, {"ready": {"layers": None if system.layers is None else list(system.layers),
-                              "thread_safe": system.thread_safe, "close": system.has_close}})
+    _send(
+        replies,
+        {
+            "ready": {
+                "layers": None if system.layers is None else list(system.layers),
+                "thread_safe": system.thread_safe,
+                "close": system.has_close,
+            }
+        },
+    )
     for line in requests:
         message = json.loads(line)
         if "close" in message:
@@ -86,8 +108,11 @@ def _predict(system, document: dict) -> dict:
     except SystemFailure as failure:
         return {"id": document["id"], "failure": failure.message, "stderr": failure.stderr}
     except BaseException as error:  # KeyboardInterrupt raised by the system itself, and the like
-        return {"id": document["id"], "failure": f"raised {type(error).__name__}: {error}",
-                "stderr": traceback.format_exc()}
+        return {
+            "id": document["id"],
+            "failure": f"raised {type(error).__name__}: {error}",
+            "stderr": traceback.format_exc(),
+        }
 
 
 def _close(system) -> dict:

@@ -38,16 +38,16 @@ START, END = "<!-- leaderboard:start -->\n", "<!-- leaderboard:end -->"
 
 
 def benchmark(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "benchmark", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "benchmark", *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"benchmark {' '.join(args)} failed (exit {done.returncode}):\n{done.stderr}")
     return done
 
 
 def score(system: str, output: Path, env: dict[str, str]) -> None:
-    benchmark("evaluate", "--system", system, *SETTINGS, "--format", "json", "--quiet",
-              "--output", str(output), env=env)
+    benchmark(
+        "evaluate", "--system", system, *SETTINGS, "--format", "json", "--quiet", "--output", str(output), env=env
+    )
     print(f"scored {system} -> {output}")
 
 

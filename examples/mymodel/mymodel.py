@@ -9,8 +9,16 @@ import datetime as dt
 import re
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-KNOWN_TYPES = {"NATO": "ORG", "US": "GPE", "Russia": "GPE", "Ukraine": "GPE", "Washington": "GPE",
-               "Moscow": "GPE", "Belarus": "GPE", "Europe": "LOC"}
+KNOWN_TYPES = {
+    "NATO": "ORG",
+    "US": "GPE",
+    "Russia": "GPE",
+    "Ukraine": "GPE",
+    "Washington": "GPE",
+    "Moscow": "GPE",
+    "Belarus": "GPE",
+    "Europe": "LOC",
+}
 
 
 def weekday_value(name: str, document_date: str | None) -> str:
@@ -28,8 +36,14 @@ def extract(document: dict) -> dict:
     for match in re.finditer(r"\b[A-Z][A-Za-z-]+\b", text):
         word = match.group()
         if word in WEEKDAYS:
-            timexes.append({"start": match.start(), "end": match.end(), "type": "DATE",
-                            "value": weekday_value(word, document.get("date"))})
+            timexes.append(
+                {
+                    "start": match.start(),
+                    "end": match.end(),
+                    "type": "DATE",
+                    "value": weekday_value(word, document.get("date")),
+                }
+            )
             entities.append({"start": match.start(), "end": match.end(), "type": "DATE"})
         elif word in KNOWN_TYPES:
             entities.append({"start": match.start(), "end": match.end(), "type": KNOWN_TYPES[word]})

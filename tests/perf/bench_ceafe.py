@@ -24,9 +24,9 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -146,6 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     start = time.perf_counter()
     import scipy.optimize  # noqa: F401
+
     print(f"import scipy.optimize (what the scorer no longer pays): {time.perf_counter() - start:.3f} s\n")
     rng = random.Random(7)
     key = long_key(rng, 4000, 1000)

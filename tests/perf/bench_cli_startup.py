@@ -50,8 +50,7 @@ COMMANDS = (
     Command("python -c pass", ("-c", "pass")),
     Command("python -c 'import benchmark'", ("-c", "import benchmark")),
     Command("benchmark --help", ("-m", "benchmark", "--help"), goal_s=0.15),
-    Command("benchmark evaluate --system rules", ("-m", "benchmark", "evaluate", "--system", "rules"),
-            goal_s=0.6),
+    Command("benchmark evaluate --system rules", ("-m", "benchmark", "evaluate", "--system", "rules"), goal_s=0.6),
 )
 
 
@@ -70,8 +69,14 @@ def cpu_of_children() -> float:
 def run_once(args: tuple[str, ...], env: dict[str, str], prefix: tuple[str, ...] = ()) -> tuple[float, float, str]:
     """Wall time, CPU time and standard error of one run."""
     cpu_before, start = cpu_of_children(), time.perf_counter()
-    done = subprocess.run([sys.executable, *prefix, *args], cwd=ROOT, env=env,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [sys.executable, *prefix, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     elapsed, cpu = time.perf_counter() - start, cpu_of_children() - cpu_before
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} exited with {done.returncode}:\n{done.stderr}")
@@ -101,8 +106,10 @@ def report_timings(timings: dict[Command, Timing]) -> None:
         if command.goal_s is not None:
             verdict = "met" if timing.median < command.goal_s else "MISSED"
             goal = f"< {command.goal_s} s: {verdict}"
-        print(f"{command.label:36}  {timing.median:8.3f}  {timing.minimum:6.3f}  {timing.cpu_median:6.3f}  "
-              f"{timing.median / bare:6.1f}  {timing.median / imported:8.1f}  {goal}")
+        print(
+            f"{command.label:36}  {timing.median:8.3f}  {timing.minimum:6.3f}  {timing.cpu_median:6.3f}  "
+            f"{timing.median / bare:6.1f}  {timing.median / imported:8.1f}  {goal}"
+        )
 
 
 IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)")
@@ -123,8 +130,10 @@ def profile_calls(command: Command, env: dict[str, str], top: int = 20) -> None:
     with tempfile.TemporaryDirectory() as folder:
         output = str(Path(folder) / "profile")
         run_once(command.args, env, prefix=("-m", "cProfile", "-o", output))
-        for order, restriction, title in (("cumulative", "benchmark", "our functions, cumulative"),
-                                          ("tottime", "", "all functions, own time")):
+        for order, restriction, title in (
+            ("cumulative", "benchmark", "our functions, cumulative"),
+            ("tottime", "", "all functions, own time"),
+        ):
             out = io.StringIO()
             stats = pstats.Stats(output, stream=out).sort_stats(order)
             stats.print_stats(*([restriction] if restriction else []), top)
@@ -142,12 +151,16 @@ def main() -> None:
         # dropped, and the bytecode goes to a scratch folder rather than into the checkout.
         env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
         env.update(DIPLOMACY_IE_CACHE=str(Path(scratch) / "cache"), PYTHONPYCACHEPREFIX=str(Path(scratch) / "pycache"))
-        print(f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs ({cpu_model()}), load average "
-              f"{os.getloadavg()[0]:.1f}; {args.repeat} warm runs each\n")
+        print(
+            f"python {sys.version.split()[0]} on {os.cpu_count()} CPUs ({cpu_model()}), load average "
+            f"{os.getloadavg()[0]:.1f}; {args.repeat} warm runs each\n"
+        )
         report_timings({command: time_command(command, env, args.repeat) for command in COMMANDS})
         if os.getloadavg()[0] > (os.cpu_count() or 1) / 2:
-            print("\nThe machine was busy (load average above half its CPUs): the wall times are inflated "
-                  "and the goals are for an idle machine; the CPU times are the steadier figure.")
+            print(
+                "\nThe machine was busy (load average above half its CPUs): the wall times are inflated "
+                "and the goals are for an idle machine; the CPU times are the steadier figure."
+            )
         if args.profile:
             for command in COMMANDS[2:]:
                 profile_imports(command, env)

@@ -62,11 +62,16 @@ def run_child(args: list[str]) -> Timing:
         err.seek(0)
         if child.returncode != 0:
             sys.exit(f"{' '.join(args)} failed ({child.returncode}):\n{err.read().decode()}")
-        return Timing(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
-                      out.read().decode())
+        return Timing(
+            seconds,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,  # ru_maxrss: KiB on Linux
+            out.read().decode(),
+        )
 
 
 # ------------------------------------------------------------------ the children
+
 
 def child_floor(gold: Path, pred: Path) -> None:
     loads = json.loads
@@ -82,8 +87,13 @@ def child_nervaluate(gold: Path, pred: Path) -> None:
 
     def spans(path: Path) -> list[list[dict]]:
         with open(path, encoding="utf-8") as handle:
-            return [[{"label": e["type"], "start": e["start"], "end": e["end"] - 1}  # inclusive ends
-                     for e in json.loads(line)["entities"]] for line in handle]
+            return [
+                [
+                    {"label": e["type"], "start": e["start"], "end": e["end"] - 1}  # inclusive ends
+                    for e in json.loads(line)["entities"]
+                ]
+                for line in handle
+            ]
 
     results = Evaluator(spans(gold), spans(pred), tags=TYPES, loader="dict").evaluate()
     print(json.dumps({scheme: results["overall"][scheme].f1 for scheme in SCHEMES}))
@@ -94,10 +104,23 @@ CHILDREN = {"floor": child_floor, "nervaluate": child_nervaluate}
 
 # ------------------------------------------------------------------ the run
 
+
 def ours_command(gold: Path, pred: Path) -> list[str]:
     """The command of issue 12, as a user runs it: the table on standard output."""
-    return [sys.executable, "-m", "benchmark", "evaluate", "--gold", str(gold), "--predictions", str(pred),
-            "--layers", "entities", "--bootstrap", "0"]
+    return [
+        sys.executable,
+        "-m",
+        "benchmark",
+        "evaluate",
+        "--gold",
+        str(gold),
+        "--predictions",
+        str(pred),
+        "--layers",
+        "entities",
+        "--bootstrap",
+        "0",
+    ]
 
 
 def table_f1(table: str) -> dict[str, float]:
@@ -127,9 +150,11 @@ def report(args: argparse.Namespace, folder: Path) -> None:
     n_pred = sum(len(d.entities) for d in corpus.pred)
     n_chars = sum(len(d.text) for d in corpus.gold)
     del corpus
-    print(f"corpus: {args.docs} documents, {n_gold} gold and {n_pred} predicted entity spans, {len(TYPES)} types, "
-          f"{n_chars / 1e6:.1f} M characters of text; files {gold.stat().st_size / 2**20:.0f} MB + "
-          f"{pred.stat().st_size / 2**20:.0f} MB (written in {time.perf_counter() - started:.0f} s)")
+    print(
+        f"corpus: {args.docs} documents, {n_gold} gold and {n_pred} predicted entity spans, {len(TYPES)} types, "
+        f"{n_chars / 1e6:.1f} M characters of text; files {gold.stat().st_size / 2**20:.0f} MB + "
+        f"{pred.stat().st_size / 2**20:.0f} MB (written in {time.perf_counter() - started:.0f} s)"
+    )
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
 
     me = [sys.executable, str(Path(__file__).resolve()), "--child"]
@@ -137,13 +162,20 @@ def report(args: argparse.Namespace, folder: Path) -> None:
     ours = best_of(args.repeat, ours_command(gold, pred))
     nerv = best_of(1, [*me, "nervaluate", str(gold), str(pred)])
     print(f"{'':34s} {'wall':>8s} {'CPU':>8s} {'peak memory':>12s}")
-    for name, timing in (("floor: json.loads of both files", floor), ("ours: benchmark evaluate", ours),
-                         ("nervaluate 1.2.1 with json.loads", nerv)):
+    for name, timing in (
+        ("floor: json.loads of both files", floor),
+        ("ours: benchmark evaluate", ours),
+        ("nervaluate 1.2.1 with json.loads", nerv),
+    ):
         print(f"{name:34s} {timing.seconds:7.2f}s {timing.cpu_seconds:7.2f}s {timing.peak_mb:9.0f} MB")
-    print(f"ours vs nervaluate: {nerv.seconds / ours.seconds:.1f}x faster by the wall clock, "
-          f"{nerv.cpu_seconds / ours.cpu_seconds:.1f}x by CPU time (goal: at least 10x)")
-    print(f"ours vs the floor:  {ours.seconds / floor.seconds:.2f}x the floor by the wall clock, "
-          f"{ours.cpu_seconds / floor.cpu_seconds:.2f}x by CPU time (goal: at most 3x)")
+    print(
+        f"ours vs nervaluate: {nerv.seconds / ours.seconds:.1f}x faster by the wall clock, "
+        f"{nerv.cpu_seconds / ours.cpu_seconds:.1f}x by CPU time (goal: at least 10x)"
+    )
+    print(
+        f"ours vs the floor:  {ours.seconds / floor.seconds:.2f}x the floor by the wall clock, "
+        f"{ours.cpu_seconds / floor.cpu_seconds:.2f}x by CPU time (goal: at most 3x)"
+    )
     print(f"our peak memory:    {ours.peak_mb:.0f} MB (goal: under 2048 MB)")
     ours_f1, theirs = table_f1(ours.stdout), json.loads(nerv.stdout)
     for scheme in SCHEMES:
@@ -164,8 +196,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000, help="documents of 100 gold spans (default 10,000)")
     parser.add_argument("--keep", type=Path, help="write the files to this folder and keep them")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run ours and the floor this many times and keep the fastest (default 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run ours and the floor this many times and keep the fastest (default 1)"
+    )
     parser.add_argument("--profile", action="store_true", help="also profile our run with cProfile")
     args = parser.parse_args()
     if args.keep:

@@ -94,9 +94,13 @@ def time_bootstrap(unit_stats) -> tuple[tuple[float, float] | None, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--nervaluate-docs", type=int, default=None,
-                        help="time nervaluate on this many documents and scale linearly "
-                             "(default: all, unless a probe predicts more than 5 minutes)")
+    parser.add_argument(
+        "--nervaluate-docs",
+        type=int,
+        default=None,
+        help="time nervaluate on this many documents and scale linearly "
+        "(default: all, unless a probe predicts more than 5 minutes)",
+    )
     args = parser.parse_args()
 
     corpus = build_corpus(args.docs, TYPES)
@@ -105,20 +109,25 @@ def main() -> None:
     print(f"machine: a bare 10M-step Python loop takes {loop_calibration_s():.2f} s here")
 
     score, ours_s = time_ours(spans_only(corpus))
-    print(f"ours: score_entities on spans, 4 schemes + per type + unit stats: {ours_s:.3f} s "
-          f"({ours_s / len(SCHEMES):.3f} s per scheme if shared evenly)")
-    print(f"ours: the IOB2 view (which score_entities adds when the gold has its text): "
-          f"{time_iob2_view(corpus):.3f} s")
+    print(
+        f"ours: score_entities on spans, 4 schemes + per type + unit stats: {ours_s:.3f} s "
+        f"({ours_s / len(SCHEMES):.3f} s per scheme if shared evenly)"
+    )
+    print(f"ours: the IOB2 view (which score_entities adds when the gold has its text): {time_iob2_view(corpus):.3f} s")
     for scheme in SCHEMES:
         m = score.metrics[scheme]
-        print(f"  {scheme:8s} P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f} "
-              f"COR={m['correct']} INC={m['incorrect']} PAR={m['partial']} MIS={m['missed']} SPU={m['spurious']}")
+        print(
+            f"  {scheme:8s} P={m['precision']:.4f} R={m['recall']:.4f} F1={m['f1']:.4f} "
+            f"COR={m['correct']} INC={m['incorrect']} PAR={m['partial']} MIS={m['missed']} SPU={m['spurious']}"
+        )
     print(f"peak RSS after our scoring (whole process, corpus included): {max_rss_mb():.0f} MB")
     print(f"peak traced allocation of one score_entities run: {traced_peak_mb(corpus):.0f} MB")
 
     interval, boot_s = time_bootstrap(score.unit_stats)
-    print(f"bootstrap: 1000 samples over {len(score.unit_stats)} sentences: {boot_s:.2f} s, "
-          f"strict F1 95% CI {interval[0]:.4f}-{interval[1]:.4f}")
+    print(
+        f"bootstrap: 1000 samples over {len(score.unit_stats)} sentences: {boot_s:.2f} s, "
+        f"strict F1 95% CI {interval[0]:.4f}-{interval[1]:.4f}"
+    )
     print(f"peak RSS after bootstrap: {max_rss_mb():.0f} MB")
 
     n_nerv = args.nervaluate_docs
@@ -134,14 +143,18 @@ def main() -> None:
     if n_nerv == args.docs:
         print(f"nervaluate 1.2.1: Evaluator.evaluate on all {n_nerv} documents: {nerv_s:.1f} s")
     else:
-        print(f"nervaluate 1.2.1: Evaluator.evaluate on a subset of {n_nerv} documents: {nerv_s:.1f} s, "
-              f"scaled linearly to {args.docs}: {scaled_s:.1f} s")
+        print(
+            f"nervaluate 1.2.1: Evaluator.evaluate on a subset of {n_nerv} documents: {nerv_s:.1f} s, "
+            f"scaled linearly to {args.docs}: {scaled_s:.1f} s"
+        )
     print(f"speed-up: {scaled_s / ours_s:.0f}x (goal: at least 20x)")
     if n_nerv == args.docs:
         for scheme in SCHEMES:
             theirs = results["overall"][scheme]
-            print(f"  {scheme:8s} nervaluate F1={theirs.f1:.4f} ours F1={score.metrics[scheme]['f1']:.4f} "
-                  "(they differ where predictions overlap several spans: greedy input-order matching)")
+            print(
+                f"  {scheme:8s} nervaluate F1={theirs.f1:.4f} ours F1={score.metrics[scheme]['f1']:.4f} "
+                "(they differ where predictions overlap several spans: greedy input-order matching)"
+            )
     print(f"peak RSS at the end: {max_rss_mb():.0f} MB (goal: under 2048 MB)")
 
 

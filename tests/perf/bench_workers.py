@@ -55,8 +55,7 @@ def main() -> None:
 
     per_doc = (in_worker - in_process) / args.docs * 1e6
     print(f"worker start-up (import + handshake): {startup * 1000:.0f} ms")
-    print(f"{args.docs} documents of {len(text)} code points: worker {in_worker:.2f} s, "
-          f"in process {in_process:.2f} s")
+    print(f"{args.docs} documents of {len(text)} code points: worker {in_worker:.2f} s, in process {in_process:.2f} s")
     print(f"overhead per document: {per_doc:.0f} us; ratio worker / in process: {in_worker / in_process:.1f}x")
 
 

@@ -22,8 +22,26 @@ from pathlib import Path
 
 from benchmark.records import DocRecords, EntityRecord
 
-TYPES_18 = ["PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
-            "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"]
+TYPES_18 = [
+    "PERSON",
+    "NORP",
+    "FAC",
+    "ORG",
+    "GPE",
+    "LOC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+    "DATE",
+    "TIME",
+    "PERCENT",
+    "MONEY",
+    "QUANTITY",
+    "ORDINAL",
+    "CARDINAL",
+]
 TYPES_5 = ["PERSON", "ORG", "GPE", "DATE", "NORP"]
 SPANS_PER_DOC = 100
 
@@ -129,8 +147,9 @@ def _sentence(w: _Writer, types: list[str], n_entities: int, entities: list[tupl
         w.token("\u201d", attached=True)
 
 
-def _gold_doc(rng: random.Random, doc_id: str, types: list[str]) -> tuple[DocRecords, list[tuple[int, int]],
-                                                                           list[tuple[int, int, str]]]:
+def _gold_doc(
+    rng: random.Random, doc_id: str, types: list[str]
+) -> tuple[DocRecords, list[tuple[int, int]], list[tuple[int, int, str]]]:
     w = _Writer(rng)
     entities: list[tuple[int, int, str]] = []  # token ranges [first, after last)
     sentences: list[tuple[int, int]] = []
@@ -142,13 +161,22 @@ def _gold_doc(rng: random.Random, doc_id: str, types: list[str]) -> tuple[DocRec
         _sentence(w, types, min(rng.choice((1, 2, 2, 3)), SPANS_PER_DOC - len(entities)), entities)
         sentences.append((w.tokens[first_token][0], w.tokens[-1][1]))
     tokens = w.tokens
-    gold = DocRecords(id=doc_id, text=w.text(), sentence_starts=[s for s, _ in sentences],
-                      entities=[EntityRecord(tokens[a][0], tokens[b - 1][1], t) for a, b, t in entities])
+    gold = DocRecords(
+        id=doc_id,
+        text=w.text(),
+        sentence_starts=[s for s, _ in sentences],
+        entities=[EntityRecord(tokens[a][0], tokens[b - 1][1], t) for a, b, t in entities],
+    )
     return gold, tokens, entities
 
 
-def _predicted(rng: random.Random, doc_id: str, types: list[str], tokens: list[tuple[int, int]],
-               entities: list[tuple[int, int, str]]) -> DocRecords:
+def _predicted(
+    rng: random.Random,
+    doc_id: str,
+    types: list[str],
+    tokens: list[tuple[int, int]],
+    entities: list[tuple[int, int, str]],
+) -> DocRecords:
     """A tagger's output: copies, type changes, boundary errors and misses of the gold, and
     spurious spans on other tokens, flat (no two overlap) as decoded tags are."""
     ranges = []  # token ranges [first, after last)
@@ -175,7 +203,7 @@ def _predicted(rng: random.Random, doc_id: str, types: list[str], tokens: list[t
             break
         a = rng.randrange(len(tokens))
         b = min(len(tokens), a + rng.randint(1, 3))
-        if not any(taken[max(a - 1, 0):b + 1]):  # not touching a predicted span either
+        if not any(taken[max(a - 1, 0) : b + 1]):  # not touching a predicted span either
             taken[a:b] = b"\1" * (b - a)
             flat.append((a, b, rng.choice(types)))
     records = []
@@ -203,7 +231,7 @@ def to_nervaluate(docs: list[DocRecords]) -> list[list[dict]]:
 
 
 def _entities_json(doc: DocRecords, text: str) -> list[dict]:
-    return [{"start": e.start, "end": e.end, "type": e.type, "text": text[e.start:e.end]} for e in doc.entities]
+    return [{"start": e.start, "end": e.end, "type": e.type, "text": text[e.start : e.end]} for e in doc.entities]
 
 
 def write_jsonl(corpus: Corpus, gold_path: Path, pred_path: Path) -> None:
@@ -211,9 +239,21 @@ def write_jsonl(corpus: Corpus, gold_path: Path, pred_path: Path) -> None:
     with open(gold_path, "w", encoding="utf-8") as gold_file, open(pred_path, "w", encoding="utf-8") as pred_file:
         for gold, pred in zip(corpus.gold, corpus.pred):
             ends = gold.sentence_starts[1:] + [len(gold.text)]
-            sentences = [{"start": s, "end": len(gold.text[s:e].rstrip()) + s}
-                         for s, e in zip(gold.sentence_starts, ends)]
-            gold_file.write(json.dumps({"id": gold.id, "text": gold.text, "sentences": sentences,
-                                        "entities": _entities_json(gold, gold.text)}, ensure_ascii=False) + "\n")
-            pred_file.write(json.dumps({"id": pred.id, "entities": _entities_json(pred, gold.text)},
-                                       ensure_ascii=False) + "\n")
+            sentences = [
+                {"start": s, "end": len(gold.text[s:e].rstrip()) + s} for s, e in zip(gold.sentence_starts, ends)
+            ]
+            gold_file.write(
+                json.dumps(
+                    {
+                        "id": gold.id,
+                        "text": gold.text,
+                        "sentences": sentences,
+                        "entities": _entities_json(gold, gold.text),
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
+            pred_file.write(
+                json.dumps({"id": pred.id, "entities": _entities_json(pred, gold.text)}, ensure_ascii=False) + "\n"
+            )

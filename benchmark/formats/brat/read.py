@@ -10,9 +10,25 @@ from pathlib import Path
 from ...errors import InputError
 from ...model import Argument, Cluster, Document, Entity, Event, Mention, Quote, Span, Timex
 from .schema import (
-    ADDRESSEE_ROLE, CAMEO, CONTENT_ROLE, FRAGMENT_SEPARATOR, MENTION, MENTION_KIND, POLARITY, QUOTE,
-    QUOTE_KIND, REALIS, SOURCE_ROLE, STRUCTURAL_TYPES, TIMEX, TIMEX_MOD, TIMEX_TYPE, Fragment, base_role,
-    merge_fragments, parse_note,
+    ADDRESSEE_ROLE,
+    CAMEO,
+    CONTENT_ROLE,
+    FRAGMENT_SEPARATOR,
+    MENTION,
+    MENTION_KIND,
+    POLARITY,
+    QUOTE,
+    QUOTE_KIND,
+    REALIS,
+    SOURCE_ROLE,
+    STRUCTURAL_TYPES,
+    TIMEX,
+    TIMEX_MOD,
+    TIMEX_TYPE,
+    Fragment,
+    base_role,
+    merge_fragments,
+    parse_note,
 )
 
 _NORMALIZATION = re.compile(r"(\S+) (\S+) (\S+?):(\S+)")
@@ -66,14 +82,20 @@ def _parse_textbound(s: Standoff, number: int, line: str) -> None:
             raise s.fail(number, f"{ident}: offsets {offsets!r} must be 'START END' pairs separated by ';'")
         start, end = int(numbers[0]), int(numbers[1])
         if not start < end <= len(s.text):
-            raise s.fail(number, f"{ident}: offsets [{start}, {end}) are not a non-empty range inside "
-                                 f"the text (0..{len(s.text)} code points)")
+            raise s.fail(
+                number,
+                f"{ident}: offsets [{start}, {end}) are not a non-empty range inside "
+                f"the text (0..{len(s.text)} code points)",
+            )
         fragments.append((start, end))
     if len(parts) == 3 and parts[2]:
         expected = FRAGMENT_SEPARATOR.join(s.text[a:b] for a, b in fragments)
         if parts[2] != expected:
-            raise s.fail(number, f"{ident}: text {parts[2]!r} does not equal the document slice "
-                                 f"{offsets} {expected!r}; offsets count Unicode code points")
+            raise s.fail(
+                number,
+                f"{ident}: text {parts[2]!r} does not equal the document slice "
+                f"{offsets} {expected!r}; offsets count Unicode code points",
+            )
     s.textbounds[ident] = _TextBound(ident, type_, fragments, number)
 
 
@@ -125,8 +147,15 @@ def _parse_equivalence(s: Standoff, number: int, line: str) -> None:
     s.references += [(member, number) for member in parts[1:]]
 
 
-_LINE_PARSERS = {"T": _parse_textbound, "E": _parse_event, "A": _parse_attribute, "M": _parse_attribute,
-                 "N": _parse_normalization, "#": _parse_note, "*": _parse_equivalence}
+_LINE_PARSERS = {
+    "T": _parse_textbound,
+    "E": _parse_event,
+    "A": _parse_attribute,
+    "M": _parse_attribute,
+    "N": _parse_normalization,
+    "#": _parse_note,
+    "*": _parse_equivalence,
+}
 
 
 def parse_ann(content: str, text: str, path: str) -> Standoff:
@@ -204,8 +233,13 @@ class _DocumentBuilder:
 
     def build(self) -> Document:
         structural = {e.trigger for e in self.s.events.values()}
-        structural |= {ref for e in self.s.events.values() if e.type == QUOTE
-                       for role, ref in e.arguments if base_role(role) == CONTENT_ROLE}
+        structural |= {
+            ref
+            for e in self.s.events.values()
+            if e.type == QUOTE
+            for role, ref in e.arguments
+            if base_role(role) == CONTENT_ROLE
+        }
         for tb in self.s.textbounds.values():
             if tb.ident not in structural and tb.type not in STRUCTURAL_TYPES:
                 self.add_textbound(tb)
@@ -223,14 +257,19 @@ class _DocumentBuilder:
         attributes = self.s.attributes.get(tb.ident, {})
         item: Mention | Timex | Entity
         if tb.type == MENTION:
-            text = self.s.text[span.start:span.end]
+            text = self.s.text[span.start : span.end]
             kind = attributes.get(MENTION_KIND) or ("PRO" if text.lower() in PRONOUNS else "NOM")
             item = Mention(self.ids.take(note.get("id"), "M"), span, kind)
             self.doc.mentions.append(item)
         elif tb.type == TIMEX:
             value = note["value"] if "value" in note else self.s.normalizations.get(tb.ident, {}).get(TIMEX)
-            item = Timex(self.ids.take(note.get("id"), "T"), span, attributes.get(TIMEX_TYPE), value,  # type: ignore[arg-type]
-                         attributes.get(TIMEX_MOD))
+            item = Timex(
+                self.ids.take(note.get("id"), "T"),
+                span,
+                attributes.get(TIMEX_TYPE),
+                value,  # type: ignore[arg-type]
+                attributes.get(TIMEX_MOD),
+            )
             self.doc.timexes.append(item)
         else:
             item = Entity(self.ids.take(note.get("id"), "E"), span, tb.type)
@@ -241,18 +280,27 @@ class _DocumentBuilder:
         refs = tuple(self.ref(m, line) for m in members)
         head = self.s.notes.get(members[0], {})
         first_entity = next((e for e in self.doc.entities if e.id in refs), None)
-        name = head["cluster_name"] if "cluster_name" in head else \
-            (first_entity.span if first_entity else self.one_span(members[0], line)).text
+        name = (
+            head["cluster_name"]
+            if "cluster_name" in head
+            else (first_entity.span if first_entity else self.one_span(members[0], line)).text
+        )
         type_ = head["cluster_type"] if "cluster_type" in head else (first_entity.type if first_entity else None)
         self.doc.clusters.append(Cluster(self.ids.take(head.get("cluster"), "C"), name, type_, refs))  # type: ignore[arg-type]
 
     def add_event(self, event: _EventLine) -> None:
         attributes = self.s.attributes.get(event.ident, {})
-        arguments = tuple(Argument(base_role(role).lower(), self.ref(ref, event.line))
-                          for role, ref in event.arguments)
-        self.doc.events.append(Event(
-            self.ids.take(self.s.notes.get(event.ident, {}).get("id"), "V"), self.one_span(event.trigger, event.line),
-            attributes.get(CAMEO), arguments, attributes.get(REALIS), attributes.get(POLARITY)))  # type: ignore[arg-type]
+        arguments = tuple(Argument(base_role(role).lower(), self.ref(ref, event.line)) for role, ref in event.arguments)
+        self.doc.events.append(
+            Event(
+                self.ids.take(self.s.notes.get(event.ident, {}).get("id"), "V"),
+                self.one_span(event.trigger, event.line),
+                attributes.get(CAMEO),
+                arguments,
+                attributes.get(REALIS),
+                attributes.get(POLARITY),
+            )
+        )  # type: ignore[arg-type]
 
     def add_quote(self, event: _EventLine) -> None:
         content: list[Span] = []
@@ -264,13 +312,19 @@ class _DocumentBuilder:
             elif role in (SOURCE_ROLE, ADDRESSEE_ROLE) and role not in fillers:
                 fillers[role] = self.ref(ref, event.line)
             else:
-                raise self.s.fail(event.line, f"a Quote takes one Content, one Source and one Addressee, "
-                                              f"not {role!r} here")
-        self.doc.quotes.append(Quote(
-            self.ids.take(self.s.notes.get(event.ident, {}).get("id"), "Q"),
-            self.s.attributes.get(event.ident, {}).get(QUOTE_KIND),  # type: ignore[arg-type]
-            self.one_span(event.trigger, event.line),
-            tuple(content), fillers.get(SOURCE_ROLE), fillers.get(ADDRESSEE_ROLE)))
+                raise self.s.fail(
+                    event.line, f"a Quote takes one Content, one Source and one Addressee, not {role!r} here"
+                )
+        self.doc.quotes.append(
+            Quote(
+                self.ids.take(self.s.notes.get(event.ident, {}).get("id"), "Q"),
+                self.s.attributes.get(event.ident, {}).get(QUOTE_KIND),  # type: ignore[arg-type]
+                self.one_span(event.trigger, event.line),
+                tuple(content),
+                fillers.get(SOURCE_ROLE),
+                fillers.get(ADDRESSEE_ROLE),
+            )
+        )
 
 
 def _read_text_file(path: Path) -> str:
@@ -288,8 +342,10 @@ def _load_standoff(folder: Path, doc_id: str, text: str) -> Standoff:
         raise InputError(f"{ann}: no such file; a BRAT folder holds <document id>.ann for each document")
     beside = folder / f"{doc_id}.txt"
     if beside.is_file() and _read_text_file(beside) != text:
-        raise InputError(f"{beside}: differs from the text of document {doc_id}; BRAT offsets are only "
-                         "meaningful against the exact document text (same bytes, same line endings)")
+        raise InputError(
+            f"{beside}: differs from the text of document {doc_id}; BRAT offsets are only "
+            "meaningful against the exact document text (same bytes, same line endings)"
+        )
     return parse_ann(_read_text_file(ann), text, str(ann))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from ...model import Span
 
@@ -31,6 +31,7 @@ Fragment = tuple[int, int]
 
 
 # ---------------------------------------------------------------- fragments and notes
+
 
 def fragments_of(spans: Iterable[Span], text: str) -> list[Fragment]:
     """Offsets of ``spans``, each cut where it crosses a line break."""

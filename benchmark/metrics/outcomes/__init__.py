@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence, overload
+from typing import Any, overload
 
 from ...records import DocRecords, Offsets
 
@@ -30,18 +31,54 @@ OUTCOMES = ("correct", "type", "boundary", "boundary-type", "missed", "spurious"
 # correct, missed, spurious, boundary (the extent is wrong), label (a label or
 # attribute is wrong) or both (boundary and label).
 CATEGORIES: dict[str, dict[str, str]] = {
-    "entities": {"correct": "correct", "boundary-type": "both", "boundary": "boundary", "type": "label",
-                 "missed": "missed", "spurious": "spurious"},
-    "coref": {"correct": "correct", "split": "boundary", "missed_mentions": "boundary", "merged": "boundary",
-              "spurious_mentions": "boundary", "missed": "missed", "spurious": "spurious"},
-    "quotes": {"correct": "correct", "wrong_speaker": "label", "content_boundary": "boundary",
-               "wrong_cue": "label", "wrong_kind": "label", "missed": "missed", "spurious": "spurious"},
-    "events": {"correct": "correct", "wrong_quad": "label", "wrong_root": "label", "wrong_fine_code": "label",
-               "wrong_realis": "label", "wrong_polarity": "label", "missed_trigger": "missed",
-               "spurious_trigger": "spurious", "correct_argument": "correct", "wrong_role": "label",
-               "missing_argument": "missed", "spurious_argument": "spurious"},
-    "timexes": {"correct": "correct", "boundary": "boundary", "wrong_type": "label", "wrong_value": "label",
-                "missed": "missed", "spurious": "spurious"},
+    "entities": {
+        "correct": "correct",
+        "boundary-type": "both",
+        "boundary": "boundary",
+        "type": "label",
+        "missed": "missed",
+        "spurious": "spurious",
+    },
+    "coref": {
+        "correct": "correct",
+        "split": "boundary",
+        "missed_mentions": "boundary",
+        "merged": "boundary",
+        "spurious_mentions": "boundary",
+        "missed": "missed",
+        "spurious": "spurious",
+    },
+    "quotes": {
+        "correct": "correct",
+        "wrong_speaker": "label",
+        "content_boundary": "boundary",
+        "wrong_cue": "label",
+        "wrong_kind": "label",
+        "missed": "missed",
+        "spurious": "spurious",
+    },
+    "events": {
+        "correct": "correct",
+        "wrong_quad": "label",
+        "wrong_root": "label",
+        "wrong_fine_code": "label",
+        "wrong_realis": "label",
+        "wrong_polarity": "label",
+        "missed_trigger": "missed",
+        "spurious_trigger": "spurious",
+        "correct_argument": "correct",
+        "wrong_role": "label",
+        "missing_argument": "missed",
+        "spurious_argument": "spurious",
+    },
+    "timexes": {
+        "correct": "correct",
+        "boundary": "boundary",
+        "wrong_type": "label",
+        "wrong_value": "label",
+        "missed": "missed",
+        "spurious": "spurious",
+    },
 }
 CONTEXT_CHARS = 100
 
@@ -91,11 +128,19 @@ class OutcomeLog:
         ranked = sorted(set(categories), key=list(order).index)
         sentence, context, context_start = self._context(anchor)
         assert self.doc is not None, "begin() a document first"
-        self.records.append({
-            "category": ranked[0], "outcome": coarse_outcome(self.layer, ranked), "also": ranked[1:],
-            "gold": gold, "pred": pred, "document": self.doc.id, "sentence": sentence,
-            "context": context, "context_start": context_start,
-        })
+        self.records.append(
+            {
+                "category": ranked[0],
+                "outcome": coarse_outcome(self.layer, ranked),
+                "also": ranked[1:],
+                "gold": gold,
+                "pred": pred,
+                "document": self.doc.id,
+                "sentence": sentence,
+                "context": context,
+                "context_start": context_start,
+            }
+        )
         self._keys.append((self._doc_index, anchor[0], anchor[1], len(self._keys)))
 
     def sorted_records(self) -> list[dict]:

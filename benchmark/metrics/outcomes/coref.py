@@ -40,8 +40,11 @@ def log_coref(log: OutcomeLog, key, response, names: dict[Offsets, str]) -> None
 
     def item(cluster: Cluster, other_side: set[Offsets], named: bool) -> dict:
         mentions = sorted(cluster)
-        return {"name": names.get(mentions[0]) if named else None, "mentions": [log.span(m) for m in mentions],
-                "unmatched": [log.span(m) for m in mentions if m not in other_side]}
+        return {
+            "name": names.get(mentions[0]) if named else None,
+            "mentions": [log.span(m) for m in mentions],
+            "unmatched": [log.span(m) for m in mentions if m not in other_side],
+        }
 
     def gold_item(index: int) -> dict:
         return item(key.clusters[index], response_mentions, True)

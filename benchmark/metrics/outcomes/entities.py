@@ -22,8 +22,7 @@ SCHEME_CATEGORIES = {
 
 def scheme_counts(error_counts: dict[str, int], scheme: str) -> dict[str, int]:
     """nervaluate's five counts under ``scheme``, from a layer's ``error_counts``."""
-    counts = {name: sum(error_counts[c] for c in categories)
-              for name, categories in SCHEME_CATEGORIES[scheme].items()}
+    counts = {name: sum(error_counts[c] for c in categories) for name, categories in SCHEME_CATEGORIES[scheme].items()}
     return {**counts, "missed": error_counts["missed"], "spurious": error_counts["spurious"]}
 
 
@@ -36,8 +35,12 @@ def log_entities(log: OutcomeLog, match) -> None:
 
     for g, p, same_span, same_type in zip(pairs.gold, pairs.pred, pairs.same_span, pairs.same_type):
         category = ("correct" if same_type else "type") if same_span else ("boundary" if same_type else "boundary-type")
-        log.add([category], item(gold, g), item(pred, p),
-                union([(gold.start[g], gold.end[g]), (pred.start[p], pred.end[p])]))
+        log.add(
+            [category],
+            item(gold, g),
+            item(pred, p),
+            union([(gold.start[g], gold.end[g]), (pred.start[p], pred.end[p])]),
+        )
     for g in sorted(set(range(len(gold))) - set(pairs.gold)):
         log.add(["missed"], item(gold, g), None, (gold.start[g], gold.end[g]))
     for p in sorted(set(range(len(pred))) - set(pairs.pred)):

@@ -23,7 +23,7 @@ outside such a pair is missing, resp. spurious, as the metrics count it.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ...inventory import QUAD_CLASSES, cameo_codes, cameo_root, canonical_code, quad_class
 from ...records import ArgumentRecord, EventRecord
@@ -36,12 +36,18 @@ ClaimedArguments = Callable[[Sequence[ArgumentRecord], Sequence[ArgumentRecord],
 
 def event_item(log: OutcomeLog, event: EventRecord) -> dict:
     names, root, quad = cameo_codes(), cameo_root(event.code), quad_class(event.code)
-    return {"trigger": log.span(event.trigger), "code": event.code,
-            "name": names.get(event.code) or names.get(canonical_code(event.code) or ""),
-            "root": root, "root_name": names.get(root or ""), "quad": quad,
-            "quad_name": QUAD_CLASSES.get(quad) if quad is not None else None,
-            "realis": event.realis, "polarity": event.polarity,
-            "arguments": [{"role": a.role, **log.span(a.offsets)} for a in event.arguments]}
+    return {
+        "trigger": log.span(event.trigger),
+        "code": event.code,
+        "name": names.get(event.code) or names.get(canonical_code(event.code) or ""),
+        "root": root,
+        "root_name": names.get(root or ""),
+        "quad": quad,
+        "quad_name": QUAD_CLASSES.get(quad) if quad is not None else None,
+        "realis": event.realis,
+        "polarity": event.polarity,
+        "arguments": [{"role": a.role, **log.span(a.offsets)} for a in event.arguments],
+    }
 
 
 def _same(gold_value: str | None, pred_value: str | None) -> bool:
@@ -66,13 +72,22 @@ def pair_errors(gold: EventRecord, pred: EventRecord) -> list[str]:
     return errors
 
 
-def log_events(log: OutcomeLog, gold: Sequence[EventRecord], pred: Sequence[EventRecord],
-               alignment: Sequence[Pair], claimed_arguments: ClaimedArguments) -> None:
+def log_events(
+    log: OutcomeLog,
+    gold: Sequence[EventRecord],
+    pred: Sequence[EventRecord],
+    alignment: Sequence[Pair],
+    claimed_arguments: ClaimedArguments,
+) -> None:
     """Record one document's events and arguments; ``alignment`` pairs the events,
     ``claimed_arguments(gold_args, pred_args, "arg_i")`` the arguments of a pair."""
     for g, p in alignment:
-        log.add(pair_errors(gold[g], pred[p]) or ["correct"], event_item(log, gold[g]), event_item(log, pred[p]),
-                gold[g].trigger)
+        log.add(
+            pair_errors(gold[g], pred[p]) or ["correct"],
+            event_item(log, gold[g]),
+            event_item(log, pred[p]),
+            gold[g].trigger,
+        )
         claims = claimed_arguments(gold[g].arguments, pred[p].arguments, "arg_i") if same_root(gold[g], pred[p]) else []
         _log_arguments(log, gold[g], pred[p], claims)
     for g in sorted(set(range(len(gold))) - {g for g, _ in alignment}):
@@ -85,15 +100,18 @@ def log_events(log: OutcomeLog, gold: Sequence[EventRecord], pred: Sequence[Even
 
 def _log_arguments(log: OutcomeLog, gold: EventRecord | None, pred: EventRecord | None, claims: list[Pair]) -> None:
     def item(event: EventRecord, argument: ArgumentRecord) -> dict:
-        return {"role": argument.role, **log.span(argument.offsets), "trigger": log.span(event.trigger),
-                "code": event.code}
+        return {
+            "role": argument.role,
+            **log.span(argument.offsets),
+            "trigger": log.span(event.trigger),
+            "code": event.code,
+        }
 
     # claims is empty unless both events are there
     if gold is not None and pred is not None:
         for g, p in claims:
             category = "correct_argument" if _same(gold.arguments[g].role, pred.arguments[p].role) else "wrong_role"
-            log.add([category], item(gold, gold.arguments[g]), item(pred, pred.arguments[p]),
-                    gold.arguments[g].offsets)
+            log.add([category], item(gold, gold.arguments[g]), item(pred, pred.arguments[p]), gold.arguments[g].offsets)
     if gold is not None:
         for g in sorted(set(range(len(gold.arguments))) - {g for g, _ in claims}):
             log.add(["missing_argument"], item(gold, gold.arguments[g]), None, gold.arguments[g].offsets)

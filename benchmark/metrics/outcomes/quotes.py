@@ -10,7 +10,7 @@ quote is ``missed``, an unmatched prediction ``spurious``.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ...records import QuoteRecord
 from ..matching import normalized
@@ -18,16 +18,22 @@ from . import OutcomeLog, union
 
 
 def quote_item(log: OutcomeLog, quote: QuoteRecord) -> dict:
-    return {"kind": quote.kind, "cue": log.span(quote.cue), "content": [log.span(s) for s in quote.content],
-            "source": log.span(quote.source), "source_name": quote.source_name}
+    return {
+        "kind": quote.kind,
+        "cue": log.span(quote.cue),
+        "content": [log.span(s) for s in quote.content],
+        "source": log.span(quote.source),
+        "source_name": quote.source_name,
+    }
 
 
 def _anchor(*quotes: QuoteRecord) -> tuple[int, int]:
     return union([span for q in quotes for span in (*q.content, q.cue)])
 
 
-def pair_errors(gold: QuoteRecord, pred: QuoteRecord,
-                source_is_right: Callable[[QuoteRecord, QuoteRecord], bool]) -> list[str]:
+def pair_errors(
+    gold: QuoteRecord, pred: QuoteRecord, source_is_right: Callable[[QuoteRecord, QuoteRecord], bool]
+) -> list[str]:
     errors = []
     if not source_is_right(gold, pred):
         errors.append("wrong_speaker")
@@ -40,13 +46,21 @@ def pair_errors(gold: QuoteRecord, pred: QuoteRecord,
     return errors
 
 
-def log_quotes(log: OutcomeLog, gold: Sequence[QuoteRecord], pred: Sequence[QuoteRecord],
-               pairs: Sequence[tuple[int, int]],
-               source_is_right: Callable[[QuoteRecord, QuoteRecord], bool]) -> None:
+def log_quotes(
+    log: OutcomeLog,
+    gold: Sequence[QuoteRecord],
+    pred: Sequence[QuoteRecord],
+    pairs: Sequence[tuple[int, int]],
+    source_is_right: Callable[[QuoteRecord, QuoteRecord], bool],
+) -> None:
     """Record one document's quotes; ``pairs`` is the ``content_partial`` matching."""
     for g, p in pairs:
-        log.add(pair_errors(gold[g], pred[p], source_is_right) or ["correct"],
-                quote_item(log, gold[g]), quote_item(log, pred[p]), _anchor(gold[g], pred[p]))
+        log.add(
+            pair_errors(gold[g], pred[p], source_is_right) or ["correct"],
+            quote_item(log, gold[g]),
+            quote_item(log, pred[p]),
+            _anchor(gold[g], pred[p]),
+        )
     for g in sorted(set(range(len(gold))) - {g for g, _ in pairs}):
         log.add(["missed"], quote_item(log, gold[g]), None, _anchor(gold[g]))
     for p in sorted(set(range(len(pred))) - {p for _, p in pairs}):

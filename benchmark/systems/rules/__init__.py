@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Optional
 
 from .coref import _Coref
 from .entities import _EntityFinder
@@ -38,7 +37,8 @@ from .timexes import _Timexer
 
 __all__ = ["RulesSystem"]
 
-def _parse_date(value) -> Optional[_dt.date]:
+
+def _parse_date(value) -> _dt.date | None:
     if isinstance(value, _dt.date):
         return value
     if not isinstance(value, str):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Dict, List, Optional, Tuple
 
 from .entities import _Entity, _norm_tok
 from .lexicon import _FUNCTION_WORDS, _REPORTING_VERBS, _ROLE_NOUNS, _ROLE_PLURALS, rows
@@ -21,8 +20,13 @@ _PRONOUNS_THING = {"it", "its"}
 
 _CLUSTER_TYPES = {"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT"}
 _NOMINALS = [
-    (re.compile(r"\b[Tt]he\s+(?:(?:military|western|transatlantic|defensive|"
-                r"defence|defense|security)\s+)?(?:alliance|bloc)\b"), ("ORG",)),
+    (
+        re.compile(
+            r"\b[Tt]he\s+(?:(?:military|western|transatlantic|defensive|"
+            r"defence|defense|security)\s+)?(?:alliance|bloc)\b"
+        ),
+        ("ORG",),
+    ),
     (re.compile(r"\b[Tt]he\s+country\b"), ("GPE",)),
     (re.compile(r"\b[Tt]he\s+(?:organi[sz]ation)\b"), ("ORG",)),
 ]
@@ -33,7 +37,7 @@ class _Mention:
 
     def __init__(self, start, end, text, kind, tok):
         self.start, self.end, self.text, self.kind = start, end, text, kind
-        self.antecedent: Optional[_Entity] = None
+        self.antecedent: _Entity | None = None
         self.tok = tok
 
 
@@ -48,15 +52,15 @@ def _entity_key(ent: _Entity) -> str:
 
 
 class _Coref:
-    def __init__(self, doc: _Doc, entities: List[_Entity]):
+    def __init__(self, doc: _Doc, entities: list[_Entity]):
         self.doc = doc
         self.entities = [e for e in entities if e.type in _CLUSTER_TYPES]
         self.ends = [e.end for e in self.entities]
         self.ent_by_first_tok = {e.toks[0]: e for e in self.entities if e.toks}
-        self._name_cache: Dict[str, str] = {}
-        self.key: Dict[Tuple[int, int], str] = {}
-        self.mentions: List[_Mention] = []
-        self.roles: List[Tuple[int, int]] = []  # token ranges of role nominals
+        self._name_cache: dict[str, str] = {}
+        self.key: dict[tuple[int, int], str] = {}
+        self.mentions: list[_Mention] = []
+        self.roles: list[tuple[int, int]] = []  # token ranges of role nominals
         self._keys()
         self._pronouns()
         self._nominals()
@@ -74,8 +78,7 @@ class _Coref:
             k = _entity_key(e)
             if e.type == "PERSON" and len(e.toks) == 1:
                 low = e.text.lower()
-                earlier = [p for p in persons_full
-                           if p.text.split()[-1].lower() == low and p.start < e.start]
+                earlier = [p for p in persons_full if p.text.split()[-1].lower() == low and p.start < e.start]
                 anywhere = [p for p in persons_full if p.text.split()[-1].lower() == low]
                 match = earlier[-1] if earlier else (anywhere[0] if anywhere else None)
                 if match is not None:
@@ -84,7 +87,7 @@ class _Coref:
                 k = acronyms[k[2:]]
             self.key[(e.start, e.end)] = k
 
-    def _subject(self, tok_i: int) -> Optional[_Entity]:
+    def _subject(self, tok_i: int) -> _Entity | None:
         a, _ = self.doc.sent_range(tok_i)
         toks = self.doc.toks
         k = a
@@ -95,11 +98,10 @@ class _Coref:
             return e
         return None
 
-    def _before(self, offset: int, types: Tuple[str, ...], window: int = 0,
-                sent: int = -1) -> List[_Entity]:
+    def _before(self, offset: int, types: tuple[str, ...], window: int = 0, sent: int = -1) -> list[_Entity]:
         """Entities of the given types ending at or before offset, nearest last."""
         pos = bisect.bisect_right(self.ends, offset)
-        out: List[_Entity] = []
+        out: list[_Entity] = []
         for e in reversed(self.entities[:pos]):
             if window and len(out) >= window:
                 break
@@ -120,19 +122,37 @@ class _Coref:
                 cands = self._before(t.start, ("PERSON",), window=1)
                 ante = cands[-1] if cands else None
             else:
-                cands = [e for e in self._before(t.start, ("ORG", "GPE"), sent=t.sent - 1)
-                         if not e.modifier]
+                cands = [e for e in self._before(t.start, ("ORG", "GPE"), sent=t.sent - 1) if not e.modifier]
                 ante = None
                 if low == "it":
                     prev = toks[t.i - 1].low if t.i > 0 else ""
                     nxt = toks[t.i + 1].low if t.i + 1 < len(toks) else ""
-                    subj_pos = (prev in (",", "that", "but", "and", "because", "said",
-                                         "says", "while", "as", "if", "when", "“")
-                                or t.i in doc.initial)
-                    verbish = (nxt in ("is", "was", "has", "had", "will", "would",
-                                       "can", "could", "may", "might", "must",
-                                       "should", "does", "did", "also", "’s")
-                               or re.match(r"^[a-z]+(ed|s)$", nxt or "") is not None)
+                    subj_pos = (
+                        prev in (",", "that", "but", "and", "because", "said", "says", "while", "as", "if", "when", "“")
+                        or t.i in doc.initial
+                    )
+                    verbish = (
+                        nxt
+                        in (
+                            "is",
+                            "was",
+                            "has",
+                            "had",
+                            "will",
+                            "would",
+                            "can",
+                            "could",
+                            "may",
+                            "might",
+                            "must",
+                            "should",
+                            "does",
+                            "did",
+                            "also",
+                            "’s",
+                        )
+                        or re.match(r"^[a-z]+(ed|s)$", nxt or "") is not None
+                    )
                     if not (subj_pos and verbish):
                         continue
                     subj = self._subject(t.i)
@@ -154,9 +174,9 @@ class _Coref:
         for t in toks:
             if t.low not in _ROLE_NOUNS and t.low not in _ROLE_PLURALS:
                 continue
-            if t.i + 1 < len(toks) and (toks[t.i + 1].low in _ROLE_NOUNS
-                                        or toks[t.i + 1].text[:1].isupper()
-                                        or toks[t.i + 1].low == "-"):
+            if t.i + 1 < len(toks) and (
+                toks[t.i + 1].low in _ROLE_NOUNS or toks[t.i + 1].text[:1].isupper() or toks[t.i + 1].low == "-"
+            ):
                 continue  # part of a longer title or a title before a name
             det = None
             for j in range(t.i - 1, max(-1, t.i - 5), -1):
@@ -164,8 +184,11 @@ class _Coref:
                 if w.low in ("the", "a", "an"):
                     det = j
                     break
-                if (w.text.islower() and w.low in _FUNCTION_WORDS) or not w.text[:1].isalpha() \
-                        or w.low in _REPORTING_VERBS:
+                if (
+                    (w.text.islower() and w.low in _FUNCTION_WORDS)
+                    or not w.text[:1].isalpha()
+                    or w.low in _REPORTING_VERBS
+                ):
                     break
             if det is None:
                 continue
@@ -187,7 +210,7 @@ class _Coref:
                     ante = cands[-1]
             if ante is None:
                 continue
-            men = _Mention(toks[det].start, t.end, doc.text[toks[det].start:t.end], "NOM", det)
+            men = _Mention(toks[det].start, t.end, doc.text[toks[det].start : t.end], "NOM", det)
             men.antecedent = ante
             self.mentions.append(men)
         self.mentions.sort(key=lambda m: m.start)
@@ -200,8 +223,7 @@ class _Coref:
                 if tok is None:
                     continue
                 sent = self.doc.toks[tok].sent
-                before = [e for e in self._before(m.start(), types, sent=max(0, sent - 2))
-                          if not e.modifier]
+                before = [e for e in self._before(m.start(), types, sent=max(0, sent - 2)) if not e.modifier]
                 if not before:
                     continue
                 men = _Mention(m.start(), m.end(), m.group(0), "NOM", tok)
@@ -212,13 +234,19 @@ class _Coref:
         for p in self.mentions:
             if p.kind != "PRO" or p.antecedent is None or p.antecedent.type not in ("ORG", "GPE"):
                 continue
-            closer = [n for n in noms if p.antecedent.end <= n.start and n.end <= p.start
-                      and n.antecedent is not None and n.antecedent.type == p.antecedent.type]
+            closer = [
+                n
+                for n in noms
+                if p.antecedent.end <= n.start
+                and n.end <= p.start
+                and n.antecedent is not None
+                and n.antecedent.type == p.antecedent.type
+            ]
             if closer:
                 p.antecedent = closer[-1].antecedent
         self.mentions.sort(key=lambda m: m.start)
 
-    def cluster_key(self, start: int, end: int) -> Optional[str]:
+    def cluster_key(self, start: int, end: int) -> str | None:
         if (start, end) in self.key:
             return self.key[(start, end)]
         for m in self.mentions:
@@ -226,8 +254,8 @@ class _Coref:
                 return self.key.get((m.antecedent.start, m.antecedent.end))
         return None
 
-    def clusters(self) -> List[List[dict]]:
-        groups: Dict[str, List[Tuple[int, int]]] = {}
+    def clusters(self) -> list[list[dict]]:
+        groups: dict[str, list[tuple[int, int]]] = {}
         for e in self.entities:
             groups.setdefault(self.key[(e.start, e.end)], []).append((e.start, e.end))
         for m in self.mentions:
@@ -242,15 +270,15 @@ class _Coref:
         out.sort(key=lambda c: c[0]["start"])
         return out
 
-    def _by_key(self) -> Dict[str, List[_Entity]]:
+    def _by_key(self) -> dict[str, list[_Entity]]:
         if not hasattr(self, "_key_index"):
-            index: Dict[str, List[_Entity]] = {}
+            index: dict[str, list[_Entity]] = {}
             for e in self.entities:
                 index.setdefault(self.key[(e.start, e.end)], []).append(e)
             self._key_index = index
         return self._key_index
 
-    def best_name(self, start: int, end: int) -> Optional[str]:
+    def best_name(self, start: int, end: int) -> str | None:
         k = self.cluster_key(start, end)
         if k is None:
             return None

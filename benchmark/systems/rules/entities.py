@@ -5,15 +5,24 @@ percentages, quantities and model designations; dates and times from the timexes
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Tuple
 
 from .lexicon import (
-    _FUNCTION_WORDS, _MONTHS, _REPORTING_VERBS, _ROLE_NOUNS, _ROLE_PLURALS, _WEEKDAYS, rows, word_lists,
+    _FUNCTION_WORDS,
+    _MONTHS,
+    _REPORTING_VERBS,
+    _ROLE_NOUNS,
+    _ROLE_PLURALS,
+    _WEEKDAYS,
+    rows,
+    word_lists,
 )
 from .text import _Doc, _is_acronym, _is_cap
 
-_GAZ = {tuple(name.split()): type_ for file in ("gazetteer_places.tsv", "gazetteer_groups.tsv")
-        for name, type_ in rows(file)}
+_GAZ = {
+    tuple(name.split()): type_
+    for file in ("gazetteer_places.tsv", "gazetteer_groups.tsv")
+    for name, type_ in rows(file)
+}
 _GAZ_MAXLEN = max(len(k) for k in _GAZ)
 
 _NAME_WORDS = word_lists("name_words.tsv")
@@ -32,8 +41,9 @@ _ORG_RIGHT_CONTEXT = _NAME_WORDS["org_context"]
 _TITLE_CORE = _NAME_WORDS["title"]
 _TITLE_PARTS = _TITLE_CORE | _NAME_WORDS["title_part"]
 
-_ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth "
-                  "tenth eleventh twelfth twentieth hundredth").split()
+_ORDINAL_WORDS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth twentieth hundredth"
+).split()
 
 _NUMBER_ENTITY_RE = re.compile(
     r"""
@@ -53,8 +63,10 @@ _NUMBER_ENTITY_RE = re.compile(
     """.replace("ORDINALS", "|".join(_ORDINAL_WORDS)),
     re.X | re.I,
 )
-_PRODUCT_RE = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Z]{0,2}|"
-                         r"[A-Z]{2,5}\d{1,4})(?![\w-])")
+_PRODUCT_RE = re.compile(
+    r"(?<![\w-])(?:[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Z]{0,2}|"
+    r"[A-Z]{2,5}\d{1,4})(?![\w-])"
+)
 
 
 def _norm_tok(t: str) -> str:
@@ -66,21 +78,20 @@ class _Entity:
 
     def __init__(self, start, end, typ, text):
         self.start, self.end, self.type, self.text = start, end, typ, text
-        self.toks: List[int] = []
+        self.toks: list[int] = []
         self.modifier = False
         self.possessive = False
 
     def as_dict(self):
-        return {"start": self.start, "end": self.end, "type": self.type,
-                "text": self.text}
+        return {"start": self.start, "end": self.end, "type": self.type, "text": self.text}
 
 
 class _EntityFinder:
-    def __init__(self, doc: _Doc, timexes: List[dict]):
+    def __init__(self, doc: _Doc, timexes: list[dict]):
         self.doc = doc
         self.timexes = timexes
 
-    def _gaz_match(self, idx: List[int], pos: int) -> Tuple[int, Optional[str]]:
+    def _gaz_match(self, idx: list[int], pos: int) -> tuple[int, str | None]:
         toks = self.doc.toks
         best = (0, None)
         for L in range(min(_GAZ_MAXLEN, len(idx) - pos), 0, -1):
@@ -93,7 +104,7 @@ class _EntityFinder:
                 return L, typ
         return best
 
-    def _runs(self) -> List[List[int]]:
+    def _runs(self) -> list[list[int]]:
         """Maximal runs of capitalised tokens (with name-internal connectors)."""
         doc, toks = self.doc, self.doc.toks
         runs, i, n = [], 0, len(toks)
@@ -102,9 +113,13 @@ class _EntityFinder:
             blocked.update(doc.toks_in(tx["start"], tx["end"]))
 
         def capok(k):
-            return (k < n and _is_cap(toks[k]) and k not in blocked
-                    and toks[k].low.rstrip(".") not in _MONTHS
-                    and toks[k].low not in _WEEKDAYS)
+            return (
+                k < n
+                and _is_cap(toks[k])
+                and k not in blocked
+                and toks[k].low.rstrip(".") not in _MONTHS
+                and toks[k].low not in _WEEKDAYS
+            )
 
         def adjacent(a, b):
             g = doc.gap(a, b)
@@ -120,10 +135,13 @@ class _EntityFinder:
                 if j + 1 < n and capok(j + 1) and adjacent(j, j + 1):
                     j += 1
                     run.append(j)
-                elif (j + 2 < n and toks[j + 1].low in ("of", "for", "de", "al",
-                                                        "bin", "von", "van", "der",
-                                                        "la", "du")
-                      and capok(j + 2) and adjacent(j, j + 1) and adjacent(j + 1, j + 2)):
+                elif (
+                    j + 2 < n
+                    and toks[j + 1].low in ("of", "for", "de", "al", "bin", "von", "van", "der", "la", "du")
+                    and capok(j + 2)
+                    and adjacent(j, j + 1)
+                    and adjacent(j + 1, j + 2)
+                ):
                     run.extend([j + 1, j + 2])
                     j += 2
                 else:
@@ -132,7 +150,7 @@ class _EntityFinder:
             i = j + 1
         return runs
 
-    def find(self) -> List[_Entity]:
+    def find(self) -> list[_Entity]:
         doc, toks, text = self.doc, self.doc.toks, self.doc.text
         runs = self._runs()
         # capitalised words seen outside sentence-initial position
@@ -142,29 +160,33 @@ class _EntityFinder:
                 if k not in doc.initial and k not in doc.heading_tok:
                     mid_caps.add(toks[k].low)
 
-        pieces: List[Tuple[List[int], Optional[str], str]] = []  # (idx, type, why)
+        pieces: list[tuple[list[int], str | None, str]] = []  # (idx, type, why)
         for run in runs:
             pieces.extend(self._segment(run, mid_caps))
 
         # names of people (multi-token) for surname typing
         # (multi-token runs first: their last words type lone surnames)
-        pieces = [(idx, typ if typ or len(idx) == 1 else self._type_unknown(idx, set()), why)
-                  for idx, typ, why in pieces]
-        surnames = {toks[idx[-1]].low for idx, typ, _ in pieces
-                    if typ == "PERSON" and len(idx) >= 2}
+        pieces = [
+            (idx, typ if typ or len(idx) == 1 else self._type_unknown(idx, set()), why) for idx, typ, why in pieces
+        ]
+        surnames = {toks[idx[-1]].low for idx, typ, _ in pieces if typ == "PERSON" and len(idx) >= 2}
         typed = []
-        for idx, typ, why in pieces:
+        for idx, typ, _why in pieces:
             if typ is None:
                 typ = self._type_unknown(idx, surnames)
             if typ:
                 typed.append((idx, typ))
 
-        cands: List[Tuple[int, int, int, str]] = []  # (priority, start, end, type)
+        cands: list[tuple[int, int, int, str]] = []  # (priority, start, end, type)
         for idx, typ in typed:
             s, e = toks[idx[0]].start, toks[idx[-1]].end
             key = tuple(_norm_tok(toks[k].text) for k in idx)
-            if key in _WITH_ARTICLE and idx[0] > 0 and toks[idx[0] - 1].low == "the" \
-                    and doc.gap(idx[0] - 1, idx[0]).isspace():
+            if (
+                key in _WITH_ARTICLE
+                and idx[0] > 0
+                and toks[idx[0] - 1].low == "the"
+                and doc.gap(idx[0] - 1, idx[0]).isspace()
+            ):
                 s = toks[idx[0] - 1].start
             cands.append((2, s, e, typ))
         for m in _PRODUCT_RE.finditer(text):  # model designations: S-400, F-16, MiG-29
@@ -176,21 +198,26 @@ class _EntityFinder:
         for m in _NUMBER_ENTITY_RE.finditer(text):
             kind = m.lastgroup
             assert kind is not None  # every alternative of the pattern is a named group
-            typ = {"money": "MONEY", "percent": "PERCENT", "quantity": "QUANTITY",
-                   "ordinal": "ORDINAL", "cardinal": "CARDINAL"}[kind]
+            typ = {
+                "money": "MONEY",
+                "percent": "PERCENT",
+                "quantity": "QUANTITY",
+                "ordinal": "ORDINAL",
+                "cardinal": "CARDINAL",
+            }[kind]
             s, e = m.start(), m.end()
             word = m.group(0).lower()
             if typ == "CARDINAL" and word in ("one",):
                 # "one of", "no one", "the one" are not numbers
-                after = text[e:e + 4].lower()
-                before = text[max(0, s - 3):s].lower()
+                after = text[e : e + 4].lower()
+                before = text[max(0, s - 3) : s].lower()
                 if after.startswith(" of") or before.endswith("no ") or before.endswith("he "):
                     continue
             cands.append((0 if typ in ("MONEY", "PERCENT", "QUANTITY") else 3, s, e, typ))
 
         cands.sort(key=lambda c: (c[0], -(c[2] - c[1]), c[1]))
         taken = [False] * (len(text) + 1)
-        chosen: List[_Entity] = []
+        chosen: list[_Entity] = []
         for _, s, e, typ in cands:
             if any(taken[s:e]):
                 continue
@@ -213,31 +240,43 @@ class _EntityFinder:
             ent.possessive = True
         before = toks[a - 1].low if a > 0 else ""
         after = toks[b + 1] if b + 1 < len(toks) else None
-        if (before in ("the", "a", "an", "top", "senior", "former", "its", "his",
-                       "her", "their", "our") and after is not None
-                and after.text[:1].islower() and after.low not in _FUNCTION_WORDS
-                and not after.low.endswith("ed")):
+        if (
+            before in ("the", "a", "an", "top", "senior", "former", "its", "his", "her", "their", "our")
+            and after is not None
+            and after.text[:1].islower()
+            and after.low not in _FUNCTION_WORDS
+            and not after.low.endswith("ed")
+        ):
             ent.modifier = True
-        if after is not None and _is_cap(after) and ent.type in ("GPE", "ORG", "NORP") \
-                and not self.doc.gap(b, b + 1).strip():
+        if (
+            after is not None
+            and _is_cap(after)
+            and ent.type in ("GPE", "ORG", "NORP")
+            and not self.doc.gap(b, b + 1).strip()
+        ):
             ent.modifier = True
 
-    def _segment(self, run: List[int], mid_caps) -> List[Tuple[List[int], Optional[str], str]]:
+    def _segment(self, run: list[int], mid_caps) -> list[tuple[list[int], str | None, str]]:
         doc, toks = self.doc, self.doc.toks
         run = list(run)
         heading = all(k in doc.heading_tok for k in run)
         # sentence-initial function words and adverbs are not names
-        while run and run[0] in doc.initial and not _is_acronym(toks[run[0]].text) and (
+        while (
+            run
+            and run[0] in doc.initial
+            and not _is_acronym(toks[run[0]].text)
+            and (
                 toks[run[0]].low in _FUNCTION_WORDS
-                or (len(run) == 1 and (toks[run[0]].low in _ROLE_NOUNS
-                                       or toks[run[0]].low in _ROLE_PLURALS))
-                or (toks[run[0]].low.endswith("ly") and (toks[run[0]].low,) not in _GAZ)):
+                or (len(run) == 1 and (toks[run[0]].low in _ROLE_NOUNS or toks[run[0]].low in _ROLE_PLURALS))
+                or (toks[run[0]].low.endswith("ly") and (toks[run[0]].low,) not in _GAZ)
+            )
+        ):
             run = run[1:]
             while run and not _is_cap(toks[run[0]]):
                 run = run[1:]
         if not run:
             return []
-        out: List[Tuple[List[int], Optional[str], str]] = []
+        out: list[tuple[list[int], str | None, str]] = []
         # whole run is a gazetteer entry, or an organisation/location name
         lows = [toks[k].low for k in run]
         L, typ = self._gaz_match(run, 0)
@@ -248,7 +287,7 @@ class _EntityFinder:
             while pos < len(run):
                 L, typ = self._gaz_match(run, pos)
                 if L:
-                    out.append((run[pos:pos + L], typ, "gaz"))
+                    out.append((run[pos : pos + L], typ, "gaz"))
                     pos += L
                 else:
                     pos += 1
@@ -266,7 +305,7 @@ class _EntityFinder:
                 return [(run, "ORG", "orghead")]
         pos = 0
         after_title = False
-        unknown: List[int] = []
+        unknown: list[int] = []
 
         def flush():
             nonlocal unknown
@@ -279,7 +318,7 @@ class _EntityFinder:
             L, typ = self._gaz_match(run, pos)
             if L and not (unknown and after_title):
                 flush()
-                out.append((run[pos:pos + L], typ, "gaz"))
+                out.append((run[pos : pos + L], typ, "gaz"))
                 pos += L
                 after_title = False
                 continue
@@ -287,10 +326,10 @@ class _EntityFinder:
                 # consume a title run
                 j = pos
                 core = False
-                while j < len(run) and (toks[run[j]].low in _TITLE_PARTS
-                                        or (toks[run[j]].low in ("of", "for")
-                                            and j + 1 < len(run)
-                                            and toks[run[j + 1]].low in _TITLE_PARTS)):
+                while j < len(run) and (
+                    toks[run[j]].low in _TITLE_PARTS
+                    or (toks[run[j]].low in ("of", "for") and j + 1 < len(run) and toks[run[j + 1]].low in _TITLE_PARTS)
+                ):
                     core = core or toks[run[j]].low.rstrip(".") in _TITLE_CORE
                     j += 1
                 if core:
@@ -313,7 +352,7 @@ class _EntityFinder:
             res.append((idx, typ, why))
         return res
 
-    def _type_unknown(self, idx: List[int], surnames) -> Optional[str]:
+    def _type_unknown(self, idx: list[int], surnames) -> str | None:
         toks = self.doc.toks
         words = [toks[k].text for k in idx]
         first, last = idx[0], idx[-1]
@@ -331,8 +370,17 @@ class _EntityFinder:
                 return "PERSON"
             if prev is not None and prev.low in _TITLE_CORE:
                 return "PERSON"
-            if prev is not None and prev.low in ("in", "to", "from", "into", "near",
-                                                 "across", "towards", "toward", "at"):
+            if prev is not None and prev.low in (
+                "in",
+                "to",
+                "from",
+                "into",
+                "near",
+                "across",
+                "towards",
+                "toward",
+                "at",
+            ):
                 return "GPE"
             return "ORG"
         if all(re.match(r"^[A-Z][a-z’'-]+\.?$|^[A-Z]\.$", w) for w in words) and len(idx) <= 4:

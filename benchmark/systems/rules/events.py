@@ -7,28 +7,66 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Dict, List, Optional
 
 from .coref import _Coref
 from .entities import _Entity
 from .lexicon import _ACTOR_PRONOUNS, _POSSESSIVE_PRONOUNS, rows, word_lists
 from .text import _CLOSE_QUOTES, _OPEN_QUOTES, _Doc, _span
 
-_MODALS = {"will", "would", "may", "might", "could", "can", "should", "must",
-           "shall", "’ll", "'ll", "’d", "'d"}
-_IRREALIS_CUES = {"to", "if", "unless", "whether", "plan", "plans", "planning",
-                  "planned", "prepare", "prepares", "preparing", "prepared",
-                  "want", "wants", "wanted", "seek", "seeks", "seeking",
-                  "intend", "intends", "threatened", "threatens", "failed",
-                  "fail", "fails", "hope", "hopes", "aim", "aims", "ready",
-                  "possible", "potential", "imminent", "future", "proposed"}
+_MODALS = {"will", "would", "may", "might", "could", "can", "should", "must", "shall", "’ll", "'ll", "’d", "'d"}
+_IRREALIS_CUES = {
+    "to",
+    "if",
+    "unless",
+    "whether",
+    "plan",
+    "plans",
+    "planning",
+    "planned",
+    "prepare",
+    "prepares",
+    "preparing",
+    "prepared",
+    "want",
+    "wants",
+    "wanted",
+    "seek",
+    "seeks",
+    "seeking",
+    "intend",
+    "intends",
+    "threatened",
+    "threatens",
+    "failed",
+    "fail",
+    "fails",
+    "hope",
+    "hopes",
+    "aim",
+    "aims",
+    "ready",
+    "possible",
+    "potential",
+    "imminent",
+    "future",
+    "proposed",
+}
 _NEGATORS = {"not", "n’t", "n't", "never", "no", "without"}
 
 # The trigger lexicon and its tables are data files: the options column of
 # cameo_triggers.tsv is explained in that file's header.
 _CONTEXT_WORDS = word_lists("cameo_context.tsv")
-_OPTION_NAMES = {"needs", "not_after", "phrase", "phrase_only", "refine", "threat", "warn",
-                 "refusal", "negatable_refusal"}
+_OPTION_NAMES = {
+    "needs",
+    "not_after",
+    "phrase",
+    "phrase_only",
+    "refine",
+    "threat",
+    "warn",
+    "refusal",
+    "negatable_refusal",
+}
 
 
 def _options(field: str) -> dict:
@@ -53,17 +91,19 @@ def _E(pattern: str, code: str, **opts):
     return (re.compile(r"(?:%s)\Z" % pattern), code, opts)
 
 
-_EVENT_LEXICON = [_E(pattern, code, **_options(options))
-                  for pattern, code, options, _reason in rows("cameo_triggers.tsv")]
+_EVENT_LEXICON = [
+    _E(pattern, code, **_options(options)) for pattern, code, options, _reason in rows("cameo_triggers.tsv")
+]
 # refinement tables for appeal (02x), demand (10x), intent (03x)
-_REFINE = [(tuple(words.split(",")), {"02": appeal, "10": demand, "03": intent})
-           for words, appeal, demand, intent, _reason in rows("cameo_refinements.tsv")]
+_REFINE = [
+    (tuple(words.split(",")), {"02": appeal, "10": demand, "03": intent})
+    for words, appeal, demand, intent, _reason in rows("cameo_refinements.tsv")
+]
 _THREAT_REFINE = [(tuple(words.split(",")), code) for words, code, _reason in rows("cameo_threats.tsv")]
 
 
 class _Eventer:
-    def __init__(self, doc: _Doc, entities: List[_Entity], coref: _Coref,
-                 timexes: List[dict]):
+    def __init__(self, doc: _Doc, entities: list[_Entity], coref: _Coref, timexes: list[dict]):
         self.doc = doc
         self.entities = entities
         self.timexes = timexes
@@ -86,7 +126,7 @@ class _Eventer:
         actors.sort()
         self.actors = actors
         self.actor_starts = [x[0] for x in actors]
-        self._lex_cache: Dict[str, list] = {}
+        self._lex_cache: dict[str, list] = {}
 
     def _match(self, k: int):
         toks = self.doc.toks
@@ -117,7 +157,7 @@ class _Eventer:
             return end, code, opts
         return None
 
-    def _refine(self, family: str, k: int) -> Optional[str]:
+    def _refine(self, family: str, k: int) -> str | None:
         toks = self.doc.toks
         a, b = self.doc.sent_range(k)
         for j in range(k + 1, min(b, k + 16)):
@@ -127,7 +167,7 @@ class _Eventer:
                     return codes.get(family)
         return None
 
-    def find(self) -> List[dict]:
+    def find(self) -> list[dict]:
         doc, toks, text = self.doc, self.doc.toks, self.doc.text
         events = []
         k = 0
@@ -140,7 +180,7 @@ class _Eventer:
             end, code, opts = res
             a, b = doc.sent_range(k)
             # negation and modality in the clause before the trigger
-            window: List[str] = []
+            window: list[str] = []
             j = k - 1
             while j >= a and len(window) < 5 and toks[j].text not in (",", ";", ":"):
                 if toks[j].text in _OPEN_QUOTES or toks[j].text in _CLOSE_QUOTES:
@@ -149,10 +189,14 @@ class _Eventer:
                 window.append(toks[j].low)
                 j -= 1
             negated = any(w in _NEGATORS for w in window[:4])
-            infinitive = bool(window) and (window[0] == "to" or (
-                len(window) > 1 and window[1] == "to" and window[0].endswith("ly")))
-            irrealis = infinitive or any(w in _MODALS for w in window) or any(
-                w in _IRREALIS_CUES and w != "to" for w in window[:4])
+            infinitive = bool(window) and (
+                window[0] == "to" or (len(window) > 1 and window[1] == "to" and window[0].endswith("ly"))
+            )
+            irrealis = (
+                infinitive
+                or any(w in _MODALS for w in window)
+                or any(w in _IRREALIS_CUES and w != "to" for w in window[:4])
+            )
             polarity = "positive"
             if opts.get("refine"):
                 fine = self._refine(opts["refine"], end)
@@ -178,8 +222,11 @@ class _Eventer:
                 elif opts.get("negatable_refusal"):
                     code = "120"
                     for j2 in range(end + 1, min(b, end + 4)):
-                        if re.match(r"(curb|halt|stop|end|ease|lift|withdraw|yield|"
-                                    r"give|back|drop|abandon|release)", toks[j2].low):
+                        if re.match(
+                            r"(curb|halt|stop|end|ease|lift|withdraw|yield|"
+                            r"give|back|drop|abandon|release)",
+                            toks[j2].low,
+                        ):
                             code = "124"
                             break
                     polarity = "positive"
@@ -187,55 +234,78 @@ class _Eventer:
                     polarity = "negative"
             realis = "other" if irrealis else "actual"
             args = self._arguments(k, end, a, b)
-            events.append({
-                "trigger": _span(text, toks[k].start, toks[end].end),
-                "code": code,
-                "arguments": args,
-                "realis": realis,
-                "polarity": polarity,
-            })
+            events.append(
+                {
+                    "trigger": _span(text, toks[k].start, toks[end].end),
+                    "code": code,
+                    "arguments": args,
+                    "realis": realis,
+                    "polarity": polarity,
+                }
+            )
             k = end + 1
         return events
 
-    def _arguments(self, k: int, end: int, a: int, b: int) -> List[dict]:
+    def _arguments(self, k: int, end: int, a: int, b: int) -> list[dict]:
         toks, text = self.doc.toks, self.doc.text
         args = []
         lo = bisect.bisect_left(self.actor_starts, a)
         hi = bisect.bisect_left(self.actor_starts, b)
         in_sent = self.actors[lo:hi]
         in_sent = sorted(in_sent, key=lambda x: (x[1], -x[0]))
-        before = [x for x in in_sent if x[1] < k
-                  and toks[x[0]].low not in _POSSESSIVE_PRONOUNS]
+        before = [x for x in in_sent if x[1] < k and toks[x[0]].low not in _POSSESSIVE_PRONOUNS]
         if before:
             s0, s1, _ = before[-1]
-            args.append({"role": "source", "start": toks[s0].start,
-                         "end": toks[s1].end, "text": text[toks[s0].start:toks[s1].end]})
-        after = sorted([x for x in in_sent if x[0] > end and x[1] < b
-                 and toks[x[0]].low not in _POSSESSIVE_PRONOUNS
-                 and toks[x[0] - 1].low != "that"],  # subject of a complement clause
-                       key=lambda x: (x[0], -x[1]))
+            args.append(
+                {
+                    "role": "source",
+                    "start": toks[s0].start,
+                    "end": toks[s1].end,
+                    "text": text[toks[s0].start : toks[s1].end],
+                }
+            )
+        after = sorted(
+            [
+                x
+                for x in in_sent
+                if x[0] > end
+                and x[1] < b
+                and toks[x[0]].low not in _POSSESSIVE_PRONOUNS
+                and toks[x[0] - 1].low != "that"
+            ],  # subject of a complement clause
+            key=lambda x: (x[0], -x[1]),
+        )
         target = None
         for x in after:
             if x[0] - end > 10:
                 break
-            if toks[x[0] - 1].low in ("to", "with", "on", "upon", "against", "toward",
-                                      "towards", "from", "at"):
+            if toks[x[0] - 1].low in ("to", "with", "on", "upon", "against", "toward", "towards", "from", "at"):
                 target = x
                 break
         if target is None and after and after[0][0] - end <= 10:
             target = after[0]
         if target is not None:
             t0, t1, _ = target
-            args.append({"role": "target", "start": toks[t0].start,
-                         "end": toks[t1].end, "text": text[toks[t0].start:toks[t1].end]})
+            args.append(
+                {
+                    "role": "target",
+                    "start": toks[t0].start,
+                    "end": toks[t1].end,
+                    "text": text[toks[t0].start : toks[t1].end],
+                }
+            )
         # time: nearest date expression in the sentence
         s_start, s_end = toks[a].start, toks[b - 1].end
-        times = [tx for tx in self.timexes if s_start <= tx["start"] and tx["end"] <= s_end
-                 and tx["type"] in ("DATE", "TIME")
-                 and tx["value"] not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")]
+        times = [
+            tx
+            for tx in self.timexes
+            if s_start <= tx["start"]
+            and tx["end"] <= s_end
+            and tx["type"] in ("DATE", "TIME")
+            and tx["value"] not in ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
+        ]
         if times:
             trig = toks[k].start
             tx = min(times, key=lambda x: (abs(x["start"] - trig), x["start"]))
-            args.append({"role": "time", "start": tx["start"], "end": tx["end"],
-                         "text": tx["text"]})
+            args.append({"role": "time", "start": tx["start"], "end": tx["end"], "text": tx["text"]})
         return args

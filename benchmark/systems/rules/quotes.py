@@ -4,7 +4,7 @@ reporting verb and a speaker beside them; indirect quotes ``<speaker> <reporting
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 from .coref import _Coref
 from .entities import _Entity
@@ -16,36 +16,73 @@ _PARTICIPLE_CUES = _QUOTE_CUES["participle"]
 _ADDRESSEE_VERBS = _QUOTE_CUES["addressee_verb"]
 # words that may stand between a speaker and the verb ("Russia has denied",
 # "he also said"); any -ly adverb may too
-_AUX_BETWEEN = {"has", "have", "had", "was", "is", "also", "again", "later",
-                "earlier", "then", "once", "already", "further", "always",
-                "often"}
+_AUX_BETWEEN = {
+    "has",
+    "have",
+    "had",
+    "was",
+    "is",
+    "also",
+    "again",
+    "later",
+    "earlier",
+    "then",
+    "once",
+    "already",
+    "further",
+    "always",
+    "often",
+}
 
 
 def _between_speaker_and_cue(word: str) -> bool:
     return word in _AUX_BETWEEN or (word.endswith("ly") and len(word) > 4)
 
-_ADDRESSEE_WORDS = {"reporters", "journalists", "lawmakers", "parliament",
-                    "him", "her", "them", "us", "me", "you", "the", "press",
-                    "a", "news", "conference", "briefing", "audience",
-                    "officials", "diplomats", "leaders", "delegates",
-                    "counterpart", "his", "their", "its", "colleagues",
-                    "allies", "members"}
+
+_ADDRESSEE_WORDS = {
+    "reporters",
+    "journalists",
+    "lawmakers",
+    "parliament",
+    "him",
+    "her",
+    "them",
+    "us",
+    "me",
+    "you",
+    "the",
+    "press",
+    "a",
+    "news",
+    "conference",
+    "briefing",
+    "audience",
+    "officials",
+    "diplomats",
+    "leaders",
+    "delegates",
+    "counterpart",
+    "his",
+    "their",
+    "its",
+    "colleagues",
+    "allies",
+    "members",
+}
 
 
 class _Quoter:
-    def __init__(self, doc: _Doc, entities: List[_Entity], coref: _Coref,
-                 timexes: Sequence[dict] = ()):
+    def __init__(self, doc: _Doc, entities: list[_Entity], coref: _Coref, timexes: Sequence[dict] = ()):
         self.doc = doc
         self.in_timex = {k for tx in timexes for k in doc.toks_in(tx["start"], tx["end"])}
         self.entities = entities
         self.coref = coref
-        self.actor_by_end: Dict[int, Tuple[int, int]] = {}
-        self.actor_by_start: Dict[int, Tuple[int, int]] = {}
+        self.actor_by_end: dict[int, tuple[int, int]] = {}
+        self.actor_by_start: dict[int, tuple[int, int]] = {}
         self.ent_by_first = {e.toks[0]: e for e in entities if e.toks}
         self.ent_by_last = {e.toks[-1]: e for e in entities if e.toks}
         self.in_entity = {k for e in entities for k in e.toks}
-        self.in_place = {k for e in entities if e.type in ("GPE", "LOC", "FAC")
-                         for k in e.toks}
+        self.in_place = {k for e in entities if e.type in ("GPE", "LOC", "FAC") for k in e.toks}
         for e in entities:
             if e.type in ("PERSON", "ORG", "GPE", "NORP") and e.toks:
                 self.actor_by_end[e.toks[-1]] = (e.toks[0], e.toks[-1])
@@ -63,7 +100,7 @@ class _Quoter:
                 self.actor_by_end.setdefault(t.i, (t.i, t.i))
                 self.actor_by_start.setdefault(t.i, (t.i, t.i))
 
-    def _pairs(self) -> List[Tuple[int, int]]:
+    def _pairs(self) -> list[tuple[int, int]]:
         """Token index pairs (open, close) of quotation marks."""
         toks = self.doc.toks
         pairs, open_i = [], None
@@ -74,7 +111,7 @@ class _Quoter:
             elif t.text == "”" and open_i is not None:
                 pairs.append((open_i, t.i))
                 open_i = None
-            elif t.text == "\"":
+            elif t.text == '"':
                 if ascii_open is None:
                     ascii_open = t.i
                 else:
@@ -84,7 +121,7 @@ class _Quoter:
                 ascii_open = None
         return pairs
 
-    def _content(self, o: int, c: int) -> Optional[Tuple[int, int]]:
+    def _content(self, o: int, c: int) -> tuple[int, int] | None:
         toks = self.doc.toks
         s = toks[o].end
         e = toks[c].start
@@ -106,9 +143,9 @@ class _Quoter:
             return name
         return self.doc.text[s:e]
 
-    def find(self) -> List[dict]:
+    def find(self) -> list[dict]:
         toks = self.doc.toks
-        quotes: List[dict] = []
+        quotes: list[dict] = []
         used_cues = set()
         pairs = self._pairs()
         direct_pairs = set()
@@ -168,8 +205,11 @@ class _Quoter:
         k = c + 1
         limit = min(n, c + 12)
         while k < limit:
-            if toks[k].text in (".", "!", "?", ";", "“", "”", "\"") or (
-                    toks[k].text == "," and k > c + 1) or toks[k].sent != toks[c].sent:
+            if (
+                toks[k].text in (".", "!", "?", ";", "“", "”", '"')
+                or (toks[k].text == "," and k > c + 1)
+                or toks[k].sent != toks[c].sent
+            ):
                 break
             if self._is_cue(k):
                 # source before the cue, between the closing mark and the cue
@@ -199,8 +239,7 @@ class _Quoter:
 
     def _cue_end(self, k: int) -> int:
         toks = self.doc.toks
-        if toks[k].low in ("called", "calls", "call") and k + 1 < len(toks) \
-                and toks[k + 1].low in ("for", "on"):
+        if toks[k].low in ("called", "calls", "call") and k + 1 < len(toks) and toks[k + 1].low in ("for", "on"):
             return k + 1
         return k
 
@@ -227,14 +266,27 @@ class _Quoter:
         last = max(src[1], cue_j)
         if first - 1 <= a or toks[first - 1].text != ",":
             return None
-        rest_ok = {"on", "in", "at", "a", "an", "the", "statement", "interview",
-                   "briefing", "conference", "news", "press", "tweet", "post"}
+        rest_ok = {
+            "on",
+            "in",
+            "at",
+            "a",
+            "an",
+            "the",
+            "statement",
+            "interview",
+            "briefing",
+            "conference",
+            "news",
+            "press",
+            "tweet",
+            "post",
+        }
         for x in range(last + 1, b):
             w = toks[x]
-            if w.text in (".", "!", "?", "”", "\""):
+            if w.text in (".", "!", "?", "”", '"'):
                 continue
-            if x in self.in_timex or x in self.in_place or w.low in rest_ok \
-                    or w.low in _ADDRESSEE_WORDS:
+            if x in self.in_timex or x in self.in_place or w.low in rest_ok or w.low in _ADDRESSEE_WORDS:
                 continue
             return None
         if self.doc.is_opener(a):
@@ -243,12 +295,12 @@ class _Quoter:
             return None
         return toks[a].start, toks[first - 2].end
 
-    def _indirect(self, k: int, quotes: List[dict]):
+    def _indirect(self, k: int, quotes: list[dict]):
         doc, toks, text = self.doc, self.doc.toks, self.doc.text
         t = toks[k]
         if t.low not in _REPORTING_VERBS and not (
-                t.low in ("called", "calls", "call") and k + 1 < len(toks)
-                and toks[k + 1].low == "for"):
+            t.low in ("called", "calls", "call") and k + 1 < len(toks) and toks[k + 1].low == "for"
+        ):
             return None
         a, b = doc.sent_range(k)
         cue_j = self._cue_end(k)
@@ -292,13 +344,13 @@ class _Quoter:
         fronted = self._fronted_content(k, cue_j, src, a, b)
         if fronted is not None:
             s, e = fronted
-            kind = "mixed" if ("“" in text[s:e] or "\"" in text[s:e]) else "indirect"
+            kind = "mixed" if ("“" in text[s:e] or '"' in text[s:e]) else "indirect"
             return self._quote(kind, k, cue_j, [(s, e)], src)
         # where the content starts
         p = cue_j + 1
         end_tok = b
-        while end_tok > p and toks[end_tok - 1].text in (".", "!", "?", "”", "\""):
-            if toks[end_tok - 1].text in ("”", "\"") and toks[end_tok - 2].text not in (".", "!", "?"):
+        while end_tok > p and toks[end_tok - 1].text in (".", "!", "?", "”", '"'):
+            if toks[end_tok - 1].text in ("”", '"') and toks[end_tok - 2].text not in (".", "!", "?"):
                 break
             end_tok -= 1
         window = []
@@ -306,34 +358,43 @@ class _Quoter:
         while q < min(end_tok, p + 6) and toks[q].low != "that":
             window.append(q)
             q += 1
-        if q < end_tok and toks[q].low == "that" and all(
-                toks[w].low in _ADDRESSEE_WORDS or toks[w].low in ("on", "in", "at", ",")
-                or w in self.in_entity
-                for w in window):
+        if (
+            q < end_tok
+            and toks[q].low == "that"
+            and all(
+                toks[w].low in _ADDRESSEE_WORDS or toks[w].low in ("on", "in", "at", ",") or w in self.in_entity
+                for w in window
+            )
+        ):
             p = q + 1
         else:
-            if t.low in _ADDRESSEE_VERBS and p < end_tok and (
-                    toks[p].low in _ADDRESSEE_WORDS or p in self.actor_by_start):
+            if (
+                t.low in _ADDRESSEE_VERBS
+                and p < end_tok
+                and (toks[p].low in _ADDRESSEE_WORDS or p in self.actor_by_start)
+            ):
                 return None  # "told reporters" without a clause: no content
             # skip a time adverbial: "said on Wednesday the ..."
-            if p < end_tok and toks[p].low == "on" and p + 1 < end_tok and \
-                    toks[p + 1].low in _WEEKDAYS:
+            if p < end_tok and toks[p].low == "on" and p + 1 < end_tok and toks[p + 1].low in _WEEKDAYS:
                 p += 2
             if p < end_tok and toks[p].text in (",", ":"):
                 p += 1
-        if p >= end_tok or toks[p].text in ("“", "\"", ".", "”") or toks[p].low in ("so", "and", "but", "or"):
+        if p >= end_tok or toks[p].text in ("“", '"', ".", "”") or toks[p].low in ("so", "and", "but", "or"):
             return None
         # where it ends: sentence end, or a following participle cue / "but"
         e_i = end_tok
         for r in range(p + 1, end_tok):
-            if toks[r].text in (",", ";") and r + 1 < end_tok and (
-                    toks[r + 1].low in _PARTICIPLE_CUES or toks[r + 1].low == "but"):
+            if (
+                toks[r].text in (",", ";")
+                and r + 1 < end_tok
+                and (toks[r + 1].low in _PARTICIPLE_CUES or toks[r + 1].low == "but")
+            ):
                 e_i = r
                 break
         if e_i - p < 2:
             return None
         s, e = toks[p].start, toks[e_i - 1].end
         content = text[s:e]
-        kind = "mixed" if ("“" in content or "\"" in content) else "indirect"
+        kind = "mixed" if ("“" in content or '"' in content) else "indirect"
         # an indirect cue must not be the attribution of a direct quote
         return self._quote(kind, k, cue_j, [(s, e)], src)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import List, Optional, Tuple
 
 _TOKEN_RE = re.compile(
     r"""
@@ -27,11 +26,48 @@ _TOKEN_RE = re.compile(
 _OPEN_QUOTES = {"“", "‘", "«"}
 _CLOSE_QUOTES = {"”", "’", "»"}
 
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov",
-                  "lt", "col", "sgt", "capt", "prof", "jr", "sr", "inc", "ltd",
-                  "co", "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr",
-                  "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-                  "adm", "maj", "cmdr", "fig", "approx"}
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "sgt",
+    "capt",
+    "prof",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "vs",
+    "etc",
+    "no",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "adm",
+    "maj",
+    "cmdr",
+    "fig",
+    "approx",
+}
 
 
 class _Tok:
@@ -51,8 +87,7 @@ class _Tok:
 
 def _is_cap(tok: _Tok) -> bool:
     t = tok.text
-    return (t[:1].isupper() and any(c.isalpha() for c in t)
-            and t not in ("I",) and not t.startswith("’"))
+    return t[:1].isupper() and any(c.isalpha() for c in t) and t not in ("I",) and not t.startswith("’")
 
 
 def _is_acronym(word: str) -> bool:
@@ -69,16 +104,13 @@ class _Doc:
 
     def __init__(self, text: str):
         self.text = text
-        self.toks: List[_Tok] = [
-            _Tok(i, m.start(), m.end(), m.group())
-            for i, m in enumerate(_TOKEN_RE.finditer(text))
-        ]
+        self.toks: list[_Tok] = [_Tok(i, m.start(), m.end(), m.group()) for i, m in enumerate(_TOKEN_RE.finditer(text))]
         self.starts = [t.start for t in self.toks]
         self.by_start = {t.start: t.i for t in self.toks}
         self.by_end = {t.end: t.i for t in self.toks}
-        self.sents: List[Tuple[int, int]] = []  # token index ranges [a, b)
+        self.sents: list[tuple[int, int]] = []  # token index ranges [a, b)
         self._split_sentences()
-        self.initial = set()   # token indices in sentence-initial position
+        self.initial = set()  # token indices in sentence-initial position
         for a, b in self.sents:
             k = a
             while k < b and (self.is_opener(k) or self.toks[k].text in "([-—–"):
@@ -94,14 +126,17 @@ class _Doc:
         for line in text.split("\n"):
             lstart, lend = pos, pos + len(line)
             pos = lend + 1
-            idx = list(range(bisect.bisect_left(self.starts, lstart),
-                             bisect.bisect_left(self.starts, lend)))
+            idx = list(range(bisect.bisect_left(self.starts, lstart), bisect.bisect_left(self.starts, lend)))
             if not idx:
                 continue
             words = [self.toks[i] for i in idx if self.toks[i].text[:1].isalpha()]
             last = self.toks[idx[-1]].text
-            if (len(idx) <= 10 and last not in ".!?:”\"" and len(words) >= 2
-                    and all(_is_cap(w) for w in words if len(w.text) >= 4)):
+            if (
+                len(idx) <= 10
+                and last not in '.!?:”"'
+                and len(words) >= 2
+                and all(_is_cap(w) for w in words if len(w.text) >= 4)
+            ):
                 self.heading_tok.update(idx)
 
     def is_opener(self, i: int) -> bool:
@@ -109,21 +144,20 @@ class _Doc:
         t = self.toks[i]
         if t.text in _OPEN_QUOTES:
             return True
-        if t.text != "\"":
+        if t.text != '"':
             return False
-        before = self.text[t.start - 1:t.start] if t.start else " "
-        after = self.text[t.end:t.end + 1]
-        return (before.isspace() or before in "([—–" or not before) and \
-            after != "" and not after.isspace()
+        before = self.text[t.start - 1 : t.start] if t.start else " "
+        after = self.text[t.end : t.end + 1]
+        return (before.isspace() or before in "([—–" or not before) and after != "" and not after.isspace()
 
     def gap(self, i: int, j: int) -> str:
         """Text between token i and token j (j > i)."""
-        return self.text[self.toks[i].end:self.toks[j].start]
+        return self.text[self.toks[i].end : self.toks[j].start]
 
     def _split_sentences(self):
         toks = self.toks
         n = len(toks)
-        ends: List[int] = []  # exclusive token index where a sentence ends
+        ends: list[int] = []  # exclusive token index where a sentence ends
         i = 0
         while i < n:
             t = toks[i]
@@ -132,13 +166,25 @@ class _Doc:
             elif t.text in (".", "!", "?"):
                 prev = toks[i - 1].low if i > 0 else ""
                 j = i + 1
-                while j < n and toks[j].text in _CLOSE_QUOTES | {")", "\"", "'"}:
+                while j < n and toks[j].text in _CLOSE_QUOTES | {")", '"', "'"}:
                     j += 1
-                abbrev = t.text == "." and i > 0 and toks[i - 1].end == t.start and (
-                    prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()))
-                if j < n and not abbrev and toks[j - 1].end < toks[j].start and (
-                        toks[j].text[:1].isupper() or toks[j].text[:1].isdigit()
-                        or toks[j].text in _OPEN_QUOTES or toks[j].text == "\""):
+                abbrev = (
+                    t.text == "."
+                    and i > 0
+                    and toks[i - 1].end == t.start
+                    and (prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()))
+                )
+                if (
+                    j < n
+                    and not abbrev
+                    and toks[j - 1].end < toks[j].start
+                    and (
+                        toks[j].text[:1].isupper()
+                        or toks[j].text[:1].isdigit()
+                        or toks[j].text in _OPEN_QUOTES
+                        or toks[j].text == '"'
+                    )
+                ):
                     ends.append(j)  # closing quotes stay with this sentence
                     i = j
                     continue
@@ -152,13 +198,13 @@ class _Doc:
             for k in range(a, b):
                 toks[k].sent = si
 
-    def sent_range(self, i: int) -> Tuple[int, int]:
+    def sent_range(self, i: int) -> tuple[int, int]:
         return self.sents[self.toks[i].sent]
 
-    def tok_at(self, offset: int) -> Optional[int]:
+    def tok_at(self, offset: int) -> int | None:
         return self.by_start.get(offset)
 
-    def toks_in(self, start: int, end: int) -> List[int]:
+    def toks_in(self, start: int, end: int) -> list[int]:
         out = []
         i = bisect.bisect_left(self.starts, start)
         while i < len(self.toks) and self.toks[i].end <= end:
@@ -166,7 +212,7 @@ class _Doc:
             i += 1
         return out
 
-    def tok_index_at_or_after(self, offset: int) -> Optional[int]:
+    def tok_index_at_or_after(self, offset: int) -> int | None:
         i = bisect.bisect_left(self.starts, offset)
         if i > 0 and self.toks[i - 1].end > offset:
             i -= 1
