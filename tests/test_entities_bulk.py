@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from benchmark.metrics import entities_bulk
 from benchmark.metrics.entities import score_entities
 from benchmark.records import DocRecords, EntityColumns, EntityRecord
+from benchmark.span_store import SpanStore
 from benchmark.tokenize import tokenize
 
 from .perf.synthetic import TYPES_5, build_corpus
@@ -61,6 +62,8 @@ def flat_documents(draw):
     copies, other types, shifted edges, gold spans split in two, misses, spurious spans, and
     now and then something not flat, out of order, empty or before the first sentence."""
     gold, pred = [], []
+    # Entities as records, as columns, or read into one store a side (as a large file is read).
+    stores = (SpanStore(LABELS), SpanStore(LABELS)) if draw(st.booleans()) else None
     for index in range(draw(st.integers(1, 6))):
         text = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=30)))
         tokens = tokenize(text)  # spans on token edges, often next to punctuation inside a word
@@ -93,17 +96,21 @@ def flat_documents(draw):
         if not draw(st.integers(0, 7)):
             sentence_starts = sentence_starts[::-1]
         columns = draw(st.booleans())
-        gold.append(
-            DocRecords(id=f"d{index}", text=text, sentence_starts=sentence_starts, entities=_as(gold_entities, columns))
+        gold_entities = _as(gold_entities, columns, stores and stores[0])
+        gold.append(DocRecords(id=f"d{index}", text=text, sentence_starts=sentence_starts, entities=gold_entities))
+        pred.append(
+            DocRecords(
+                id=f"d{index}", entities=_as([EntityRecord(*p) for p in predicted], columns, stores and stores[1])
+            )
         )
-        pred.append(DocRecords(id=f"d{index}", entities=_as([EntityRecord(*p) for p in predicted], columns)))
     return gold, pred
 
 
-def _as(entities: list[EntityRecord], columns: bool):
-    if not columns:
-        return entities
-    return EntityColumns([e.start for e in entities], [e.end for e in entities], [e.type for e in entities])
+def _as(entities: list[EntityRecord], columns: bool, store: SpanStore | None = None):
+    starts, ends, types = [e.start for e in entities], [e.end for e in entities], [e.type for e in entities]
+    if store is not None:
+        return EntityColumns.stored(store, store.append(starts, ends, types))
+    return EntityColumns(starts, ends, types) if columns else entities
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -128,3 +135,41 @@ def test_a_tagger_like_corpus_scores_alike_and_is_matched_in_bulk():
 
 def test_no_document_no_bulk():
     assert entities_bulk.bulk_match([], []).handled == []
+
+
+def test_a_store_gives_the_spans_of_any_rows_in_any_order():
+    import numpy as np
+
+    store = SpanStore(LABELS)
+    for n in range(12):
+        store.append(list(range(n)), list(range(1, n + 1)), [LABELS[i % 3] for i in range(n)])
+    rows = [3, -1, 0, 11, 3, 7, -1]
+    flat = store.arrays().rows(np.array(rows))
+    for i, row in enumerate(rows):
+        low, high = flat.bounds[i], flat.bounds[i + 1]
+        got = (
+            flat.starts[low:high].tolist(),
+            flat.ends[low:high].tolist(),
+            [flat.labels[c] for c in flat.types[low:high]],
+        )
+        assert got == (store.columns(row) if row >= 0 else ([], [], []))
+    assert store.arrays().rows(np.arange(12)).starts.tolist() == store.arrays().starts.tolist()
+
+
+def test_a_corpus_read_into_stores_in_another_order_scores_alike_and_is_matched_in_bulk():
+    """Predictions read in another order than the gold, some documents without any."""
+    corpus = build_corpus(80, TYPES_5, seed=3)
+    gold_store, pred_store = SpanStore(TYPES_5), SpanStore(TYPES_5)
+    gold = [
+        DocRecords(
+            doc.id,
+            entities=_as(list(doc.entities), True, gold_store),
+            text=doc.text,
+            sentence_starts=doc.sentence_starts,
+        )
+        for doc in corpus.gold
+    ]
+    stored = {doc.id: _as(list(doc.entities), True, pred_store) for doc in reversed(corpus.pred[5:])}
+    pred = [DocRecords(doc.id, entities=stored.get(doc.id, [])) for doc in corpus.pred]
+    assert sum(entities_bulk.bulk_match(gold, pred).handled) > 60
+    _assert_same(*_both_ways(gold, pred))
