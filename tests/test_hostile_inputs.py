@@ -859,78 +859,41 @@ for _name, _target, _needle in OUTPUT_CASES:
     CASES.append(Case(f"--output: {_name}", oracle_to(_target), 2, _needle))
 
 
+def onto_an_input(folder: Path, output: Path, *source: str) -> list[str]:
+    """``benchmark evaluate SOURCE`` on the small gold, told to write its result onto ``output``."""
+    return ["evaluate", *source, "--gold", str(small_gold(folder)), "--output", str(output)]
+
+
 @case("--output: the predictions file", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
-    return [
-        "evaluate",
-        "--predictions",
-        str(predictions),
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(predictions),
-    ]
+    return onto_an_input(folder, predictions, "--predictions", str(predictions))
 
 
 @case("--output: the predictions file through a symlink", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
     (folder / "link.jsonl").symlink_to(predictions)
-    return [
-        "evaluate",
-        "--predictions",
-        str(predictions),
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(folder / "link.jsonl"),
-    ]
+    return onto_an_input(folder, folder / "link.jsonl", "--predictions", str(predictions))
 
 
 @case("--output: the systems file", 2, "also an input")
 def _(folder):
     config = write(folder, "benchmark.yaml", "systems:\n  mine: {predictions: p.jsonl}\n")
     write(folder, "p.jsonl", lines(small_prediction()))
-    return [
-        "evaluate",
-        "--system",
-        "mine",
-        "--config",
-        str(config),
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(config),
-    ]
+    return onto_an_input(folder, config, "--system", "mine", "--config", str(config))
 
 
 @case("--output: the file of a file: system", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
-    return [
-        "evaluate",
-        "--system",
-        f"file:{predictions}",
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(predictions),
-    ]
+    return onto_an_input(folder, predictions, "--system", f"file:{predictions}")
 
 
 @case("--output: the source of a python: system", 2, "also an input")
 def _(folder):
     source = write(folder, "mine.py", "def predict(doc):\n    return {'id': doc['id'], 'entities': []}\n")
-    return [
-        "evaluate",
-        "--system",
-        f"python:{source}:predict",
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(source),
-    ]
+    return onto_an_input(folder, source, "--system", f"python:{source}:predict")
 
 
 # ------------------------------------------------------------ system output (exit 3, nothing refused)
