@@ -27,8 +27,8 @@ class Signature:
     seed: int
     harness: str = __version__
     # Further settings that change the numbers, as (name, value) pairs in a fixed order,
-    # each only when it is not the default: ("limit", "3"), ("lenient", "yes"), and later
-    # ("map", "conll2003"), ("align", "fuzzy"), ("shard", "2/7").
+    # each only when it is not the default: ("gold", "hf"), ("limit", "3"), ("lenient", "yes"),
+    # ("quote_overlap", ...), ("map", "conll2003"), ("align", "fuzzy"), ("shard", "2/7").
     options: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
