@@ -7,13 +7,13 @@ needs when it runs, so ``benchmark --help`` stays light.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
+from .console import internal_error, is_stdout_error, say, silence_stdout, tolerant_streams
 from .export import add_export_arguments, cmd_export
 from .metrics import METRICS
 from .model import LAYERS
@@ -417,17 +417,17 @@ def _lazy(module: str, function: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    _tolerant_streams()
+    tolerant_streams()
     try:
         return _main(argv)
     except OSError as err:
-        if not _is_stdout_error(err):
-            return _internal_error(err)
-        _silence_stdout()
-        _say(f"benchmark: error: cannot write to standard output: {err.strerror or err}")
+        if not is_stdout_error(err):
+            return internal_error(err, EXIT_BUG)
+        silence_stdout()
+        say(f"benchmark: error: cannot write to standard output: {err.strerror or err}")
         return EXIT_INPUT
     except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
-        return _internal_error(err)
+        return internal_error(err, EXIT_BUG)
 
 
 def _main(argv: list[str] | None) -> int:
@@ -451,73 +451,6 @@ def _main(argv: list[str] | None) -> int:
             file=sys.stderr,
         )
         return getattr(stop, "exit_status", 130)
-
-
-DEBUG_ENV = "BENCHMARK_DEBUG"
-
-
-def _internal_error(err: BaseException) -> int:
-    """A bug in the harness: one line saying so (the traceback too when BENCHMARK_DEBUG is set)."""
-    import traceback
-
-    frames = traceback.extract_tb(err.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    if os.environ.get(DEBUG_ENV):
-        traceback.print_exception(err, file=sys.stderr)
-    _say(
-        f"benchmark: internal error: {type(err).__name__}{where}: {str(err)[:300]}. This is a bug in the "
-        f"harness; please report it with the command you ran"
-        + ("" if os.environ.get(DEBUG_ENV) else f" (set {DEBUG_ENV}=1 to print the traceback)")
-        + "."
-    )
-    return EXIT_BUG
-
-
-def _tolerant_streams() -> None:
-    """Output that the terminal's encoding cannot show is escaped, never a crash; a closed
-    stdout is an error when written to, not a crash."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
-    if sys.stdout is None:
-        sys.stdout = _ClosedStream()
-
-
-class _ClosedStream:
-    def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "it is closed")
-
-    def flush(self) -> None:
-        pass
-
-
-def _is_stdout_error(err: OSError) -> bool:
-    return err.filename is None and err.errno in (errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EIO)
-
-
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, AttributeError, ValueError):
-        sys.stdout = _DiscardStream()
-
-
-class _DiscardStream:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
-def _say(line: str) -> None:
-    try:
-        print(line, file=sys.stderr)
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 if __name__ == "__main__":

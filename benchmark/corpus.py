@@ -16,7 +16,7 @@ from .gold import parse_gold, read_yaml
 from .model import Document
 
 DATASET_NAME = "diplomacy-ie"
-DATASET_VERSION = "1.0"
+DATASET_VERSION = "1.1"
 
 
 def data_root() -> Path:

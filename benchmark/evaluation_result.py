@@ -61,9 +61,9 @@ class EvaluationResult(dict):
     @classmethod
     def read(cls, path: Path | str, gold: Path | str | None = None) -> EvaluationResult:
         """A result file (``benchmark evaluate --output FILE.json``), checked, scored on ``gold``."""
-        from .compare import read_result
+        from .result_checks import read_result_file
 
-        return cls(read_result(Path(path)), gold=gold)
+        return cls(read_result_file(path).data, gold=gold)
 
     def __repr__(self) -> str:
         scored = [

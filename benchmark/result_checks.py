@@ -1,13 +1,17 @@
-"""Result files read for putting several side by side, and the checks that
-refuse those that cannot be compared.
+"""Result files read back (by ``compare``, ``report``, ``leaderboard`` and
+:meth:`EvaluationResult.read`), and the checks that refuse those that cannot
+be compared.
 
-``read_result_file`` checks the parts of a result file (DESIGN section 5.1)
-that tools comparing systems read: the dataset block, the system name, the
-bootstrap settings and, per scored layer, the headline and the per-sentence
-sums (``units``). ``check_same_gold`` refuses files scored on different gold
-(dataset sha256), on different documents (``dataset.documents``, in order:
-the per-sentence sums are paired by position), under different label maps or
-with different zero-division policies (``config.zero_division``).
+``read_result_file``, the one reader, checks the parts of a result file
+(DESIGN section 5.1) that these tools read: the dataset block, the system
+name, the bootstrap settings and, per scored layer, the headline and the
+per-sentence sums (``units``), which must be usable by the bootstrap
+(:func:`~benchmark.metrics.bootstrap.unit_stats_problem`).
+``check_same_gold`` refuses files scored on different gold (dataset sha256),
+on different documents (``dataset.documents``, in order: the per-sentence
+sums are paired by position), under different label maps or with different
+zero-division policies (``config.zero_division``); ``check_same_scoring``
+refuses files that scored a layer with different headlines or sums.
 Every refusal is an :class:`~benchmark.errors.InputError` (exit status 2)
 naming the file and what differs.
 """
@@ -80,16 +84,30 @@ def _check_scored_layer(block: dict, where: str) -> None:
     if ci is not None and not (isinstance(ci, list) and len(ci) == 2 and all(_number(x) for x in ci)):
         raise _Malformed(f"{where}headline.ci95 must be [low, high] or null, not {_shown(ci)}")
     units = _get(block, "units", dict, where)
-    _get(units, "stat_kind", str, f"{where}units.")
+    stat_kind = _get(units, "stat_kind", str, f"{where}units.")
     stats = _get(units, "stats", list, f"{where}units.")
-    widths = {len(row) if isinstance(row, list) and all(_number(x) for x in row) else -1 for row in stats}
-    if not stats or -1 in widths or len(widths) != 1 or 0 in widths:
-        raise _Malformed(f"{where}units.stats must be a non-empty list of rows of numbers, all of one length")
+    if not stats:
+        raise _Malformed(f"{where}units.stats is empty: a scored layer has at least one sentence")
+    if not all(isinstance(row, list) and row and all(_number(x) for x in row) for row in stats):
+        raise _Malformed(f"{where}units.stats must be rows of numbers (one row of sums per sentence)")
+    if len({len(row) for row in stats}) != 1:
+        raise _Malformed(f"{where}units.stats must be rows of numbers of equal length")
+    problem = _stats_problem(stats, stat_kind)
+    if problem:
+        raise _Malformed(f"{where}units: {problem}")
+
+
+def _stats_problem(stats: list[list[float]], stat_kind: str) -> str | None:
+    import numpy as np
+
+    from .metrics.bootstrap import unit_stats_problem
+
+    return unit_stats_problem(np.asarray(stats, dtype=np.float64), stat_kind)
 
 
 def _check_shape(data: Any) -> None:
     if not isinstance(data, dict):
-        raise _Malformed("the file holds a JSON value that is not an object")
+        raise _Malformed(f"expected a JSON object, not {_shown(data)}")
     _get(data, "signature", str, "")
     dataset = _get(data, "dataset", dict, "")
     _get(dataset, "sha256", str, "dataset.")
@@ -112,7 +130,7 @@ def _check_shape(data: Any) -> None:
             _check_scored_layer(block, f"layers.{layer}.")
 
 
-def read_result_file(path: Path) -> ResultFile:
+def read_result_file(path: Path | str) -> ResultFile:
     """A result file of ``benchmark evaluate --output FILE.json``, checked; else an input error."""
     path = Path(path)
     from .reading import parse_json, read_text
@@ -148,10 +166,11 @@ def check_same_gold(results: Sequence[ResultFile]) -> None:
                 f"{pair} were scored on different gold (dataset sha256 {sha[:8]} vs {other_sha[:8]}); "
                 "systems can be compared only on the same gold: score them again on one"
             )
-        if other.data["dataset"]["documents"] != documents:
+        other_documents = other.data["dataset"]["documents"]
+        if other_documents != documents:
             raise InputError(
-                f"{pair} were scored on different document sets "
-                f"({_difference(documents, other.data['dataset']['documents'])}); "
+                f"{pair} were scored on different document sets ({len(documents)} vs "
+                f"{len(other_documents)} documents; {_difference(documents, other_documents)}); "
                 "systems can be compared only on the same documents (same --limit and --shard, "
                 "or `benchmark merge` the shards first)"
             )
@@ -178,6 +197,25 @@ def check_same_zero_division(first: dict, other: dict, pair: str) -> None:
             f"(config.zero_division {_shown(zero_division_of(first))} vs "
             f"{_shown(zero_division_of(other))}); score them with the same harness"
         )
+
+
+def check_same_scoring(results: Sequence[ResultFile]) -> None:
+    """Refuse files that scored one layer with different headlines or per-sentence sums: a paired
+    test pairs their sums sentence by sentence."""
+    for layer in LAYERS:
+        scored = [r for r in results if r.layer(layer).get("status") == "scored"]
+        for other in scored[1:]:
+            first, block = scored[0].layer(layer), other.layer(layer)
+            for what, a, b in (
+                ("headline metric", first["headline"]["metric"], block["headline"]["metric"]),
+                ("kind of per-sentence sums", first["units"]["stat_kind"], block["units"]["stat_kind"]),
+                ("number of sentences", len(first["units"]["stats"]), len(block["units"]["stats"])),
+            ):
+                if a != b:
+                    raise InputError(
+                        f"{scored[0].path} and {other.path} differ in the {layer} {what} ({a} vs {b}); "
+                        "they were written by different harness versions: score them again with one"
+                    )
 
 
 def check_same_bootstrap(results: Sequence[ResultFile]) -> None:

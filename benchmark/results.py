@@ -27,8 +27,8 @@ class Signature:
     seed: int
     harness: str = __version__
     # Further settings that change the numbers, as (name, value) pairs in a fixed order,
-    # each only when it is not the default: ("limit", "3"), ("lenient", "yes"), and later
-    # ("map", "conll2003"), ("align", "fuzzy"), ("shard", "2/7").
+    # each only when it is not the default: ("gold", "hf"), ("limit", "3"), ("lenient", "yes"),
+    # ("quote_overlap", ...), ("map", "conll2003"), ("align", "fuzzy"), ("shard", "2/7").
     options: tuple[tuple[str, str], ...] = ()
 
     def __str__(self) -> str:
@@ -166,7 +166,8 @@ def to_json(result: dict) -> str:
     return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
 
 
-def _fmt(value: Any) -> str:
+def format_figure(value: Any) -> str:
+    """A figure as the tables show it: a float to three decimals, None as "-"."""
     return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
@@ -187,9 +188,9 @@ def _rows(result: dict) -> list[list[str]]:
                 [
                     layer,
                     name + (" *" if is_headline else ""),
-                    _fmt(values.get("precision")),
-                    _fmt(values.get("recall")),
-                    _fmt(values.get("f1")),
+                    format_figure(values.get("precision")),
+                    format_figure(values.get("recall")),
+                    format_figure(values.get("f1")),
                     "",
                     f"[{ci[0]:.3f}, {ci[1]:.3f}]" if ci else "",
                 ]
@@ -197,10 +198,10 @@ def _rows(result: dict) -> list[list[str]]:
         for mode, scores in block.get("extra", {}).get("iob2", {}).items():
             micro = scores["micro"]
             rows.append(
-                [layer, f"iob2 {mode}", _fmt(micro["precision"]), _fmt(micro["recall"]), _fmt(micro["f1"]), "", ""]
+                [layer, f"iob2 {mode}", *(format_figure(micro[k]) for k in ("precision", "recall", "f1")), "", ""]
             )
         for name, value in block.get("accuracies", {}).items():
-            rows.append([layer, f"{name} acc.", "", "", _fmt(value), "", ""])
+            rows.append([layer, f"{name} acc.", "", "", format_figure(value), "", ""])
     return rows
 
 

@@ -1,7 +1,10 @@
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +40,39 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
         text=True,
         timeout=timeout,
     )
+
+
+def evaluate_to_file(folder: Path, *args: str, env: dict | None = None, timeout: float = 300):
+    """``benchmark evaluate ARGS --bootstrap 0 --output out.json --format json`` run in
+    ``folder``: the finished process (with ``elapsed`` seconds) and the result record,
+    None when nothing was written."""
+    out = folder / "out.json"
+    out.unlink(missing_ok=True)
+    started = time.monotonic()
+    options = ("--bootstrap", "0", "--output", str(out), "--format", "json")
+    result = run_cli("evaluate", *args, *options, cwd=folder, env=env, timeout=timeout)
+    result.elapsed = time.monotonic() - started
+    return result, (json.loads(out.read_text()) if out.exists() else None)
+
+
+def write_python_system(folder: Path, body: str, name: str = "faulty.py") -> str:
+    """A ``python:`` system's source (``body``, dedented) written into ``folder``; its spec,
+    relative to that folder."""
+    (folder / name).write_text(textwrap.dedent(body), encoding="utf-8")
+    return f"python:{name}:predict"
+
+
+@pytest.fixture()
+def three_doc_gold(tmp_path) -> Path:
+    """A gold JSON Lines file holding the shipped article three times, as doc1, doc2 and doc3."""
+    from benchmark.corpus import load_shipped
+    from benchmark.jsonl import document_to_json
+
+    record = document_to_json(load_shipped()[0])
+    path = tmp_path / "gold3.jsonl"
+    lines = [json.dumps({**record, "id": f"doc{i}"}, ensure_ascii=False) for i in (1, 2, 3)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 # --- under CI, a skipped test is a failed test ---------------------------------------------

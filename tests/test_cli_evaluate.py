@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from benchmark.corpus import DATASET_VERSION
+
 from .conftest import DOC_ID, ROOT, expected_dataset_sha256, run_cli
 from .test_bootstrap_ci import reference_ci
 
@@ -66,7 +68,7 @@ def test_result_file_carries_what_reproduces_it(tmp_path):
     result, record = evaluate_json(tmp_path, "--system", "rules", "--layers", "entities,quotes", "--seed", "7")
     assert result.returncode == 0, result.stderr
     sha256 = expected_dataset_sha256()
-    assert record["signature"].startswith(f"diplomacy-ie:1.0|sha:{sha256[:8]}|")
+    assert record["signature"].startswith(f"diplomacy-ie:{DATASET_VERSION}|sha:{sha256[:8]}|")
     assert "|layers:entities,quotes|boot:100|seed:7|harness:" in record["signature"]
     assert record["dataset"]["documents"] == [DOC_ID] and record["dataset"]["sha256"] == sha256
     assert record["system"]["name"] == "rules" and record["system"]["layers"] == ["entities", "quotes"]
@@ -94,7 +96,8 @@ def test_gold_export_as_predictions_scores_one(tmp_path):
 def test_table_output_is_readable():
     result = run_cli("evaluate", "--system", "oracle", "--bootstrap", "50")
     assert result.returncode == 0
-    assert "strict *" in result.stdout and "95% CI" in result.stdout and "diplomacy-ie:1.0|" in result.stdout
+    assert "strict *" in result.stdout and "95% CI" in result.stdout
+    assert f"diplomacy-ie:{DATASET_VERSION}|" in result.stdout
 
 
 def test_compare_two_result_files(tmp_path):

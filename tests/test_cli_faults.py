@@ -5,34 +5,10 @@ import json
 import pytest
 
 from benchmark.corpus import load_shipped
-from benchmark.jsonl import document_to_json
 
 from .conftest import DOC_ID, run_cli
-
-
-@pytest.fixture(scope="module")
-def gold_record():
-    return document_to_json(load_shipped()[0])
-
-
-@pytest.fixture()
-def three_doc_gold(tmp_path, gold_record):
-    path = tmp_path / "gold3.jsonl"
-    lines = [json.dumps({**gold_record, "id": f"doc{i}"}, ensure_ascii=False) for i in (1, 2, 3)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def write_system(tmp_path, body):
-    path = tmp_path / "faulty.py"
-    path.write_text(body, encoding="utf-8")
-    return f"python:{path}:predict"
-
-
-def evaluate(tmp_path, *args):
-    out = tmp_path / "out.json"
-    result = run_cli("evaluate", *args, "--bootstrap", "0", "--output", str(out), "--format", "json")
-    return result, (json.loads(out.read_text()) if out.exists() else None)
+from .conftest import evaluate_to_file as evaluate
+from .conftest import write_python_system as write_system
 
 
 def test_a_system_that_raises_on_one_document(tmp_path, three_doc_gold):

@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from benchmark.corpus import DATASET_VERSION
+
 from .conftest import ROOT, run_cli
 
 
@@ -59,7 +61,7 @@ def test_hf_checkout_scores_exactly_as_the_shipped_gold(shipped, from_hf):
     # the signature differs only in the gold's version and fingerprint, and says the gold came from datasets
     expected = (
         shipped["signature"]
-        .replace("diplomacy-ie:1.0|", "diplomacy-ie:custom|")
+        .replace(f"diplomacy-ie:{DATASET_VERSION}|", "diplomacy-ie:custom|")
         .replace(f"sha:{shipped['dataset']['sha256'][:8]}", f"sha:{from_hf['dataset']['sha256'][:8]}")
         .replace("|harness:", "|gold:hf|harness:")
     )

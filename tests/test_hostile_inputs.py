@@ -738,25 +738,25 @@ COMPARE_CASES = [
     ("nested 10,000 deep", '{"layers": ' + "[" * 10_000 + "]" * 10_000 + "}", "nested too deeply"),
     ("an integer of 5,000 digits", '{"layers": ' + "1" * 5000 + "}", "integer of 5000 digits"),
     ("not UTF-8", b'{"layers": "\xff"}', "not UTF-8"),
-    ("no dataset", lambda r: r.pop("dataset"), "'dataset'"),
+    ("no dataset", lambda r: r.pop("dataset"), "dataset must be an object, not null"),
     ("no document list", lambda r: r["dataset"].pop("documents"), "dataset.documents"),
-    ("layers a list", lambda r: r.update(layers=[]), "'layers' must be an object"),
-    ("no system", lambda r: r.pop("system"), "'system'"),
-    ("units missing", lambda r: r["layers"]["entities"].pop("units"), "'units'"),
-    ("stats not a list", lambda r: entities_units(r).update(stats="x"), "'units'"),
+    ("layers a list", lambda r: r.update(layers=[]), "layers must be an object, not []"),
+    ("no system", lambda r: r.pop("system"), "system must be an object"),
+    ("units missing", lambda r: r["layers"]["entities"].pop("units"), "layers.entities.units must be an object"),
+    ("stats not a list", lambda r: entities_units(r).update(stats="x"), "units.stats must be a list"),
     ("stats of strings", lambda r: entities_units(r).update(stats=[["1", "1", "1", "1"]]), "rows of numbers"),
     ("stats ragged", lambda r: entities_units(r).update(stats=[[1, 1, 1, 1], [1, 1]]), "equal length"),
     ("stats above the count", lambda r: entities_units(r).update(stats=[[5, 1, 1, 1]]), "num > den"),
     ("stats negative", lambda r: entities_units(r).update(stats=[[-1, 1, 1, 1]]), "non-negative"),
     ("stat kind unknown", lambda r: entities_units(r).update(stat_kind="bleu"), "unknown stat_kind"),
-    ("stats empty", lambda r: entities_units(r).update(stats=[]), "'stats' is empty"),
-    ("headline missing", lambda r: r["layers"]["entities"].pop("headline"), "'headline'"),
-    ("other gold", lambda r: r["dataset"].update(sha256="0" * 64), "different data"),
+    ("stats empty", lambda r: entities_units(r).update(stats=[]), "layers.entities.units.stats is empty"),
+    ("headline missing", lambda r: r["layers"]["entities"].pop("headline"), "layers.entities.headline must be"),
+    ("other gold", lambda r: r["dataset"].update(sha256="0" * 64), "different gold (dataset sha256"),
     ("other documents", lambda r: r["dataset"].update(documents=["other"]), "different document sets"),
     (
         "other unit count",
         lambda r: entities_units(r).update(stats=entities_units(r)["stats"] * 2),
-        "scored differently",
+        "differ in the entities number of sentences",
     ),
 ]
 
@@ -859,78 +859,41 @@ for _name, _target, _needle in OUTPUT_CASES:
     CASES.append(Case(f"--output: {_name}", oracle_to(_target), 2, _needle))
 
 
+def onto_an_input(folder: Path, output: Path, *source: str) -> list[str]:
+    """``benchmark evaluate SOURCE`` on the small gold, told to write its result onto ``output``."""
+    return ["evaluate", *source, "--gold", str(small_gold(folder)), "--output", str(output)]
+
+
 @case("--output: the predictions file", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
-    return [
-        "evaluate",
-        "--predictions",
-        str(predictions),
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(predictions),
-    ]
+    return onto_an_input(folder, predictions, "--predictions", str(predictions))
 
 
 @case("--output: the predictions file through a symlink", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
     (folder / "link.jsonl").symlink_to(predictions)
-    return [
-        "evaluate",
-        "--predictions",
-        str(predictions),
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(folder / "link.jsonl"),
-    ]
+    return onto_an_input(folder, folder / "link.jsonl", "--predictions", str(predictions))
 
 
 @case("--output: the systems file", 2, "also an input")
 def _(folder):
     config = write(folder, "benchmark.yaml", "systems:\n  mine: {predictions: p.jsonl}\n")
     write(folder, "p.jsonl", lines(small_prediction()))
-    return [
-        "evaluate",
-        "--system",
-        "mine",
-        "--config",
-        str(config),
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(config),
-    ]
+    return onto_an_input(folder, config, "--system", "mine", "--config", str(config))
 
 
 @case("--output: the file of a file: system", 2, "also an input")
 def _(folder):
     predictions = write(folder, "p.jsonl", lines(small_prediction()))
-    return [
-        "evaluate",
-        "--system",
-        f"file:{predictions}",
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(predictions),
-    ]
+    return onto_an_input(folder, predictions, "--system", f"file:{predictions}")
 
 
 @case("--output: the source of a python: system", 2, "also an input")
 def _(folder):
     source = write(folder, "mine.py", "def predict(doc):\n    return {'id': doc['id'], 'entities': []}\n")
-    return [
-        "evaluate",
-        "--system",
-        f"python:{source}:predict",
-        "--gold",
-        str(small_gold(folder)),
-        "--output",
-        str(source),
-    ]
+    return onto_an_input(folder, source, "--system", f"python:{source}:predict")
 
 
 # ------------------------------------------------------------ system output (exit 3, nothing refused)

@@ -325,7 +325,7 @@ def test_results_scored_differently_are_refused(tmp_path, change, expected):
 
 MALFORMED = {
     "not-json": ("{", "not valid JSON"),
-    "a-list": ([1, 2], "not an object"),
+    "a-list": ([1, 2], "expected a JSON object, not [1, 2]"),
     "no-layers": ({k: v for k, v in made_result("x", sentences(2, 0)).items() if k != "layers"}, "layers must be"),
     "bad-sha": ("dataset.sha256", None, "dataset.sha256 must be a string"),
     "bad-documents": ("dataset.documents", [1], "dataset.documents must be"),
@@ -335,6 +335,7 @@ MALFORMED = {
     "text-value": ("layers.entities.headline.value", "0.9", "headline.value must be a number"),
     "bad-ci": ("layers.entities.headline.ci95", [0.1], "headline.ci95 must be"),
     "ragged-stats": ("layers.entities.units.stats", [[1, 1, 1, 1], [1, 1]], "units.stats must be"),
+    "unusable-stats": ("layers.entities.units.stats", [[5, 1, 1, 1]], "num > den"),
     "no-units": ("layers.entities.units", None, "units must be an object"),
     "edited-value": ("layers.entities.headline.value", 0.5, "does not agree with its per-sentence sums"),
 }

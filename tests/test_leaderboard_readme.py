@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import sys
 
-from benchmark.corpus import dataset_sha256, load_shipped
+from benchmark import __version__
+from benchmark.corpus import DATASET_VERSION, dataset_sha256, load_shipped
 from benchmark.leaderboard import build_leaderboard
 from benchmark.leaderboard_render import to_markdown
 from benchmark.result_checks import read_result_file
@@ -51,6 +52,8 @@ def test_the_committed_results_are_the_built_ins_and_the_spacy_pipeline_on_the_s
         assert result["dataset"]["sha256"] == dataset_sha256(), f"{path.name} is over other gold: run `{REGENERATE}`"
         assert result["dataset"]["documents"] == documents
         assert (result["config"]["bootstrap"], result["config"]["seed"]) == (1000, 13)
+        written_by = (result["dataset"]["version"], result["signature"].rsplit("|", 1)[-1])
+        assert written_by == (DATASET_VERSION, f"harness:{__version__}"), f"{path.name} is stale: run `{REGENERATE}`"
 
 
 def test_the_spacy_result_records_the_pipeline_and_spacy_versions():

@@ -18,7 +18,7 @@ from benchmark.model import LAYERS
 from benchmark.systems.openai_config import OpenAIOptions
 from benchmark.systems.registry import list_systems, load_system, resolve
 
-from .conftest import DOC_ID, ROOT, run_cli
+from .conftest import DOC_ID, ROOT, evaluate_to_file, run_cli
 from .llm_stub import ChatStub, chat
 
 GOOD = {"base_url": "http://127.0.0.1:8000/v1", "model": "qwen2.5-7b-instruct"}
@@ -148,22 +148,7 @@ def answer_with_offsets(gold: dict):
 
 def evaluate(tmp_path, stub, *args, layers=("entities", "quotes")):
     write_config(tmp_path, {"openai": {"base_url": stub.base_url, "model": "stub-model"}, "layers": list(layers)})
-    out = tmp_path / "out.json"
-    result = run_cli(
-        "evaluate",
-        "--system",
-        "mygpt",
-        "--bootstrap",
-        "0",
-        "--format",
-        "json",
-        "--output",
-        str(out),
-        *args,
-        cwd=tmp_path,
-        env=cli_env(tmp_path),
-    )
-    return result, (json.loads(out.read_text(encoding="utf-8")) if out.exists() else None)
+    return evaluate_to_file(tmp_path, "--system", "mygpt", *args, env=cli_env(tmp_path))
 
 
 def test_an_llm_system_is_scored_end_to_end(tmp_path, gold):

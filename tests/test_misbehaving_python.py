@@ -7,47 +7,16 @@ from __future__ import annotations
 import json
 import os
 import textwrap
-import time
-from pathlib import Path
 
 import pytest
 
-from benchmark.corpus import load_shipped
 from benchmark.errors import InputError
-from benchmark.jsonl import document_to_json
 from benchmark.run import run_system
 from benchmark.systems.registry import load_system, resolve
 
+from .conftest import evaluate_to_file as evaluate
 from .conftest import run_cli
-
-
-@pytest.fixture(scope="module")
-def gold_record():
-    return document_to_json(load_shipped()[0])
-
-
-@pytest.fixture()
-def three_doc_gold(tmp_path, gold_record):
-    path = tmp_path / "gold3.jsonl"
-    lines = [json.dumps({**gold_record, "id": f"doc{i}"}, ensure_ascii=False) for i in (1, 2, 3)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def write_system(folder: Path, body: str, name: str = "faulty.py") -> str:
-    (folder / name).write_text(textwrap.dedent(body), encoding="utf-8")
-    return f"python:{name}:predict"
-
-
-def evaluate(folder: Path, *args: str, timeout: float = 120):
-    out = folder / "out.json"
-    started = time.monotonic()
-    result = run_cli(
-        "evaluate", *args, "--bootstrap", "0", "--output", str(out), "--format", "json", cwd=folder, timeout=timeout
-    )
-    result.elapsed = time.monotonic() - started
-    return result, (json.loads(out.read_text()) if out.exists() else None)
-
+from .conftest import write_python_system as write_system
 
 GOOD_ANSWER = "{'id': doc['id'], 'entities': [{'start': 0, 'end': 2, 'type': 'GPE'}]}"
 

@@ -8,38 +8,13 @@ anything remembered about the seed article.
 import hashlib
 import json
 import os
-from pathlib import Path
 
 import pytest
 
 from benchmark.corpus import corpus_dir, list_metas, read_text
+from benchmark.inventory import ENTITY_TYPES
 from benchmark.systems.rules import RulesSystem
-from tests.conftest import run_cli
-
-ROOT = Path(__file__).resolve().parent.parent
-DOC_ID = "us-nato-responses-2022-01-26"
-ARTICLE = ROOT / "corpus" / f"{DOC_ID}.txt"
-
-ONTONOTES = {
-    "PERSON",
-    "NORP",
-    "FAC",
-    "ORG",
-    "GPE",
-    "LOC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-    "DATE",
-    "TIME",
-    "PERCENT",
-    "MONEY",
-    "QUANTITY",
-    "ORDINAL",
-    "CARDINAL",
-}
+from tests.conftest import ARTICLE, DOC_ID, run_cli
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +68,7 @@ def check_well_formed(pred: dict, text: str):
     ents = sorted(pred["entities"], key=lambda e: e["start"])
     for a, b in zip(ents, ents[1:]):
         assert a["end"] <= b["start"], ("overlapping entities", a, b)
-    assert {e["type"] for e in ents} <= ONTONOTES
+    assert {e["type"] for e in ents} <= set(ENTITY_TYPES)
     for c in pred["clusters"]:
         assert len(c) >= 2
     for q in pred["quotes"]:

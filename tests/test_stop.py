@@ -3,7 +3,6 @@ harness ends the processes it started and writes nothing."""
 
 from __future__ import annotations
 
-import json
 import os
 import shlex
 import signal
@@ -13,12 +12,10 @@ import sys
 import textwrap
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
-from benchmark.corpus import load_shipped
-from benchmark.jsonl import document_to_json
 
 from .conftest import ROOT
 
@@ -58,19 +55,39 @@ def wait_for(condition, seconds: float) -> bool:
     return condition()
 
 
-@pytest.fixture()
-def gold_three(tmp_path):
-    record = document_to_json(load_shipped()[0])
-    path = tmp_path / "gold3.jsonl"
-    path.write_text("".join(json.dumps({**record, "id": f"doc{i}"}) + "\n" for i in (1, 2, 3)), encoding="utf-8")
-    return path
+@contextmanager
+def evaluating(folder: Path, *args: str):
+    """``benchmark evaluate ARGS --bootstrap 0 --output out.json`` started in ``folder``, killed
+    on leaving if it is still running."""
+    harness = subprocess.Popen(
+        [sys.executable, "-m", "benchmark", "evaluate", *args, "--bootstrap", "0", "--output", "out.json"],
+        cwd=folder,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield harness
+    finally:
+        if harness.poll() is None:
+            harness.kill()
+            harness.communicate()
+
+
+def stop(harness: subprocess.Popen, signum: signal.Signals) -> tuple[str, str, float]:
+    """Send ``signum`` and wait for the harness to end: its stdout, its stderr and the seconds it took."""
+    sent = time.monotonic()
+    harness.send_signal(signum)
+    stdout, stderr = harness.communicate(timeout=10)
+    return stdout, stderr, time.monotonic() - sent
 
 
 @pytest.mark.parametrize("jobs", [1, 3])
 @pytest.mark.parametrize("kind", ["command", "python"])
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_stops_the_run_promptly_ends_its_children_and_writes_nothing(
-    tmp_path, gold_three, private_prediction_cache, kind, jobs, signum, status
+    tmp_path, three_doc_gold, private_prediction_cache, kind, jobs, signum, status
 ):
     (tmp_path / "pids").mkdir()
     if kind == "command":
@@ -79,49 +96,17 @@ def test_a_signal_stops_the_run_promptly_ends_its_children_and_writes_nothing(
     else:
         (tmp_path / "slow.py").write_text(textwrap.dedent(SLOW_PYTHON), encoding="utf-8")
         system = "python:slow.py:Slow"
-    out = tmp_path / "out.json"
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    harness = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "benchmark",
-            "evaluate",
-            "--system",
-            system,
-            "--gold",
-            str(gold_three),
-            "--jobs",
-            str(jobs),
-            "--cache",
-            "--bootstrap",
-            "0",
-            "--output",
-            str(out),
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
+    system_args = ("--system", system, "--gold", str(three_doc_gold), "--jobs", str(jobs), "--cache")
+    with evaluating(tmp_path, *system_args) as harness:
         assert wait_for(lambda: len(list((tmp_path / "pids").iterdir())) == jobs, 30), "the system never started"
         time.sleep(0.2)  # every child is now inside a document
         children = [int(path.name) for path in (tmp_path / "pids").iterdir()]
         assert not any(gone(pid) for pid in children)
-        sent = time.monotonic()
-        harness.send_signal(signum)
-        stdout, stderr = harness.communicate(timeout=10)
-        elapsed = time.monotonic() - sent
-    finally:
-        if harness.poll() is None:
-            harness.kill()
-            harness.communicate()
+        stdout, stderr, elapsed = stop(harness, signum)
     assert elapsed < 2.0, f"took {elapsed:.2f} s to stop"
     assert harness.returncode == status, stderr
     assert f"stopped by {signum.name}; nothing written" in stderr and "Traceback" not in stderr
-    assert stdout == "" and not out.exists()
+    assert stdout == "" and not (tmp_path / "out.json").exists()
     assert wait_for(lambda: all(gone(pid) for pid in children), 1.0), "a child outlived the harness"
     assert not list(private_prediction_cache.rglob("*.tmp")) and not list(private_prediction_cache.rglob("*.json"))
 
@@ -151,41 +136,13 @@ class SilentServer:
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_stops_http_requests_in_flight(tmp_path, gold_three, signum, status):
+def test_a_signal_stops_http_requests_in_flight(tmp_path, three_doc_gold, signum, status):
     server = SilentServer()
-    out = tmp_path / "out.json"
-    harness = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "benchmark",
-            "evaluate",
-            "--system",
-            f"http://127.0.0.1:{server.sock.getsockname()[1]}/",
-            "--gold",
-            str(gold_three),
-            "--jobs",
-            "3",
-            "--bootstrap",
-            "0",
-            "--output",
-            str(out),
-        ],
-        cwd=tmp_path,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    url = f"http://127.0.0.1:{server.sock.getsockname()[1]}/"
     try:
-        assert wait_for(lambda: len(server.connections) == 3, 30)
-        sent = time.monotonic()
-        harness.send_signal(signum)
-        _, stderr = harness.communicate(timeout=10)
-        elapsed = time.monotonic() - sent
+        with evaluating(tmp_path, "--system", url, "--gold", str(three_doc_gold), "--jobs", "3") as harness:
+            assert wait_for(lambda: len(server.connections) == 3, 30)
+            _, stderr, elapsed = stop(harness, signum)
     finally:
-        if harness.poll() is None:
-            harness.kill()
-            harness.communicate()
         server.close()
-    assert elapsed < 2.0 and harness.returncode == status and not out.exists(), stderr
+    assert elapsed < 2.0 and harness.returncode == status and not (tmp_path / "out.json").exists(), stderr

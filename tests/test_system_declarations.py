@@ -19,14 +19,9 @@ from benchmark.systems import registry
 from benchmark.systems.base import SystemSpec
 
 from .conftest import DOC_ID, run_cli
+from .conftest import evaluate_to_file as evaluate
 
 PYTHON = shlex.quote(sys.executable)
-
-
-def evaluate(folder: Path, *args: str):
-    out = folder / "out.json"
-    result = run_cli("evaluate", *args, "--bootstrap", "0", "--output", str(out), cwd=folder)
-    return result, (json.loads(out.read_text()) if out.exists() else None)
 
 
 def evaluate_in_process(folder: Path, monkeypatch, capsys, *args: str) -> tuple[int, str]:
@@ -61,7 +56,7 @@ def test_an_ad_hoc_python_system_declares_the_layers_it_returned(tmp_path):
     assert "layers those it returns keys for" in record["system"]["spec"]
 
 
-def test_a_command_system_declares_the_layers_over_all_its_documents(tmp_path, gold_three):
+def test_a_command_system_declares_the_layers_over_all_its_documents(tmp_path, three_doc_gold):
     (tmp_path / "serve.py").write_text(
         textwrap.dedent("""
         import json, sys
@@ -72,7 +67,7 @@ def test_a_command_system_declares_the_layers_over_all_its_documents(tmp_path, g
     """),
         encoding="utf-8",
     )
-    result, record = evaluate(tmp_path, "--system", f"cmd:{PYTHON} serve.py", "--gold", str(gold_three))
+    result, record = evaluate(tmp_path, "--system", f"cmd:{PYTHON} serve.py", "--gold", str(three_doc_gold))
     assert result.returncode == 0, result.stderr
     assert record["system"]["layers"] == ["quotes", "timexes"] == attempted(record)
 
@@ -118,34 +113,23 @@ def test_a_benchmark_yaml_entry_without_layers_declares_what_it_returned(tmp_pat
     assert record["layers"]["entities"]["metrics"]["strict"]["recall"] == 0.0
 
 
-def test_a_system_that_returns_no_layer_key_fails_every_document(tmp_path, gold_three):
+def test_a_system_that_returns_no_layer_key_fails_every_document(tmp_path, three_doc_gold):
     (tmp_path / "nothing.py").write_text("def predict(doc):\n    return {'id': doc['id']}\n", encoding="utf-8")
-    result, record = evaluate(tmp_path, "--system", "python:nothing.py:predict", "--gold", str(gold_three))
+    result, record = evaluate(tmp_path, "--system", "python:nothing.py:predict", "--gold", str(three_doc_gold))
     assert result.returncode == 3
     assert record["failures"] == [{"document": f"doc{i}", "error": NO_LAYER_KEY} for i in (1, 2, 3)]
     assert record["system"]["layers"] == [] and attempted(record) == []
     assert NO_LAYER_KEY == "returned no layer key (entities, clusters, quotes, events, timexes)"
 
 
-def test_a_misspelt_layer_key_is_named_not_taken_for_no_layer(tmp_path, gold_three):
+def test_a_misspelt_layer_key_is_named_not_taken_for_no_layer(tmp_path, three_doc_gold):
     (tmp_path / "typo.py").write_text(
         "def predict(doc):\n    return {'id': doc['id'], 'entites': []}\n", encoding="utf-8"
     )
-    result, record = evaluate(tmp_path, "--system", "python:typo.py:predict", "--gold", str(gold_three))
+    result, record = evaluate(tmp_path, "--system", "python:typo.py:predict", "--gold", str(three_doc_gold))
     assert result.returncode == 3
     assert [f["document"] for f in record["failures"]] == ["doc1", "doc2", "doc3"]
     assert all("unknown key 'entites'; did you mean 'entities'?" in f["error"] for f in record["failures"])
-
-
-@pytest.fixture()
-def gold_three(tmp_path):
-    from benchmark.corpus import load_shipped
-    from benchmark.jsonl import document_to_json
-
-    record = document_to_json(load_shipped()[0])
-    path = tmp_path / "gold3.jsonl"
-    path.write_text("".join(json.dumps({**record, "id": f"doc{i}"}) + "\n" for i in (1, 2, 3)), encoding="utf-8")
-    return path
 
 
 # --- names ------------------------------------------------------------------------

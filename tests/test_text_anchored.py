@@ -9,7 +9,7 @@ import pytest
 
 from benchmark.align import DocumentIndex
 
-from .conftest import DOC_ID, ROOT, run_cli
+from .conftest import DOC_ID, ROOT, evaluate_to_file, run_cli
 
 GOLD_EXPORT = ROOT / "annotations" / "export" / "jsonl" / "gold.jsonl"
 NER_ROWS = ROOT / "annotations" / "export" / "hf" / "ner" / "test.jsonl"
@@ -63,21 +63,7 @@ def evaluate(tmp_path, record_or_lines, *args):
     lines = record_or_lines if isinstance(record_or_lines, list) else [record_or_lines]
     preds = tmp_path / "preds.jsonl"
     preds.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
-    out = tmp_path / "out.json"
-    result = run_cli(
-        "evaluate",
-        "--predictions",
-        str(preds),
-        "--bootstrap",
-        "0",
-        "--format",
-        "json",
-        "--output",
-        str(out),
-        *args,
-        cwd=tmp_path,
-    )
-    return result, (json.loads(out.read_text(encoding="utf-8")) if out.exists() else None)
+    return evaluate_to_file(tmp_path, "--predictions", str(preds), *args)
 
 
 def f1s(record: dict, layer: str) -> dict[str, float]:

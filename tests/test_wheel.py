@@ -109,24 +109,15 @@ def test_installed_benchmark_prints_its_prompt_templates(installed):
     assert result.stdout.startswith("version: events-v1\n")
 
 
-def test_installed_oracle_scores_one(installed):
+def installed_scores(installed, system: str) -> dict:
+    """The result record of the installed ``benchmark evaluate --system SYSTEM``, run elsewhere."""
     _, venv, elsewhere, env = installed
-    result = run(
-        [
-            venv / "bin" / "benchmark",
-            "evaluate",
-            "--system",
-            "oracle",
-            "--bootstrap",
-            "0",
-            "--format",
-            "json",
-            "--quiet",
-        ],
-        elsewhere,
-        env,
-    )
-    scored = json.loads(result.stdout)
+    command = [venv / "bin" / "benchmark", "evaluate", "--system", system, "--bootstrap", "0", "--format", "json"]
+    return json.loads(run([*command, "--quiet"], elsewhere, env).stdout)
+
+
+def test_installed_oracle_scores_one(installed):
+    scored = installed_scores(installed, "oracle")
     assert scored["dataset"]["sha256"] == expected_dataset_sha256()
     assert sorted(scored["layers"]) == sorted(["entities", "coref", "quotes", "events", "timexes"])
     for layer, outcome in scored["layers"].items():
@@ -137,23 +128,7 @@ def test_installed_oracle_scores_one(installed):
 def test_installed_rules_scores_the_pinned_headlines(installed):
     from tests.test_rules_system import RULES_HEADLINES
 
-    _, venv, elsewhere, env = installed
-    result = run(
-        [
-            venv / "bin" / "benchmark",
-            "evaluate",
-            "--system",
-            "rules",
-            "--bootstrap",
-            "0",
-            "--format",
-            "json",
-            "--quiet",
-        ],
-        elsewhere,
-        env,
-    )
-    scored = json.loads(result.stdout)
+    scored = installed_scores(installed, "rules")
     assert {layer: outcome["headline"]["value"] for layer, outcome in scored["layers"].items()} == {
         layer: value for layer, (_, value, _) in RULES_HEADLINES.items()
     }

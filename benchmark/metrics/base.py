@@ -49,8 +49,59 @@ class PRF:
         precision, recall = safe_div(num_p, den_p), safe_div(num_r, den_r)
         return cls(precision, recall, f1_of(precision, recall))
 
+    @classmethod
+    def mean(cls, scores: Sequence[PRF]) -> PRF:
+        """The unweighted mean of the precisions, recalls and F1s (a macro figure); 0.0 for none."""
+        if not scores:
+            return cls(0.0, 0.0, 0.0)
+        n = len(scores)
+        return cls(
+            sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n
+        )
+
     def as_dict(self) -> dict[str, float]:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
+
+
+@dataclass
+class Tally:
+    """Sums behind precision (correct / predicted) and recall (found / gold): the one
+    accumulator behind the quote, event, timex and IOB2 chunk figures.
+
+    ``correct`` and ``found`` are equal for a micro figure; per label they
+    differ when a pair's gold and predicted labels differ, since a pair counts
+    under the gold label for recall and under the predicted label for precision.
+    """
+
+    correct: int = 0
+    predicted: int = 0
+    found: int = 0
+    gold: int = 0
+
+    @classmethod
+    def of(cls, correct: int, predicted: int, gold: int) -> Tally:
+        """A tally where each correct prediction finds one gold item (``found == correct``)."""
+        return cls(correct, predicted, correct, gold)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.correct + other.correct,
+            self.predicted + other.predicted,
+            self.found + other.found,
+            self.gold + other.gold,
+        )
+
+    def prf(self) -> PRF:
+        return PRF.from_sums(self.correct, self.predicted, self.found, self.gold)
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            **self.prf().as_dict(),
+            "correct": self.correct,
+            "predicted": self.predicted,
+            "found": self.found,
+            "gold": self.gold,
+        }
 
 
 @dataclass

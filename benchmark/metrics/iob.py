@@ -24,7 +24,7 @@ from operator import eq, gt, is_, itemgetter, le, not_
 
 from ..records import DocRecords, EntityRecord
 from ..tokenize import TokenEdges, tokenize
-from .base import PRF
+from .base import PRF, Tally
 
 MODES = ("default", "strict")
 
@@ -90,43 +90,37 @@ def chunks(sequences: Sequence[Sequence[str]], mode: str = "default") -> set[Chu
 
 
 @dataclass(frozen=True)
-class ChunkCounts:
-    gold: int
-    predicted: int
-    correct: int
-
-    def prf(self) -> PRF:
-        return PRF.from_sums(self.correct, self.predicted, self.correct, self.gold)
-
-
-@dataclass(frozen=True)
 class IOBScore:
-    """Chunk scores: per type (every type with a gold or predicted chunk), micro and macro."""
+    """Chunk scores from the chunk counts of every type with a gold or predicted chunk:
+    per type, micro and macro (the mean of the per-type precisions, recalls and F1s)."""
 
-    per_type: dict[str, PRF]
-    counts: dict[str, ChunkCounts]
-    micro: PRF
-    macro: PRF  # the mean of the per-type precisions, recalls and F1s
+    counts: dict[str, Tally]  # by type, in sorted order; a correct chunk finds one gold chunk
+
+    @property
+    def per_type(self) -> dict[str, PRF]:
+        return {label: tally.prf() for label, tally in self.counts.items()}
+
+    @property
+    def total(self) -> Tally:
+        return sum(self.counts.values(), Tally())
+
+    @property
+    def micro(self) -> PRF:
+        return self.total.prf()
+
+    @property
+    def macro(self) -> PRF:
+        return PRF.mean(list(self.per_type.values()))
 
     def as_dict(self) -> dict[str, dict[str, float]]:
         # "predicted" and "correct" are the counts behind the figures, which merging shards sums.
-        result: dict[str, dict[str, float]] = {
-            label: {
-                **prf.as_dict(),
-                "support": self.counts[label].gold,
-                "predicted": self.counts[label].predicted,
-                "correct": self.counts[label].correct,
-            }
-            for label, prf in self.per_type.items()
-        }
-        support = sum(c.gold for c in self.counts.values())
-        result["micro"] = {
-            **self.micro.as_dict(),
-            "support": support,
-            "predicted": sum(c.predicted for c in self.counts.values()),
-            "correct": sum(c.correct for c in self.counts.values()),
-        }
-        result["macro"] = {**self.macro.as_dict(), "support": support}
+        def row(prf: PRF, tally: Tally) -> dict[str, float]:
+            return {**prf.as_dict(), "support": tally.gold, "predicted": tally.predicted, "correct": tally.correct}
+
+        result = {label: row(prf, self.counts[label]) for label, prf in self.per_type.items()}
+        total = self.total
+        result["micro"] = row(total.prf(), total)
+        result["macro"] = {**self.macro.as_dict(), "support": total.gold}
         return result
 
 
@@ -148,20 +142,12 @@ def score_iob2(
 
 
 def _score(gold_by_type: Counter, pred_by_type: Counter, correct_by_type: Counter) -> IOBScore:
-    counts = {
-        label: ChunkCounts(gold_by_type[label], pred_by_type[label], correct_by_type[label])
-        for label in sorted(gold_by_type.keys() | pred_by_type.keys())
-    }
-    per_type = {label: c.prf() for label, c in counts.items()}
-    micro = ChunkCounts(sum(gold_by_type.values()), sum(pred_by_type.values()), sum(correct_by_type.values())).prf()
-    return IOBScore(per_type, counts, micro, _mean(list(per_type.values())))
-
-
-def _mean(scores: list[PRF]) -> PRF:
-    if not scores:
-        return PRF(0.0, 0.0, 0.0)
-    n = len(scores)
-    return PRF(sum(s.precision for s in scores) / n, sum(s.recall for s in scores) / n, sum(s.f1 for s in scores) / n)
+    return IOBScore(
+        {
+            label: Tally.of(correct_by_type[label], pred_by_type[label], gold_by_type[label])
+            for label in sorted(gold_by_type.keys() | pred_by_type.keys())
+        }
+    )
 
 
 def sentence_token_offsets(text: str, sentence_starts: Sequence[int]) -> list[list[tuple[int, int]]]:

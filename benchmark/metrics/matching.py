@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import DocRecords, Offsets
-from .base import PRF, LayerScore, Units
+from .base import PRF, LayerScore, Tally, Units
 from .outcomes import OutcomeLog
 
 Pair = tuple[int, int]
@@ -196,33 +196,6 @@ class Matching:
 
 
 @dataclass
-class Tally:
-    """Sums behind precision (correct / predicted) and recall (found / gold).
-
-    ``correct`` and ``found`` are equal for a micro figure; per label they
-    differ when a pair's gold and predicted labels differ, since a pair counts
-    under the gold label for recall and under the predicted label for precision.
-    """
-
-    correct: int = 0
-    predicted: int = 0
-    found: int = 0
-    gold: int = 0
-
-    def prf(self) -> PRF:
-        return PRF.from_sums(self.correct, self.predicted, self.found, self.gold)
-
-    def as_dict(self) -> dict[str, float]:
-        return {
-            **self.prf().as_dict(),
-            "correct": self.correct,
-            "predicted": self.predicted,
-            "found": self.found,
-            "gold": self.gold,
-        }
-
-
-@dataclass
 class Accuracy:
     right: int = 0
     total: int = 0
@@ -313,11 +286,7 @@ class Scoreboard:
         for metric in metrics:
             scores = [tallies[metric].prf() for _, tallies in sorted(self.by_label.items()) if metric in tallies]
             if scores:
-                macro[metric] = {
-                    "precision": sum(s.precision for s in scores) / len(scores),
-                    "recall": sum(s.recall for s in scores) / len(scores),
-                    "f1": sum(s.f1 for s in scores) / len(scores),
-                }
+                macro[metric] = PRF.mean(scores).as_dict()
         return macro
 
 

@@ -14,7 +14,7 @@ the number of bootstrap rows the document contributed to ``units.stats``, and:
   sums ``[num_p, den_p, num_r, den_r]`` as fractions written ``"n/d"``, and
   ``mentions``: ``correct``, ``gold`` and ``predicted`` mentions;
 - quotes, events, timexes: ``micro`` and ``per_label`` tallies (``correct``,
-  ``predicted``, ``found``, ``gold``; see :mod:`.matching`), ``accuracies``
+  ``predicted``, ``found``, ``gold``: a :class:`.base.Tally`), ``accuracies``
   (``right``, ``total``) and ``extra``, settings that must agree across documents.
 
 Zero counts are left out. A tally is read off the layer's own scorer run on
@@ -32,11 +32,10 @@ from typing import Any, Protocol
 from ..errors import InputError
 from ..records import DocRecords
 from . import SCORERS
-from .base import LayerScore
+from .base import LayerScore, Tally
 
 BOARD_LAYERS = ("quotes", "events", "timexes")
 TALLY_FIELDS = ("correct", "predicted", "found", "gold")
-IOB_FIELDS = ("gold", "predicted", "correct")
 
 
 class _Scorer(Protocol):
@@ -104,15 +103,14 @@ def _entity_tally(score: LayerScore) -> dict:
 
 
 def _iob_table(counts_by_label: dict[str, dict[str, int]]) -> dict:
-    from .iob import ChunkCounts, IOBScore, _mean
+    from .iob import IOBScore
 
-    counts = {
-        label: ChunkCounts(**{name: c.get(name, 0) for name in IOB_FIELDS})
-        for label, c in sorted(counts_by_label.items())
-    }
-    per_type = {label: c.prf() for label, c in counts.items()}
-    micro = ChunkCounts(*(sum(getattr(c, name) for c in counts.values()) for name in IOB_FIELDS))
-    return IOBScore(per_type, counts, micro.prf(), _mean(list(per_type.values()))).as_dict()
+    return IOBScore(
+        {
+            label: Tally.of(c.get("correct", 0), c.get("predicted", 0), c.get("gold", 0))
+            for label, c in sorted(counts_by_label.items())
+        }
+    ).as_dict()
 
 
 def _combine_entities(tallies: Sequence[dict], unit_stats: list[list[float]]) -> LayerScore:
@@ -220,7 +218,7 @@ def _shared_extra(layer: str, tallies: Sequence[dict]) -> dict:
 
 
 def _combine_board(layer: str, tallies: Sequence[dict], unit_stats: list[list[float]]) -> LayerScore:
-    from .matching import Accuracy, Scoreboard, Tally
+    from .matching import Accuracy, Scoreboard
 
     module = _module(layer)
     board = Scoreboard()

@@ -151,11 +151,11 @@ def build_report(
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from ..compare import read_result
+    from ..result_checks import read_result_file
     from ..results import OutputFile
 
     with OutputFile(args.output, [*args.results, args.gold]) as output:
-        results = [read_result(path) for path in args.results]
+        results = [read_result_file(path).data for path in args.results]
         output.commit(build_report(results, args.gold, samples=args.samples, seed=args.seed))
     print(f"wrote {args.output}", file=sys.stderr)
     return 0

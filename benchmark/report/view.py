@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..metrics.outcomes import CATEGORIES, OUTCOMES, coarse_outcome
 from ..model import LAYERS
+from ..results import format_figure
 from .confusion import Confusion, confusions
 from .describe import describe, shortened
 from .overlay import GOLD_SIDE_COREF, Segment, items_of, segments
@@ -23,10 +24,6 @@ OUTCOME_NAMES = {
     "missed": "missed",
     "spurious": "spurious",
 }
-
-
-def _fmt(value) -> str:
-    return "-" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 @dataclass
@@ -126,15 +123,15 @@ def _metric_table(layer: str, block: dict) -> Table:
     rows = [
         [
             name + (" *" if name == headline else ""),
-            _fmt(v.get("precision")),
-            _fmt(v.get("recall")),
-            _fmt(v.get("f1")),
-            *(_fmt(v.get(k)) for k in count_keys),
+            format_figure(v.get("precision")),
+            format_figure(v.get("recall")),
+            format_figure(v.get("f1")),
+            *(format_figure(v.get(k)) for k in count_keys),
         ]
         for name, v in block["metrics"].items()
     ]
     rows += [
-        [f"{name} accuracy", "", "", _fmt(value), *([""] * len(count_keys))]
+        [f"{name} accuracy", "", "", format_figure(value), *([""] * len(count_keys))]
         for name, value in block.get("accuracies", {}).items()
     ]
     return Table(["metric", "P", "R", "F1", *count_keys], rows)
@@ -153,9 +150,9 @@ def _per_label_table(layer: str, block: dict) -> Table | None:
         rows.append(
             [
                 label,
-                _fmt(main.get(count_key)),
-                *(_fmt(main.get(k)) for k in ("precision", "recall", "f1")),
-                *(_fmt(by_metric[m]["f1"]) if m in by_metric else "-" for m in others),
+                format_figure(main.get(count_key)),
+                *(format_figure(main.get(k)) for k in ("precision", "recall", "f1")),
+                *(format_figure(by_metric[m]["f1"]) if m in by_metric else "-" for m in others),
             ]
         )
     return Table(["label", "gold", f"{headline} P", "R", "F1", *(f"{m} F1" for m in others)], rows)

@@ -51,11 +51,11 @@ class CommandProcess:
         streams = self.child.process
         # The ignores here and below: Popen types its pipes Optional; these three are PIPEs, never None.
         self.channel = Channel(
-            streams.stdin.fileno(),
+            streams.stdin.fileno(),  # type: ignore[union-attr]
             streams.stdout.fileno(),  # type: ignore[union-attr]
-            streams.stderr.fileno(),
+            streams.stderr.fileno(),  # type: ignore[union-attr]
             self.child.alive,
-        )  # type: ignore[union-attr]
+        )
 
     @property
     def process(self) -> subprocess.Popen:

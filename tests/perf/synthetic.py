@@ -20,28 +20,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmark.inventory import ENTITY_TYPES
 from benchmark.records import DocRecords, EntityRecord
 
-TYPES_18 = [
-    "PERSON",
-    "NORP",
-    "FAC",
-    "ORG",
-    "GPE",
-    "LOC",
-    "PRODUCT",
-    "EVENT",
-    "WORK_OF_ART",
-    "LAW",
-    "LANGUAGE",
-    "DATE",
-    "TIME",
-    "PERCENT",
-    "MONEY",
-    "QUANTITY",
-    "ORDINAL",
-    "CARDINAL",
-]
+TYPES_18 = list(ENTITY_TYPES)  # the OntoNotes types
 TYPES_5 = ["PERSON", "ORG", "GPE", "DATE", "NORP"]
 SPANS_PER_DOC = 100
 

@@ -266,7 +266,7 @@ class _DocumentBuilder:
             item = Timex(
                 self.ids.take(note.get("id"), "T"),
                 span,
-                attributes.get(TIMEX_TYPE),
+                attributes.get(TIMEX_TYPE),  # type: ignore[arg-type]
                 value,  # type: ignore[arg-type]
                 attributes.get(TIMEX_MOD),
             )
@@ -295,12 +295,12 @@ class _DocumentBuilder:
             Event(
                 self.ids.take(self.s.notes.get(event.ident, {}).get("id"), "V"),
                 self.one_span(event.trigger, event.line),
-                attributes.get(CAMEO),
+                attributes.get(CAMEO),  # type: ignore[arg-type]
                 arguments,
-                attributes.get(REALIS),
-                attributes.get(POLARITY),
+                attributes.get(REALIS),  # type: ignore[arg-type]
+                attributes.get(POLARITY),  # type: ignore[arg-type]
             )
-        )  # type: ignore[arg-type]
+        )
 
     def add_quote(self, event: _EventLine) -> None:
         content: list[Span] = []
