@@ -33,10 +33,10 @@ class SpanStore:
 
     def append(self, starts: list[int], ends: list[int], types: list[str] | None = None) -> int:
         """Add one document's spans (types among the labels, for a store that has labels); its row."""
-        self._starts.extend(starts)
-        self._ends.extend(ends)
+        self._starts.fromlist(starts)  # twice as fast as extend, which takes any iterable
+        self._ends.fromlist(ends)
         if types is not None:
-            self._types.extend(map(self._code.__getitem__, types))
+            self._types.fromlist(list(map(self._code.__getitem__, types)))
         self._bounds.append(len(self._starts))
         return len(self._bounds) - 2
 

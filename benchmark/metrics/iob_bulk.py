@@ -92,6 +92,12 @@ def _add_pieces(iob: IOBTally, axis: Axis, documents: Any, simple: Any, laid: An
     np, labels = corpus.np, corpus.labels
     others = np.flatnonzero(~simple & documents[axis.pred_doc])
     piece_doc, piece_start, piece_end, piece_type = [], [], [], []
+    local_splits: dict[int, list[int]] = {}  # a document's sentence starts, found once for all its spans
+    owners = np.unique(axis.pred_doc[others])
+    bounds = np.searchsorted(
+        splits, np.concatenate((corpus.bases[owners], corpus.bases[owners] + corpus.lengths[owners]))
+    )
+    sentence_range = dict(zip(owners.tolist(), zip(bounds[: len(owners)].tolist(), bounds[len(owners) :].tolist())))
     for d, start, end, code in zip(
         axis.pred_doc[others].tolist(),
         axis.pred_start[others].tolist(),
@@ -99,8 +105,10 @@ def _add_pieces(iob: IOBTally, axis: Axis, documents: Any, simple: Any, laid: An
         axis.pred_type[others].tolist(),
     ):
         base = int(corpus.bases[d])
-        low, high = np.searchsorted(splits, [base, base + int(corpus.lengths[d])]).tolist()
-        local = (splits[low:high] - base).tolist()
+        local = local_splits.get(d)
+        if local is None:
+            low, high = sentence_range[d]
+            local = local_splits[d] = (splits[low:high] - base).tolist()
         for piece in _pieces(laid.edges_of(d), local, start - base, end - base, labels[code]):
             piece_doc.append(d)
             piece_start.append(piece[0] + base)
