@@ -73,6 +73,21 @@ class LaidOut:
         at_end = offset == self.bases[doc] + self.text_length[doc]
         return self._settled(~last & (at_end | after), ~last & ~at_end & ~after, doc, offset)
 
+    def step_to(self, edge: Any, doc: Any, offset: Any, step: int, steps: int = 64) -> tuple[Any, Any]:
+        """From each ``offset`` on, moving by ``step`` (1 or -1), the first offset where ``edge``
+        (:meth:`starts_token` or :meth:`ends_token`) holds; and which were not found within
+        ``steps`` moves. The caller keeps every visited offset inside its document's text."""
+        np = self.np
+        found, pending = offset.copy(), np.arange(len(offset))
+        for _ in range(steps):
+            pending = pending[~edge(doc[pending], found[pending])]
+            if not len(pending):
+                break
+            found[pending] += step
+        lost = np.zeros(len(offset), dtype=bool)
+        lost[pending] = True
+        return found, lost
+
     def _settled(self, ok: Any, inside: Any, doc: Any, offsets: Any) -> Any:
         """``ok``, with the offsets between two characters of one word (``inside``) decided."""
         np = self.np

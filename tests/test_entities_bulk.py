@@ -173,3 +173,74 @@ def test_a_corpus_read_into_stores_in_another_order_scores_alike_and_is_matched_
     pred = [DocRecords(doc.id, entities=stored.get(doc.id, [])) for doc in corpus.pred]
     assert sum(entities_bulk.bulk_match(gold, pred).handled) > 60
     _assert_same(*_both_ways(gold, pred))
+
+
+@st.composite
+def spans_and_sentences(draw):
+    """Texts of words, sentence starts anywhere (mostly at token starts, sometimes on white
+    space or inside a token) and spans anywhere inside the texts."""
+    texts, sentence_starts, spans = [], [], []
+    for index in range(draw(st.integers(1, 4))):
+        text = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=20)))
+        token_starts = [t.start for t in tokenize(text)]
+        anywhere = st.integers(0, len(text) - 1)
+        near_tokens = st.one_of(st.sampled_from(token_starts), anywhere) if token_starts else anywhere
+        starts = draw(st.sets(near_tokens, max_size=5))
+        texts.append(text)
+        sentence_starts.append(sorted(starts))
+        for _ in range(draw(st.integers(0, 8))):
+            s = draw(anywhere)
+            spans.append((index, s, draw(st.integers(s + 1, len(text)))))
+    return texts, sentence_starts, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans_and_sentences())
+def test_pieces_at_once_are_the_pieces_cut_token_by_token(case):
+    """iob_bulk._pieces_at_once gives, for every span it does not leave over, exactly the
+    pieces iob._pieces cuts from its tokens."""
+    import numpy as np
+
+    from benchmark.metrics.iob import _pieces
+    from benchmark.metrics.iob_bulk import _pieces_at_once
+    from benchmark.token_edges_bulk import LaidOut
+
+    texts, sentence_starts, spans = case
+    laid = LaidOut(texts)
+    splits = np.array(sorted(laid.bases[d] + s for d, starts in enumerate(sentence_starts) for s in starts), np.int64)
+    doc = np.array([d for d, _, _ in spans], dtype=np.int64)
+    start = np.array([s for _, s, _ in spans], dtype=np.int64) + laid.bases[doc]
+    end = np.array([e for _, _, e in spans], dtype=np.int64) + laid.bases[doc]
+    owner, piece_start, piece_end, left = _pieces_at_once(laid, splits, doc, start, end)
+    cut = {i: [] for i in range(len(spans))}
+    for i, s, e in zip(owner.tolist(), piece_start.tolist(), piece_end.tolist()):
+        cut[i].append((s - int(laid.bases[doc[i]]), e - int(laid.bases[doc[i]])))
+    for i, (d, s, e) in enumerate(spans):
+        if not left[i]:
+            expected = [(p[0], p[1]) for p in _pieces(laid.edges_of(d), sentence_starts[d], s, e, "X")]
+            assert cut[i] == expected, (texts[d], sentence_starts[d], s, e)
+
+
+def test_pieces_at_once_leave_over_only_the_spans_they_cannot_cut():
+    """Spans inside words and across sentences are cut at once; one starting on white space
+    and one holding a sentence start inside a token are left over."""
+    import numpy as np
+
+    from benchmark.metrics.iob_bulk import _pieces_at_once
+    from benchmark.token_edges_bulk import LaidOut
+
+    text = "Mr. Lavrov met U.S. envoys.  Then NATO's chief spoke."
+    laid = LaidOut([text])
+    splits = np.array([text.index("Then")], dtype=np.int64)
+    spans = [(1, 10), (text.index("envoys") + 2, text.index("chief") + 3), (3, 9), (text.index("NATO") + 1, len(text))]
+    start, end = np.array([s for s, _ in spans]), np.array([e for _, e in spans])
+    owner, piece_start, piece_end, left = _pieces_at_once(laid, splits, np.zeros(4, dtype=np.int64), start, end)
+    assert left.tolist() == [False, False, True, False]
+    pieces = sorted(zip(owner.tolist(), piece_start.tolist(), piece_end.tolist()))
+    envoys, then = text.index("envoys"), text.index("Then")
+    assert pieces == [
+        (0, 0, 10),
+        (1, envoys, text.index(".  Then") + 1),
+        (1, then, text.index("chief") + 5),
+        (3, text.index("NATO"), len(text)),
+    ]

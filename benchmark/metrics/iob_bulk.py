@@ -91,25 +91,20 @@ def _add_pieces(iob: IOBTally, axis: Axis, documents: Any, simple: Any, laid: An
     corpus = axis.corpus
     np, labels = corpus.np, corpus.labels
     others = np.flatnonzero(~simple & documents[axis.pred_doc])
-    piece_doc, piece_start, piece_end, piece_type = [], [], [], []
+    pred_doc, pred_start, pred_end = axis.pred_doc[others], axis.pred_start[others], axis.pred_end[others]
+    owner, found_start, found_end, by_word = _pieces_at_once(laid, splits, pred_doc, pred_start, pred_end)
+    piece_doc, piece_start, piece_end = pred_doc[owner].tolist(), found_start.tolist(), found_end.tolist()
+    piece_type = axis.pred_type[others][owner].tolist()
     local_splits: dict[int, list[int]] = {}  # a document's sentence starts, found once for all its spans
-    owners = np.unique(axis.pred_doc[others])
-    bounds = np.searchsorted(
-        splits, np.concatenate((corpus.bases[owners], corpus.bases[owners] + corpus.lengths[owners]))
-    )
-    sentence_range = dict(zip(owners.tolist(), zip(bounds[: len(owners)].tolist(), bounds[len(owners) :].tolist())))
-    for d, start, end, code in zip(
-        axis.pred_doc[others].tolist(),
-        axis.pred_start[others].tolist(),
-        axis.pred_end[others].tolist(),
-        axis.pred_type[others].tolist(),
-    ):
+    for p in others[by_word].tolist():  # the few left: their tokens one by one
+        d, code = int(axis.pred_doc[p]), int(axis.pred_type[p])
         base = int(corpus.bases[d])
         local = local_splits.get(d)
         if local is None:
-            low, high = sentence_range[d]
+            low, high = np.searchsorted(splits, [base, base + int(corpus.lengths[d])]).tolist()
             local = local_splits[d] = (splits[low:high] - base).tolist()
-        for piece in _pieces(laid.edges_of(d), local, start - base, end - base, labels[code]):
+        start, end = int(axis.pred_start[p]) - base, int(axis.pred_end[p]) - base
+        for piece in _pieces(laid.edges_of(d), local, start, end, labels[code]):
             piece_doc.append(d)
             piece_start.append(piece[0] + base)
             piece_end.append(piece[1] + base)
@@ -136,3 +131,48 @@ def _add_pieces(iob: IOBTally, axis: Axis, documents: Any, simple: Any, laid: An
     pred.update(corpus.by_label(chunk_type[counted[chunk_doc]]))
     right.update(corpus.by_label(np.concatenate((axis.gold_type[axis.equal_gold[correct]], chunk_type[pieces[hits]]))))
     return overlap
+
+
+def _pieces_at_once(laid: Any, splits: Any, doc: Any, start: Any, end: Any) -> tuple[Any, Any, Any, Any]:
+    """:func:`.iob._pieces` of many spans (on the axis, inside their texts, not simple) at once:
+    each piece's span (an index into those given), start and end; and which spans are left
+    for ``_pieces`` to cut, token by token.
+
+    A span's tokens run from the token holding its first character to the one holding its
+    last; a sentence start between them that is a token start begins a new piece, and the
+    piece before ends where its last token does (before the white space, if any). Left
+    over: spans that start or end on white space, and those holding a sentence start
+    that is no token start (or that a token edge is too far from)."""
+    np = laid.np
+    left = laid._space(start) | laid._space(end - 1)
+    first, last = start.copy(), end.copy()
+    inside = np.flatnonzero(~left & ~laid.starts_token(doc, start))  # the token holding it starts before
+    first[inside], lost = laid.step_to(laid.starts_token, doc[inside], start[inside] - 1, -1)
+    left[inside[lost]] = True
+    inside = np.flatnonzero(~left & ~laid.ends_token(doc, end))  # the token holding it ends after
+    last[inside], lost = laid.step_to(laid.ends_token, doc[inside], end[inside] + 1, 1)
+    left[inside[lost]] = True
+    low = np.searchsorted(splits, first, side="right")
+    inner = np.maximum(np.searchsorted(splits, last, side="left") - low, 0)  # sentence starts inside
+    inner[left] = 0
+    owner = np.repeat(np.arange(len(start)), inner)
+    at = splits[np.repeat(low, inner) + _ranks(np, inner)]
+    cut_at = laid.starts_token(doc[owner], at)
+    ends_before, lost = laid.step_to(laid.ends_token, doc[owner], at, -1)
+    left[owner[~cut_at | lost]] = True
+    kept = ~left[owner]
+    owner, at, ends_before = owner[kept], at[kept], ends_before[kept]
+    # A span with k sentence starts inside has k + 1 pieces: [first, end before the 1st) ...
+    spans = np.flatnonzero(~left)
+    counts = np.bincount(owner, minlength=len(start))[spans] + 1
+    opening = np.cumsum(counts) - counts  # each span's first piece
+    piece_start, piece_end = np.empty(int(counts.sum()), dtype=np.int64), np.empty(int(counts.sum()), dtype=np.int64)
+    piece_start[opening], piece_end[opening + counts - 1] = first[spans], last[spans]
+    cut = np.repeat(opening, counts - 1) + _ranks(np, counts - 1)  # the piece each sentence start ends
+    piece_end[cut], piece_start[cut + 1] = ends_before, at
+    return np.repeat(spans, counts), piece_start, piece_end, left
+
+
+def _ranks(np: Any, counts: Any) -> Any:
+    """Each item's place in its group, for groups of ``counts`` items: 0, 1 ... counts[0] - 1, 0 ..."""
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
