@@ -25,7 +25,7 @@ import codecs
 from itertools import compress
 from operator import and_, not_
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .bulk import offsets_right, texts_right
 from .columnar_gold import blank
@@ -168,7 +168,7 @@ def _fitting_rows(documents: list[Document], store: SpanStore, document_of_row: 
 
 
 def _fitting_at_once(corpus: GoldColumns, store: SpanStore, document_of_row: list[int]) -> list[int]:
-    """_fitting of every row at once (numpy): gold edges found by binary search, token edges
+    """_fitting of every row at once (numpy): gold edges flagged on the axis, token edges
     decided from the characters around them (benchmark.token_edges_bulk)."""
     import numpy as np
 
@@ -177,10 +177,10 @@ def _fitting_at_once(corpus: GoldColumns, store: SpanStore, document_of_row: lis
     row = spans.document_of_each()
     doc = np.asarray(document_of_row, dtype=np.int64)[row]
     starts, ends = spans.starts + laid.bases[doc], spans.ends + laid.bases[doc]
-    gold = [corpus.entities.arrays(), corpus.sentences.arrays()]
-    gold_starts = np.sort(np.concatenate([g.starts + laid.bases[g.document_of_each()] for g in gold]))
-    gold_ends = np.sort(np.concatenate([g.ends + laid.bases[g.document_of_each()] for g in gold]))
-    start_fits, end_fits = _member(gold_starts, starts), _member(gold_ends, ends)
+    gold = [(g, laid.bases[g.document_of_each()]) for g in (corpus.entities.arrays(), corpus.sentences.arrays())]
+    flags = np.zeros(len(laid.chars) + 1, dtype=bool)  # one per offset of the axis: membership without sorting
+    start_fits = _among(flags, [g.starts + base for g, base in gold], starts)
+    end_fits = _among(flags, [g.ends + base for g, base in gold], ends)
     asked = np.flatnonzero(~start_fits)
     start_fits[asked] = laid.starts_token(doc[asked], starts[asked])
     asked = np.flatnonzero(~end_fits)
@@ -188,9 +188,11 @@ def _fitting_at_once(corpus: GoldColumns, store: SpanStore, document_of_row: lis
     return np.bincount(row[start_fits & end_fits], minlength=len(store)).tolist()
 
 
-def _member(keys, values):
-    """Is each of ``values`` among the sorted ``keys``?"""
-    import numpy as np
-
-    at = np.minimum(np.searchsorted(keys, values), max(len(keys) - 1, 0))
-    return keys[at] == values if len(keys) else np.zeros(len(values), dtype=bool)
+def _among(flags: Any, groups: list[Any], offsets: Any) -> Any:
+    """Is each of ``offsets`` in one of ``groups``? ``flags`` (one per offset) is all False, and left so."""
+    for group in groups:
+        flags[group] = True
+    found = flags[offsets]
+    for group in groups:
+        flags[group] = False
+    return found

@@ -354,3 +354,23 @@ def test_spans_on_token_boundaries_are_counted_alike_at_once_and_document_by_doc
     off_token = sum(counts["entities"] for counts in counted[0].off_token.values())
     # The cut corpus's predictions cut words where gold spans do: on gold edges, so all fit.
     assert off_token == 0 if corpus == "cut_corpus" else off_token > 0
+
+
+def test_an_end_on_a_gold_start_inside_a_word_is_off_token_at_once_too(tmp_path):
+    """Gold edges count as span edges only on their own side: a prediction ending inside a
+    word where a gold span starts fits no boundary, read at once as document by document."""
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    text = "Tbilisi-Moscow talks resumed."
+    cut = {"start": 0, "end": 3, "type": "GPE"}, {"start": 8, "end": 14, "type": "GPE"}
+    predicted = [{"start": 0, "end": 8, "type": "GPE"}, {"start": 3, "end": 14, "type": "GPE"}]
+    sentences = [{"start": 0, "end": len(text)}]
+    gold.write_text(json.dumps({"id": "d", "text": text, "sentences": sentences, "entities": cut}))
+    pred.write_text(json.dumps({"id": "d", "entities": predicted}))
+    documents = read_plain_gold(gold)
+    assert documents is not None
+    counted = []
+    for at_once in (0, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(entities_bulk, "BULK_MIN_DOCUMENTS", at_once)
+            counted.append(columnar_predictions.read_plain_predictions(pred, documents, False, PredictionOptions()))
+    assert counted[0].off_token["d"]["entities"] == counted[1].off_token["d"]["entities"] == 2
