@@ -34,11 +34,37 @@ from .errors import InputError
 from .model import Document
 from .reading import decode_line, read_raw_lines
 from .records import DocRecords, EntityColumns, Offsets
+from .span_store import SpanStore
+from .token_edges_bulk import LaidOut
 
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
 
 _LAYER_FIELDS = frozenset({"sentences", "sections", "entities", "mentions", "clusters", "quotes", "events", "timexes"})
 _ENTITY_TYPES = frozenset(inv.ENTITY_TYPES)
+
+
+class GoldColumns:
+    """The sentences and entities of a gold file read as columns (benchmark.span_store), and its texts."""
+
+    def __init__(self) -> None:
+        self.entities = SpanStore(inv.ENTITY_TYPES)
+        self.sentences = SpanStore()
+        self.texts: list[str] = []
+        self._laid: LaidOut | None = None
+
+    def add(
+        self, text: str, sentence_starts: list[int], sentence_ends: list[int], starts: list[int], ends: list[int], types
+    ) -> int:
+        """Add one document; its row."""
+        self.texts.append(text)
+        self.sentences.append(sentence_starts, sentence_ends)
+        return self.entities.append(starts, ends, types)
+
+    def laid_out(self) -> LaidOut:
+        """Every text on one axis, each followed by one NUL (built once)."""
+        if self._laid is None:
+            self._laid = LaidOut(self.texts)
+        return self._laid
 
 
 class ColumnarDocument(Document):
@@ -49,14 +75,15 @@ class ColumnarDocument(Document):
         record_id: str,
         text: str,
         date: str | None,
-        sentences: tuple[list[str | None], list[int], list[int]],
-        entities: tuple[list[str | None], list[int], list[int], list[str]],
+        corpus: GoldColumns,
+        row: int,
+        ids: tuple[list[str | None] | None, list[str | None] | None],
         where: tuple[str, int],
     ):
-        # Only id, text and date are set here: the dataclass fields of the layers are
-        # filled by __getattr__, when first read. Columns: (ids, starts, ends[, types]).
+        # Only id, text and date are set here: the dataclass fields of the layers are filled by
+        # __getattr__, when first read. ``ids``: the sentences' and entities' own (None: none has one).
         self.id, self.text, self.date = record_id, text, date
-        self._sentences, self._entities, self._where = sentences, entities, where
+        self.corpus, self.row, self._ids, self._where = corpus, row, ids, where
 
     def __getattr__(self, name: str) -> Any:
         if name not in _LAYER_FIELDS:
@@ -77,54 +104,53 @@ class ColumnarDocument(Document):
         for name in _LAYER_FIELDS:
             setattr(self, name, getattr(doc, name))
 
+    def _columns(
+        self,
+    ) -> tuple[list[str | None], list[int], list[int], list[str | None], list[int], list[int], list[str]]:
+        """Sentence ids, starts and ends; entity ids, starts, ends and types."""
+        sentence_starts, sentence_ends, _ = self.corpus.sentences.columns(self.row)
+        starts, ends, types = self.corpus.entities.columns(self.row)
+        sentence_ids, entity_ids = self._ids
+        return (
+            sentence_ids or [None] * len(sentence_starts),
+            sentence_starts,
+            sentence_ends,
+            entity_ids or [None] * len(starts),
+            starts,
+            ends,
+            types,
+        )
+
     def source_record(self) -> dict:
         """The line's record as far as a Document depends on it (item texts are slices)."""
-        ids, starts, ends = self._sentences
+        sentence_ids, sentence_starts, sentence_ends, entity_ids, starts, ends, types = self._columns()
         sentences = [
-            {"start": s, "end": e, **({"id": i} if i is not None else {})} for i, s, e in zip(ids, starts, ends)
+            {"start": s, "end": e, **({"id": i} if i is not None else {})}
+            for i, s, e in zip(sentence_ids, sentence_starts, sentence_ends)
         ]
-        ids, starts, ends, types = self._entities
         entities = [
             {"start": s, "end": e, "type": t, **({"id": i} if i is not None else {})}
-            for i, s, e, t in zip(ids, starts, ends, types)
+            for i, s, e, t in zip(entity_ids, starts, ends, types)
         ]
         return {"id": self.id, "text": self.text, "date": self.date, "sentences": sentences, "entities": entities}
 
     def span_edges(self) -> tuple[set[int], set[int]]:
         """The starts and the ends of every gold span (benchmark.offsets counts them as edges)."""
-        _, sentence_starts, sentence_ends = self._sentences
-        _, entity_starts, entity_ends, _ = self._entities
+        _, sentence_starts, sentence_ends, _, entity_starts, entity_ends, _ = self._columns()
         return set(sentence_starts).union(entity_starts), set(sentence_ends).union(entity_ends)
 
     def records(self) -> DocRecords:
         """What :func:`benchmark.records.records_from_document` gives for the built Document."""
-        sentence_ids, sentence_starts, sentence_ends = self._sentences
-        given = [i for i in (*sentence_ids, *self._entities[0]) if i is not None]
-        ids = fresh_ids(sentence_ids, "S", set(given))
-        _, starts, ends, types = self._entities
-        return ColumnarRecords(
-            self.id,
-            EntityColumns(starts, ends, types),
-            self.text,
-            list(sentence_starts),
-            list(zip(ids, sentence_starts, sentence_ends)),
-        )
+        return ColumnarRecords(self.id, EntityColumns.stored(self.corpus.entities, self.row), self.text, self)
 
 
 class ColumnarRecords(DocRecords):
-    """The span records of a ColumnarDocument; its singleton clusters are listed on first use."""
+    """The span records of a ColumnarDocument; its sentences and singleton clusters are listed on first use."""
 
-    def __init__(
-        self,
-        record_id: str,
-        entities: EntityColumns,
-        text: str,
-        sentence_starts: list[int],
-        sentences: list[tuple[str, int, int]],
-    ):
+    def __init__(self, record_id: str, entities: EntityColumns, text: str, document: ColumnarDocument):
         self.id, self.entities, self.text = record_id, entities, text
         self.quotes, self.events, self.timexes = [], [], []
-        self.sentence_starts, self.sentences = sentence_starts, sentences
+        self.corpus, self.row, self._document = document.corpus, document.row, document
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DocRecords):
@@ -132,13 +158,21 @@ class ColumnarRecords(DocRecords):
         return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(DocRecords))
 
     def __getattr__(self, name: str) -> Any:
-        if name not in ("clusters", "cluster_names"):
+        if name in ("sentence_starts", "sentences"):
+            sentence_ids, starts, ends, entity_ids, *_ = self._document._columns()
+            given = [i for i in (*sentence_ids, *entity_ids) if i is not None]
+            self.sentence_starts = list(starts)
+            self.sentences = list(zip(fresh_ids(sentence_ids, "S", set(given)), starts, ends))
+        elif name in ("clusters", "cluster_names"):
+            # Every entity of a clustered type is a cluster of its own (jsonl._add_singleton_clusters).
+            entities = self.entities
+            spans = [
+                (s, e) for s, e, t in zip(entities.starts, entities.ends, entities.types) if t in inv.CLUSTERED_TYPES
+            ]
+            self.clusters = [[span] for span in spans]
+            self.cluster_names: dict[Offsets, str] = {(s, e): self.text[s:e] for s, e in spans}
+        else:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        # Every entity of a clustered type is a cluster of its own (jsonl._add_singleton_clusters).
-        entities = self.entities
-        spans = [(s, e) for s, e, t in zip(entities.starts, entities.ends, entities.types) if t in inv.CLUSTERED_TYPES]
-        self.clusters = [[span] for span in spans]
-        self.cluster_names: dict[Offsets, str] = {(s, e): self.text[s:e] for s, e in spans}
         return self.__dict__[name]
 
 
@@ -163,15 +197,15 @@ def fresh_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]
     return ids
 
 
-def _ids(column: list) -> list[str | None]:
-    """Given ids, None where an item has none."""
+def _ids(column: list) -> list[str | None] | None:
+    """Given ids, None where an item has none; None when none has one."""
     if column.count(UNSET) == len(column):
-        return [None] * len(column)
+        return None
     return [None if item_id is UNSET else item_id for item_id in column]
 
 
-def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | None:
-    """The document of one plain gold line, or None (see the module's docstring)."""
+def _plain_document(line: bytes, where: tuple[str, int], corpus: GoldColumns) -> ColumnarDocument | None:
+    """The document of one plain gold line (its spans added to ``corpus``), or None (see the module's docstring)."""
     record = decoded(GOLD, line)
     if record is None:
         return None
@@ -202,9 +236,10 @@ def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | N
     ):
         return None
     sentence_ids, entity_ids = _ids(sentence_ids), _ids(entity_ids)
-    ids = [i for i in (*sentence_ids, *entity_ids) if i is not None]
-    if len(set(ids)) != len(ids):  # an id used twice
-        return None
+    if sentence_ids or entity_ids:
+        ids = [i for i in (*(sentence_ids or ()), *(entity_ids or ())) if i is not None]
+        if len(set(ids)) != len(ids):  # an id used twice
+            return None
     # Entities flat (none overlapping, in any order) and sentences in order: check_document's rules.
     if not _in_order(starts, ends):
         ordered = sorted(zip(starts, ends))
@@ -213,9 +248,8 @@ def _plain_document(line: bytes, where: tuple[str, int]) -> ColumnarDocument | N
     if not _in_order(sentence_starts, sentence_ends):
         return None
     date = None if record.date is UNSET else record.date
-    return ColumnarDocument(
-        record.id, text, date, (sentence_ids, sentence_starts, sentence_ends), (entity_ids, starts, ends, types), where
-    )
+    row = corpus.add(text, sentence_starts, sentence_ends, starts, ends, types)
+    return ColumnarDocument(record.id, text, date, corpus, row, (sentence_ids, entity_ids), where)
 
 
 def _in_order(starts: list[int], ends: list[int]) -> bool:
@@ -230,10 +264,11 @@ def read_plain_gold(path: Path) -> list[Document] | None:
         return None
     documents: list[Document] = []
     seen: set[str] = set()
+    corpus = GoldColumns()
     for number, line in read_raw_lines(path):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]
-        document = _plain_document(line, (str(path), number))
+        document = _plain_document(line, (str(path), number), corpus)
         if document is None:
             if blank(line, path, number):
                 continue

@@ -25,7 +25,7 @@ import codecs
 from itertools import compress
 from operator import and_, not_
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .bulk import offsets_right, texts_right
 from .columnar_gold import blank
@@ -35,9 +35,11 @@ from .offsets import CODE_POINTS, new_fits, suspicious_layers
 from .reading import read_raw_lines
 from .records import DocRecords, EntityColumns
 from .schema import LAYER_KEYS
+from .span_store import SpanStore
 from .tokenize import TokenEdges
 
 if TYPE_CHECKING:
+    from .columnar_gold import GoldColumns
     from .predictions import PredictionOptions, Predictions
 
 FORCE_ITEM_BY_ITEM = False  # set by tests: every file read item by item
@@ -74,9 +76,9 @@ def _fitting(text: str, gold_edges: tuple[set[int], set[int]], starts: list[int]
 
 def _plain_entry(
     line: bytes, documents: dict[str, Document], entity_types: frozenset[str]
-) -> tuple[DocRecords, int, tuple[str, ...]] | None:
-    """One plain line's records, how many of its spans fit token boundaries and the layers
-    it has keys for; or None."""
+) -> tuple[str, list[int], list[int], list[str], tuple[str, ...]] | None:
+    """One plain line's document id, entity columns (starts, ends, types) and the layers it
+    has keys for; or None."""
     record = decoded(PREDICTED, line)
     if record is None or record.id not in documents:
         return None
@@ -94,9 +96,8 @@ def _plain_entry(
         or not entity_types.issuperset(types)
     ):
         return None
-    fitting = _fitting(document.text, _gold_edges(document), starts, ends) if starts else 0
     layers = tuple(layer for layer, key in LAYER_KEYS.items() if getattr(record, key) is not UNSET)
-    return DocRecords(id=record.id, entities=EntityColumns(starts, ends, types)), fitting, layers
+    return record.id, starts, ends, types, layers
 
 
 def read_plain_predictions(
@@ -108,9 +109,10 @@ def read_plain_predictions(
     if FORCE_ITEM_BY_ITEM:
         return None
     by_id = {d.id: d for d in documents}
+    index_of = {d.id: index for index, d in enumerate(documents)}
     result, present = Predictions(), set()
-    fits = new_fits()
-    entity_fit = fits["entities"]
+    store = SpanStore(options.entity_types)
+    document_of_row: list[int] = []
     for number, line in read_raw_lines(path):
         if number == 1 and line.startswith(codecs.BOM_UTF8):
             line = line[len(codecs.BOM_UTF8) :]
@@ -119,21 +121,78 @@ def read_plain_predictions(
             if blank(line, path, number):
                 continue
             return None
-        records, fitting, layers = entry
-        doc_id = records.id
+        doc_id, starts, ends, types, layers = entry
         if doc_id in result.records:
             return None
-        result.records[doc_id] = records
+        result.records[doc_id] = DocRecords(
+            id=doc_id, entities=EntityColumns.stored(store, store.append(starts, ends, types))
+        )
+        document_of_row.append(index_of[doc_id])
+        present.update(layers)
+    fits = new_fits()
+    entity_fit = fits["entities"]
+    fitting = _fitting_rows(documents, store, document_of_row)
+    for (doc_id, records), fit in zip(result.records.items(), fitting):
         spans = len(records.entities)
         entity_fit.spans += spans
-        entity_fit.fit[CODE_POINTS.key] = entity_fit.fit.get(CODE_POINTS.key, 0) + fitting
-        result.off_token[doc_id] = {layer: 0 for layer in LAYER_KEYS} | {"entities": spans - fitting}
+        entity_fit.fit[CODE_POINTS.key] = entity_fit.fit.get(CODE_POINTS.key, 0) + fit
+        result.off_token[doc_id] = {layer: 0 for layer in LAYER_KEYS} | {"entities": spans - fit}
         result.alignment[doc_id] = {}
         if lenient:
             result.dropped_by_document[doc_id] = 0
-        present.update(layers)
     layers = tuple(layer for layer in LAYER_KEYS if layer in present)
     if not result.records or not layers or suspicious_layers(fits):
         return None
     result.layers = layers
     return result
+
+
+def _fitting_rows(documents: list[Document], store: SpanStore, document_of_row: list[int]) -> list[int]:
+    """For each row of ``store`` (a prediction of ``documents[document_of_row[row]]``), how many
+    of its spans fit token boundaries; all at once when the documents were read as columns."""
+    from .columnar_gold import ColumnarDocument
+    from .metrics import entities_bulk
+
+    first = documents[0] if documents else None
+    at_once = len(documents) >= entities_bulk.BULK_MIN_DOCUMENTS
+    if at_once and isinstance(first, ColumnarDocument) and len(first.corpus.texts) == len(documents):
+        corpus = first.corpus
+        if all(isinstance(d, ColumnarDocument) and d.corpus is corpus and d.row == i for i, d in enumerate(documents)):
+            return _fitting_at_once(corpus, store, document_of_row)
+    counts = []
+    for row, index in enumerate(document_of_row):
+        starts, ends, _ = store.columns(row)
+        document = documents[index]
+        counts.append(_fitting(document.text, _gold_edges(document), starts, ends) if starts else 0)
+    return counts
+
+
+def _fitting_at_once(corpus: GoldColumns, store: SpanStore, document_of_row: list[int]) -> list[int]:
+    """_fitting of every row at once (numpy): gold edges flagged on the axis, token edges
+    decided from the characters around them (benchmark.token_edges_bulk)."""
+    import numpy as np
+
+    laid = corpus.laid_out()
+    spans = store.arrays()
+    row = spans.document_of_each()
+    doc = np.asarray(document_of_row, dtype=np.int64)[row]
+    starts, ends = spans.starts + laid.bases[doc], spans.ends + laid.bases[doc]
+    gold = [(g, laid.bases[g.document_of_each()]) for g in (corpus.entities.arrays(), corpus.sentences.arrays())]
+    flags = np.zeros(len(laid.chars) + 1, dtype=bool)  # one per offset of the axis: membership without sorting
+    start_fits = _among(flags, [g.starts + base for g, base in gold], starts)
+    end_fits = _among(flags, [g.ends + base for g, base in gold], ends)
+    asked = np.flatnonzero(~start_fits)
+    start_fits[asked] = laid.starts_token(doc[asked], starts[asked])
+    asked = np.flatnonzero(~end_fits)
+    end_fits[asked] = laid.ends_token(doc[asked], ends[asked])
+    return np.bincount(row[start_fits & end_fits], minlength=len(store)).tolist()
+
+
+def _among(flags: Any, groups: list[Any], offsets: Any) -> Any:
+    """Is each of ``offsets`` in one of ``groups``? ``flags`` (one per offset) is all False, and left so."""
+    for group in groups:
+        flags[group] = True
+    found = flags[offsets]
+    for group in groups:
+        flags[group] = False
+    return found

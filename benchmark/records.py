@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from .model import Document, Span
+
+if TYPE_CHECKING:
+    from .span_store import SpanStore
 
 Offsets = tuple[int, int]
 
@@ -29,16 +32,51 @@ class EntityColumns(Sequence[EntityRecord]):
 
     A sequence of :class:`EntityRecord` equal to the list of the same records;
     a record is made only when one is asked for, and the entity scorer reads
-    the columns as they are.
+    the columns as they are. Columns read into a :class:`~benchmark.span_store.SpanStore`
+    (:meth:`stored`) are made lists only when first asked for.
     """
 
-    __slots__ = ("starts", "ends", "types")
+    __slots__ = ("_starts", "_ends", "_types", "store", "row")
+    _starts: list[int] | None  # None: not yet made from the store
+    _ends: list[int] | None
+    _types: list[str] | None
+    store: SpanStore | None
+    row: int
 
     def __init__(self, starts: list[int], ends: list[int], types: list[str]):
-        self.starts, self.ends, self.types = starts, ends, types
+        self._starts, self._ends, self._types = starts, ends, types
+        self.store, self.row = None, -1
+
+    @classmethod
+    def stored(cls, store: SpanStore, row: int) -> EntityColumns:
+        """Document ``row`` of ``store``."""
+        columns = cls.__new__(cls)
+        columns._starts = columns._ends = columns._types = None
+        columns.store, columns.row = store, row
+        return columns
+
+    def _columns(self) -> tuple[list[int], list[int], list[str]]:
+        if self._starts is None or self._ends is None or self._types is None:
+            assert self.store is not None, "columns without lists come from a store"
+            self._starts, self._ends, self._types = self.store.columns(self.row)
+        return self._starts, self._ends, self._types
+
+    @property
+    def starts(self) -> list[int]:
+        return self._columns()[0]
+
+    @property
+    def ends(self) -> list[int]:
+        return self._columns()[1]
+
+    @property
+    def types(self) -> list[str]:
+        return self._columns()[2]
 
     def __len__(self) -> int:
-        return len(self.starts)
+        if self._starts is None:
+            return len(self._columns()[0]) if self.store is None else self.store.count(self.row)
+        return len(self._starts)
 
     @overload
     def __getitem__(self, index: int) -> EntityRecord: ...
@@ -47,16 +85,17 @@ class EntityColumns(Sequence[EntityRecord]):
     def __getitem__(self, index: slice) -> list[EntityRecord]: ...
 
     def __getitem__(self, index):
+        starts, ends, types = self._columns()
         if isinstance(index, slice):
-            return list(map(EntityRecord, self.starts[index], self.ends[index], self.types[index]))
-        return EntityRecord(self.starts[index], self.ends[index], self.types[index])
+            return list(map(EntityRecord, starts[index], ends[index], types[index]))
+        return EntityRecord(starts[index], ends[index], types[index])
 
     def __iter__(self):
-        return map(EntityRecord, self.starts, self.ends, self.types)
+        return map(EntityRecord, *self._columns())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, EntityColumns):
-            return (self.starts, self.ends, self.types) == (other.starts, other.ends, other.types)
+            return self._columns() == other._columns()
         if isinstance(other, (list, tuple)):
             return list(self) == list(other)
         return NotImplemented

@@ -143,7 +143,7 @@ class TokenEdges:
         windows = list(map(self.text.__getitem__, map(slice, map(_MINUS_ONE, at_inside), map(_PLUS_TWO, at_inside))))
         for i, offset, window, sure in zip(inside, at_inside, windows, map(_SURE_SPLITS.get, windows)):
             if not (sure or sure is None and _surely_split(window)):
-                answers[i] = self._word_split(offset)
+                answers[i] = self._split_inside(offset, window)
 
     def tokens(self, start: int, end: int) -> list[tuple[int, int]]:
         """The (start, end) of every token sharing a character with ``[start, end)``, in order."""
@@ -169,7 +169,14 @@ class TokenEdges:
 
     def _inside_word_split(self, offset: int) -> bool:
         """Is ``offset``, between two characters of one word, a token edge?"""
-        return _surely_split(self.text[offset - 1 : offset + 2]) or self._word_split(offset)
+        window = self.text[offset - 1 : offset + 2]
+        return _surely_split(window) or self._split_inside(offset, window)
+
+    def _split_inside(self, offset: int, window: str) -> bool:
+        """The same, where :func:`_surely_split` cannot tell (``window``: the characters around)."""
+        if _surely_joined(window):
+            return False
+        return _dot_split(self.text[offset - 2] if offset >= 2 else "", window) or self._word_split(offset)
 
     def _word_split(self, offset: int) -> bool:
         """The same, asked of the tokens of the word."""
@@ -181,13 +188,40 @@ def _joins(char: str) -> bool:
     return char.isalnum() or char == "_" or char in _JOINERS
 
 
+def _word(char: str) -> bool:
+    """Is ``char`` a word character (``\\w``)?"""
+    return char.isalnum() or char == "_"
+
+
+# What [A-Za-z] matches with re.IGNORECASE (the tests check it): the letters of an initialism.
+_INITIALISM_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\u0130\u0131\u017f\u212a")
+
+
+def _dot_split(before2: str, window: str) -> bool:
+    """Is there surely a token edge before the full stop ``window[1]``, after the initialism
+    letter ``window[0]``, ``before2`` being the character before that ("" if none)?
+
+    The two are one token only inside an initialism, which needs a letter and full stop
+    before them or after them (U.S.): after "talks" or before the white space after
+    "Mr" there is none.
+    """
+    return (
+        window[1:2] == "."
+        and window[:1] in _INITIALISM_LETTERS
+        and before2 != "."
+        and window[2:] not in _INITIALISM_LETTERS
+    )
+
+
 def _surely_split(window: str) -> bool:
     """Do the first two characters of ``window`` (which holds the next one too, if any),
     adjacent in one word, surely end one token and start the next?
 
     Common cases read off _TOKEN (False means: tokenize the word to know).
-    A comma or colon joins a token only after a digit (1,000); an apostrophe
-    only in n't.
+    A comma or colon joins a token only after a digit (1,000) and before one;
+    an apostrophe only in n't; a full stop after a letter only in an
+    initialism (U.S.), whose letters are ASCII (:func:`_dot_split` looks
+    further). A joiner joins what follows it only if that is a word character.
     """
     answer = _SURE_SPLITS.get(window)
     if answer is None:
@@ -198,6 +232,10 @@ def _surely_split(window: str) -> bool:
             answer = not before.isdecimal()
         elif at in "'\u2019":
             answer = before not in "nN" or after not in "tT"
+        elif before in _JOINERS:
+            answer = not _word(at) or (before in ",:" and not at.isdecimal())
+        elif at == ".":
+            answer = not before.isdecimal() and before not in _INITIALISM_LETTERS
         else:
             answer = False
         if len(_SURE_SPLITS) >= _WORD_SPLITS_KEPT:
@@ -207,6 +245,20 @@ def _surely_split(window: str) -> bool:
 
 
 _SURE_SPLITS: dict[str, bool] = {}
+_APOSTROPHES = frozenset("'\u2019")
+
+
+def _surely_joined(window: str) -> bool:
+    """Do the first two characters of ``window`` (which holds the next one too, if any), adjacent
+    in one word, surely lie in one token?
+
+    Read off _TOKEN (keep them in step): between two word characters (``\\w``) a token
+    ends only where a number's digits stop before another word character (``12th``: the
+    number ``12``) or before ``n't`` (``didn't``); every other token that ends at a word
+    character is followed by none (its ``\\w+`` is greedy, or a lookahead says so).
+    """
+    before, at = window[0], window[1]
+    return _word(before) and _word(at) and (at.isdecimal() or not before.isdecimal()) and window[2:] not in _APOSTROPHES
 
 
 _SPACE = re.compile(r"\s")

@@ -124,9 +124,21 @@ def cut_corpus(perf_corpus, tmp_path_factory) -> tuple[Path, Path]:
     return gold, pred
 
 
+@pytest.fixture(scope="module")
+def shuffled_corpus(perf_corpus, tmp_path_factory) -> tuple[Path, Path]:
+    """The predictions in another order than the gold, a few documents without any."""
+    folder = tmp_path_factory.mktemp("columnar-shuffled")
+    lines = perf_corpus[1].read_text(encoding="utf-8").splitlines(keepends=True)
+    random.Random(7).shuffle(lines)
+    pred = folder / "pred.jsonl"
+    pred.write_text("".join(lines[5:]), encoding="utf-8")
+    return perf_corpus[0], pred
+
+
 OPTIONS = [
     {"layers": ["entities"], "bootstrap": 200},
     {"layers": ["entities"], "bootstrap": 0, "outcomes": False},
+    {"layers": ["entities"], "bootstrap": 20, "outcomes": False, "limit": 40},
     {"bootstrap": 50, "lenient": True},
     {"layers": ["entities"], "bootstrap": 100, "label_map": "conll2003"},
     {"layers": ["entities"], "bootstrap": 100, "shard": Shard(2, 3)},
@@ -135,7 +147,7 @@ OPTIONS = [
 
 
 @pytest.mark.parametrize("options", OPTIONS, ids=lambda o: ",".join(map(str, o)))
-@pytest.mark.parametrize("corpus", ["perf_corpus", "id_corpus", "cut_corpus"])
+@pytest.mark.parametrize("corpus", ["perf_corpus", "id_corpus", "cut_corpus", "shuffled_corpus"])
 def test_columns_and_items_give_the_same_result(corpus, options, request):
     gold, pred = request.getfixturevalue(corpus)
     _assert_read_as_columns(gold, pred)
@@ -327,3 +339,38 @@ def test_a_key_written_twice_is_caught_by_counting():
     # An escaped colon in a text would hide the colon of a key written twice.
     assert strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "\\u003a"}]}')
     assert not strict('{"id": "d", "entities": [{"start": 0, "end": 1, "type": "X", "text": "\\u003a", "type": "X"}]}')
+
+
+@pytest.mark.parametrize("corpus", ["perf_corpus", "cut_corpus", "shuffled_corpus"])
+def test_spans_on_token_boundaries_are_counted_alike_at_once_and_document_by_document(corpus, request):
+    gold, pred = request.getfixturevalue(corpus)
+    documents = read_plain_gold(gold)
+    counted = []
+    for at_once in (0, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(entities_bulk, "BULK_MIN_DOCUMENTS", at_once)
+            counted.append(columnar_predictions.read_plain_predictions(pred, documents, False, PredictionOptions()))
+    assert counted[0].off_token == counted[1].off_token
+    off_token = sum(counts["entities"] for counts in counted[0].off_token.values())
+    # The cut corpus's predictions cut words where gold spans do: on gold edges, so all fit.
+    assert off_token == 0 if corpus == "cut_corpus" else off_token > 0
+
+
+def test_an_end_on_a_gold_start_inside_a_word_is_off_token_at_once_too(tmp_path):
+    """Gold edges count as span edges only on their own side: a prediction ending inside a
+    word where a gold span starts fits no boundary, read at once as document by document."""
+    gold, pred = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    text = "Tbilisi-Moscow talks resumed."
+    cut = {"start": 0, "end": 3, "type": "GPE"}, {"start": 8, "end": 14, "type": "GPE"}
+    predicted = [{"start": 0, "end": 8, "type": "GPE"}, {"start": 3, "end": 14, "type": "GPE"}]
+    sentences = [{"start": 0, "end": len(text)}]
+    gold.write_text(json.dumps({"id": "d", "text": text, "sentences": sentences, "entities": cut}))
+    pred.write_text(json.dumps({"id": "d", "entities": predicted}))
+    documents = read_plain_gold(gold)
+    assert documents is not None
+    counted = []
+    for at_once in (0, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(entities_bulk, "BULK_MIN_DOCUMENTS", at_once)
+            counted.append(columnar_predictions.read_plain_predictions(pred, documents, False, PredictionOptions()))
+    assert counted[0].off_token["d"]["entities"] == counted[1].off_token["d"]["entities"] == 2

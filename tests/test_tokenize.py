@@ -52,7 +52,14 @@ import re  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from benchmark.tokenize import TokenEdges, _joins, _surely_split  # noqa: E402
+from benchmark.tokenize import (  # noqa: E402
+    _INITIALISM_LETTERS,
+    TokenEdges,
+    _dot_split,
+    _joins,
+    _surely_joined,
+    _surely_split,
+)
 
 # Pieces that exercise every pattern of the tokenizer and every white space it splits on.
 CHARACTERS = list("abnNtTsdmx_1٣²’'.,:-“”()!?;\"&/é\u0301ſ\u212a")
@@ -96,8 +103,38 @@ def test_the_shortcut_rules_read_off_the_pattern_hold(word):
             assert all(map(_joins, token.text[1:])), token
     starts = {t.start for t in tokens}
     for i in range(1, len(word)):
-        if not word[i - 1].isspace() and not word[i].isspace() and _surely_split(word[i - 1 : i + 2]):
+        window = word[i - 1 : i + 2]
+        if not word[i - 1].isspace() and not word[i].isspace():
+            assert not (_surely_split(window) and _surely_joined(window)), window
+            if _surely_split(window) or _dot_split(word[i - 2] if i >= 2 else "", window):
+                assert i in starts, (word, i)
+            if _surely_joined(window):
+                assert i not in starts, (word, i)
+
+
+# Word characters of every kind the patterns tell apart: letters (ASCII, others, those [A-Za-z]
+# matches ignoring case), decimal digits (ASCII and Arabic-Indic), other numerics, the underscore.
+WORD_CHARACTERS = list("abnNtTsSdmxUKe\u00e9\u017f\u212a\u0130\u0131_19\u0663\u00b2\u00bd\u216b")
+LONGER_WORDS = st.lists(
+    st.sampled_from(WORD_PIECES + WORD_CHARACTERS + ["e.g.", "Mr.", "a.b", "3.5.", "x-.", ",.", "12th"]),
+    min_size=1,
+    max_size=10,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(LONGER_WORDS)
+def test_the_shortcuts_hold_between_word_characters_and_full_stops(word):
+    """The same for words rich in word characters of every kind and full stops (U.S., e.g., 3.5.)."""
+    starts = {t.start for t in tokenize(word)}
+    for i in range(1, len(word)):
+        window = word[i - 1 : i + 2]
+        if _surely_split(window) or _dot_split(word[i - 2] if i >= 2 else "", window):
             assert i in starts, (word, i)
+        if _surely_joined(window):
+            assert i not in starts, (word, i)
+    edges = TokenEdges(word)
+    assert [edges.is_start(i) for i in range(len(word) + 1)] == [i in starts for i in range(len(word) + 1)]
 
 
 def test_white_space_is_the_same_to_the_patterns_and_to_str_isspace():
@@ -105,3 +142,24 @@ def test_white_space_is_the_same_to_the_patterns_and_to_str_isspace():
     assert all(bool(space.match(chr(c))) == chr(c).isspace() for c in range(0x110000))
     assert [c for c in map(chr, range(0x110000)) if re.fullmatch("n", c, re.I)] == ["N", "n"]
     assert [c for c in map(chr, range(0x110000)) if re.fullmatch("t", c, re.I)] == ["T", "t"]
+    assert {c for c in map(chr, range(0x110000)) if re.fullmatch("[A-Za-z]", c, re.I)} == _INITIALISM_LETTERS
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(texts_of_pieces, min_size=1, max_size=4), st.sampled_from(["", "\U0001f600", "\ud800"]), st.booleans())
+def test_token_edges_of_many_texts_at_once_equal_token_edges(texts, extra, padded):
+    """token_edges_bulk.LaidOut (UTF-16 or, with a character beyond the BMP, UTF-32; a lone
+    surrogate is a character too) answers as TokenEdges at every offset of every text."""
+    import numpy as np
+
+    from benchmark.token_edges_bulk import LaidOut
+
+    texts = [text + extra if i == 0 else text for i, text in enumerate(texts)]
+    laid = LaidOut(texts, [len(t) + 3 for t in texts] if padded else None)
+    for d, text in enumerate(texts):
+        edges = TokenEdges(text)
+        inside = np.arange(len(text), dtype=np.int64)
+        doc = np.full(len(text), d, dtype=np.int64)
+        base = int(laid.bases[d])
+        assert laid.starts_token(doc, inside + base).tolist() == [edges.is_start(i) for i in range(len(text))]
+        assert laid.ends_token(doc, inside + 1 + base).tolist() == [edges.is_end(i + 1) for i in range(len(text))]

@@ -18,7 +18,9 @@ axis (each document shifted past the one before), equal spans found by
 binary search over (start, end) keys, overlaps by binary search over ends and
 starts. It gives the sums the scorer adds up (:class:`BulkSums`), each
 document's sentence rows for the bootstrap, and the pairs of equal spans the
-IOB2 view reads; exactly what DocMatch gives, which the tests check.
+IOB2 view reads; exactly what DocMatch gives, which the tests check. Spans
+read into a :class:`~benchmark.span_store.SpanStore` are taken from its
+arrays (:mod:`.flat_corpus`).
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from typing import Any
 
 from ..records import DocRecords
+from .flat_corpus import FlatCorpus, flat_corpus
 
 # Below this many documents the one-by-one matching is as quick (and numpy not imported).
 BULK_MIN_DOCUMENTS = 200
@@ -55,22 +58,26 @@ class Axis:
     """The spans of the documents flat on both sides, on the shifted axis (numpy arrays).
 
     ``gold_*`` and ``pred_*`` hold one entry per span (document, start, end, type
-    code); ``equal_*`` index them: the equal pairs of the handled documents."""
+    code, and its index among the corpus's spans); ``equal_*`` index them: the equal
+    pairs of the handled documents, in document order."""
 
-    bases: object
-    lengths: list[int]
-    labels: list[str]
-    gold_doc: object
-    gold_start: object
-    gold_end: object
-    gold_type: object
-    pred_doc: object
-    pred_start: object
-    pred_end: object
-    pred_type: object
-    equal_gold: object
-    equal_pred: object
-    equal_type: object
+    corpus: FlatCorpus
+    gold_index: Any
+    pred_index: Any
+    gold_doc: Any
+    gold_start: Any
+    gold_end: Any
+    gold_type: Any
+    pred_doc: Any
+    pred_start: Any
+    pred_end: Any
+    pred_type: Any
+    equal_gold: Any
+    equal_pred: Any
+    equal_type: Any
+
+    def __post_init__(self) -> None:
+        self.equal_doc = self.pred_doc[self.equal_pred]
 
 
 @dataclass
@@ -79,8 +86,19 @@ class BulkMatch:
     sums: BulkSums
     unit_rows: list[list[float]]  # every document's sentence rows (zeros for those not handled)
     unit_offsets: list[int]  # where each document's rows start (and, last, their number)
-    equal: dict[int, tuple[list[int], list[int]]]  # per handled document: (gold, predicted) equal spans
     axis: Axis | None = None
+
+    def equal(self, doc: int) -> tuple[list[int], list[int]]:
+        """A handled document's equal spans, as (gold, predicted) indices within the document."""
+        axis = self.axis
+        assert axis is not None and self.handled[doc]
+        corpus = axis.corpus
+        low, high = corpus.np.searchsorted(axis.equal_doc, [doc, doc + 1]).tolist()
+        gold, pred = axis.equal_gold[low:high], axis.equal_pred[low:high]
+        return (
+            (axis.gold_index[gold] - corpus.gold.bounds[doc]).tolist(),
+            (axis.pred_index[pred] - corpus.pred.bounds[doc]).tolist(),
+        )
 
 
 def large_corpus_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMatch | None:
@@ -88,56 +106,21 @@ def large_corpus_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -
     return bulk_match(gold, pred) if len(gold) >= BULK_MIN_DOCUMENTS else None
 
 
-def _columns(docs: Sequence[DocRecords]) -> tuple[list[list[int]], list[list[int]], list[list[str]]]:
-    entities = [doc.entities for doc in docs]
-    starts = [getattr(e, "starts", None) or [x.start for x in e] for e in entities]
-    ends = [getattr(e, "ends", None) or [x.end for x in e] for e in entities]
-    types = [getattr(e, "types", None) or [x.type for x in e] for e in entities]
-    return starts, ends, types
-
-
 def bulk_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMatch:
     """The matching of every document flat on both sides and not in conflict (see the module)."""
-    import numpy as np
-
-    gold_starts, gold_ends, gold_types = _columns(gold)
-    pred_starts, pred_ends, pred_types = _columns(pred)
     n_docs = len(gold)
-    # Each document on its own stretch of one axis, a gap after it.
-    lengths = [
-        max(len(doc.text), max(g, default=0), max(p, default=0), max(doc.sentence_starts, default=0)) + 1
-        for doc, g, p in zip(gold, gold_ends, pred_ends)
-    ]
-    if (
-        n_docs == 0
-        or sum(lengths) >= 2**31
-        or min(map(min, filter(None, (d.sentence_starts for d in gold))), default=0) < 0
-    ):
-        return BulkMatch([False] * n_docs, BulkSums(), [], [0] * (n_docs + 1), {})
-    bases = np.concatenate(([0], np.cumsum(lengths, dtype=np.int64)[:-1]))
-    labels = sorted(set(chain.from_iterable(gold_types)).union(*map(set, pred_types)))
-    code = {label: number for number, label in enumerate(labels)}
-
-    def flatten(starts, ends, types):
-        counts = np.fromiter(map(len, starts), dtype=np.int64, count=n_docs)
-        doc = np.repeat(np.arange(n_docs), counts)
-        shift = bases[doc]
-        s = np.fromiter(chain.from_iterable(starts), dtype=np.int64, count=int(counts.sum())) + shift
-        e = np.fromiter(chain.from_iterable(ends), dtype=np.int64, count=int(counts.sum())) + shift
-        t = np.fromiter(map(code.__getitem__, chain.from_iterable(types)), dtype=np.int64, count=int(counts.sum()))
-        # Flat: sorted, non-empty, none overlapping the next; and no negative offset.
-        bad = (s < shift) | (s >= e)
-        same_doc = doc[1:] == doc[:-1]
-        bad[1:] |= same_doc & (e[:-1] > s[1:])
-        return doc, s, e, t, np.bincount(doc[bad], minlength=n_docs) == 0
-
-    g_doc, g_s, g_e, g_t, gold_flat = flatten(gold_starts, gold_ends, gold_types)
-    p_doc, p_s, p_e, p_t, pred_flat = flatten(pred_starts, pred_ends, pred_types)
-    flat = gold_flat & pred_flat
+    corpus = flat_corpus(gold, pred)
+    if corpus is None:
+        return BulkMatch([False] * n_docs, BulkSums(), [], [0] * (n_docs + 1))
+    np = corpus.np
+    g_doc, g_s, g_e, g_t = corpus.gold_doc, corpus.gold_start, corpus.gold_end, corpus.gold.types
+    p_doc, p_s, p_e, p_t = corpus.pred_doc, corpus.pred_start, corpus.pred_end, corpus.pred.types
+    flat = corpus.flat
     g_keep, p_keep = flat[g_doc], flat[p_doc]
     g_index, p_index = np.flatnonzero(g_keep), np.flatnonzero(p_keep)
-    G_s, G_e, G_key = g_s[g_keep], g_e[g_keep], g_s[g_keep] * 2**32 + g_e[g_keep]
-    P_s, P_e, P_key = p_s[p_keep], p_e[p_keep], p_s[p_keep] * 2**32 + p_e[p_keep]
+    G_s, G_e = g_s[g_index], g_e[g_index]
+    P_s, P_e = p_s[p_index], p_e[p_index]
+    G_key, P_key = G_s * 2**32 + G_e, P_s * 2**32 + P_e
 
     # Equal spans; then, for the other predictions, the run of gold spans each overlaps.
     at = np.searchsorted(G_key, P_key)
@@ -161,15 +144,14 @@ def bulk_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMa
     eq_gold, eq_pred = eq_gold[keep], eq_pred[keep]
     keep = handled[p_doc[p_index[overlap_pred]]]
     overlap_gold, overlap_pred = overlap_gold[keep], overlap_pred[keep]
-    G_t, P_t = g_t[g_keep], p_t[p_keep]
+    G_t, P_t = g_t[g_index], p_t[p_index]
     g_handled, p_handled = handled[g_doc[g_index]], handled[p_doc[p_index]]
 
     eq_type = G_t[eq_gold] == P_t[eq_pred]
     overlap_type = G_t[overlap_gold] == P_t[overlap_pred]
 
-    def counted(values) -> Counter:
-        counts = np.bincount(values, minlength=len(labels))
-        return Counter({labels[i]: int(n) for i, n in enumerate(counts) if n})
+    def counted(values: Any) -> Counter:
+        return corpus.by_label(values)
 
     sums = BulkSums(
         same_span=len(eq_gold),
@@ -183,63 +165,44 @@ def bulk_match(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> BulkMa
         type_same_span=counted(G_t[eq_gold[eq_type]]),
         type_overlap=counted(G_t[overlap_gold[overlap_type]]),
     )
-
-    rows, offsets = _unit_rows(
-        np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type, overlap_gold, overlap_pred
-    )
-    axis = Axis(
-        bases, lengths, labels, g_doc[g_keep], G_s, G_e, G_t, p_doc[p_keep], P_s, P_e, P_t, eq_gold, eq_pred, eq_type
-    )
-    return BulkMatch(
-        handled.tolist(),
-        sums,
-        rows,
-        offsets,
-        _equal_by_document(np, handled, p_doc[p_index], g_index, p_index, eq_gold, eq_pred, g_doc, p_doc),
-        axis,
-    )
-
-
-def _unit_rows(
-    np, gold, bases, G_s, P_s, g_handled, p_handled, eq_gold, eq_pred, eq_type, overlap_gold, overlap_pred
-) -> tuple[list[list[float]], list[int]]:
-    """Strict sums ``num_p, den_p, num_r, den_r`` per sentence, as entities._unit_stats counts them."""
-    units = [sorted(set(doc.sentence_starts)) or [0] for doc in gold]
-    offsets = [0, *np.cumsum([len(u) for u in units]).tolist()]
-    # Each document's first unit starts at its base: offsets before its first sentence belong to it.
-    keys = np.fromiter(
-        chain.from_iterable([int(base), *(int(base) + s for s in u[1:])] for base, u in zip(bases, units)),
-        dtype=np.int64,
-        count=offsets[-1],
-    )
-    total = offsets[-1]
-
-    def unit_of(positions):
-        return np.searchsorted(keys, positions, side="right") - 1
-
-    gold_units = unit_of(G_s)
-    correct = np.bincount(gold_units[eq_gold[eq_type]], minlength=total)
-    paired = np.bincount(gold_units[eq_gold], minlength=total) + np.bincount(gold_units[overlap_gold], minlength=total)
     unpaired = p_handled.copy()
     unpaired[eq_pred] = False
     unpaired[overlap_pred] = False
-    spurious = np.bincount(unit_of(P_s[unpaired]), minlength=total)
+    rows, offsets = _unit_rows(corpus, G_s, g_handled, eq_gold, eq_gold[eq_type], overlap_gold, P_s[unpaired])
+    axis = Axis(
+        corpus,
+        g_index,
+        p_index,
+        g_doc[g_index],
+        G_s,
+        G_e,
+        G_t,
+        p_doc[p_index],
+        P_s,
+        P_e,
+        P_t,
+        eq_gold,
+        eq_pred,
+        eq_type,
+    )
+    return BulkMatch(handled.tolist(), sums, rows, offsets, axis)
+
+
+def _unit_rows(
+    corpus: FlatCorpus, G_s: Any, g_handled: Any, eq_gold: Any, correct: Any, overlap_gold: Any, spurious: Any
+) -> tuple[list[list[float]], list[int]]:
+    """Strict sums ``num_p, den_p, num_r, den_r`` per sentence, as entities._unit_stats counts them
+    (gold indices of the equal, correct and overlapping pairs; starts of spurious predictions)."""
+    np = corpus.np
+    keys, offsets = corpus.unit_keys()
+    total = len(keys)
+
+    def per_unit(positions: Any) -> Any:
+        return np.bincount(np.searchsorted(keys, positions, side="right") - 1, minlength=total)
+
+    gold_units = np.searchsorted(keys, G_s, side="right") - 1
+    correct = np.bincount(gold_units[correct], minlength=total)
+    paired = np.bincount(gold_units[eq_gold], minlength=total) + np.bincount(gold_units[overlap_gold], minlength=total)
     counts = np.bincount(gold_units[g_handled], minlength=total)
-    rows = np.column_stack((correct, paired + spurious, correct, counts)).astype(float)
+    rows = np.column_stack((correct, paired + per_unit(spurious), correct, counts)).astype(float)
     return rows.tolist(), offsets
-
-
-def _equal_by_document(
-    np, handled, p_docs, g_index, p_index, eq_gold, eq_pred, g_doc, p_doc
-) -> dict[int, tuple[list[int], list[int]]]:
-    """Per handled document, its equal spans as (gold, predicted) indices within the document."""
-    g_first = np.searchsorted(g_doc, np.arange(len(handled)))  # each document's first span overall
-    p_first = np.searchsorted(p_doc, np.arange(len(handled)))
-    docs = p_docs[eq_pred]
-    local_gold = (g_index[eq_gold] - g_first[docs]).tolist()
-    local_pred = (p_index[eq_pred] - p_first[docs]).tolist()
-    bounds = np.searchsorted(docs, np.arange(len(handled) + 1)).tolist()
-    return {
-        doc: (local_gold[bounds[doc] : bounds[doc + 1]], local_pred[bounds[doc] : bounds[doc + 1]])
-        for doc in np.flatnonzero(handled).tolist()
-    }
