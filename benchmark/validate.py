@@ -219,7 +219,7 @@ def _validate_yaml(path: Path) -> list[Problem]:
 def load_gold_record(record: dict, path: Path, line: int) -> tuple[Document, list[Problem]]:
     """A gold document from a JSON Lines line with its ``text``, and its problems:
     those of reading it, else those of checking it (spans need not sit on token edges)."""
-    from .jsonl import document_from_json
+    from .jsonl_gold import document_from_json
 
     doc, found = document_from_json(record, str(path), line)
     return doc, found or check_document(doc, f"{path}:{line}", gold=False)
