@@ -143,14 +143,18 @@ def _offset_units_hint(text: str, start: int, end: int, claimed: str | None) -> 
     return ""
 
 
+def _integer(raw: dict, name: str) -> int:
+    value = raw.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SpanError(f"'{name}' must be an integer, got {value!r}")
+    return value
+
+
 def checked_offsets(raw: Any, text: str) -> Offsets:
     """(start, end) of a predicted span, or :class:`SpanError` saying what is wrong."""
     if not isinstance(raw, dict):
         raise SpanError(f"a span must be an object with start and end, got {raw!r}")
-    start, end, claimed = raw.get("start"), raw.get("end"), raw.get("text")
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise SpanError(f"'{name}' must be an integer, got {value!r}")
+    start, end, claimed = _integer(raw, "start"), _integer(raw, "end"), raw.get("text")
     if claimed is not None and not isinstance(claimed, str):
         raise SpanError(f"'text' must be a string, got {claimed!r}")
     if start < 0 or start >= end:
@@ -243,14 +247,18 @@ def _quote(c: Collector, item: dict) -> QuoteRecord:
     content = item.get("content")
     if not isinstance(content, list) or not content:
         raise SpanError("'content' must be a non-empty list of spans")
-    optional = {
-        key: c.offsets(item[key]) if item.get(key) is not None else None for key in ("cue", "source", "addressee")
-    }
+
+    def optional(key: str) -> Offsets | None:
+        return c.offsets(item[key]) if item.get(key) is not None else None
+
+    cue, source, addressee = optional("cue"), optional("source"), optional("addressee")
     return QuoteRecord(
         kind=c.label(item.get("kind"), inv.QUOTE_KINDS, "quote kind", optional=True),
         content=tuple(c.offsets(s) for s in content),
         source_name=item.get("source_name"),
-        **optional,
+        cue=cue,
+        source=source,
+        addressee=addressee,
     )
 
 

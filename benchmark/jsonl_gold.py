@@ -42,10 +42,12 @@ PRONOUNS = frozenset(
 
 def _given_ids(record: dict) -> set[str]:
     """Every id the record gives explicitly, so that fresh ids never take one of them."""
+    layers = (record.get(key) for key in ("sections", "sentences", *PREDICTION_KEYS.values(), "mentions"))
     return {
         item["id"]
-        for key in ("sections", "sentences", *PREDICTION_KEYS.values(), "mentions")
-        for item in (record.get(key) if isinstance(record.get(key), list) else [])
+        for layer in layers
+        if isinstance(layer, list)
+        for item in layer
         if isinstance(item, dict) and isinstance(item.get("id"), str)
     }
 
@@ -71,6 +73,10 @@ class _GoldBuilder:
         start, end = self.c.offsets(raw)
         return Span(start, end, self.text[start:end])
 
+    def text_of(self, span: Span) -> str:
+        """The span's text: every span here is built with its slice of the document."""
+        return self.text[span.start : span.end]
+
     def item_id(self, item: dict, prefix: str) -> str:
         """The item's own id, else the first ``prefix``N that no item of the record uses."""
         if item.get("id") is not None:
@@ -88,7 +94,7 @@ class _GoldBuilder:
         """The id of the entity or mention at this span, made a mention if there is none."""
         span = self.span(raw)
         if span.key not in self.by_span:
-            kind = "PRO" if span.text.lower() in PRONOUNS else "NOM"
+            kind = "PRO" if self.text_of(span).lower() in PRONOUNS else "NOM"
             mention = Mention(self.item_id({}, "M"), span, kind)
             self.doc.mentions.append(mention)
             self.by_span[span.key] = mention.id
@@ -215,7 +221,7 @@ def _add_cluster(b: _GoldBuilder, item: Any) -> None:
     b.doc.clusters.append(
         Cluster(
             b.item_id(info, "C"),
-            info.get("name") or (first.span.text if first else b.doc.referents()[refs[0]].text),
+            info.get("name") or b.text_of(first.span if first else b.doc.referents()[refs[0]]),
             info.get("type") or (first.type if first else "ORG"),
             refs,
         )
@@ -226,4 +232,4 @@ def _add_singleton_clusters(b: _GoldBuilder) -> None:
     """A clustered-type entity no cluster names is a singleton, as in the YAML gold."""
     clustered = {m for c in b.doc.clusters for m in c.members}
     alone = [e for e in b.doc.entities if e.type in inv.CLUSTERED_TYPES and e.id not in clustered]
-    b.doc.clusters.extend(Cluster(b.item_id({}, "C"), e.span.text, e.type, (e.id,)) for e in alone)
+    b.doc.clusters.extend(Cluster(b.item_id({}, "C"), b.text_of(e.span), e.type, (e.id,)) for e in alone)
