@@ -147,6 +147,8 @@ class ColumnarDocument(Document):
 class ColumnarRecords(DocRecords):
     """The span records of a ColumnarDocument; its sentences and singleton clusters are listed on first use."""
 
+    entities: EntityColumns  # always columns here: the entity scorer reads them as they are
+
     def __init__(self, record_id: str, entities: EntityColumns, text: str, document: ColumnarDocument):
         self.id, self.entities, self.text = record_id, entities, text
         self.quotes, self.events, self.timexes = [], [], []
@@ -235,9 +237,9 @@ def _plain_document(line: bytes, where: tuple[str, int], corpus: GoldColumns) ->
         or not _ENTITY_TYPES.issuperset(types)
     ):
         return None
-    sentence_ids, entity_ids = _ids(sentence_ids), _ids(entity_ids)
-    if sentence_ids or entity_ids:
-        ids = [i for i in (*(sentence_ids or ()), *(entity_ids or ())) if i is not None]
+    own_sentence_ids, own_entity_ids = _ids(sentence_ids), _ids(entity_ids)
+    if own_sentence_ids or own_entity_ids:
+        ids = [i for i in (*(own_sentence_ids or ()), *(own_entity_ids or ())) if i is not None]
         if len(set(ids)) != len(ids):  # an id used twice
             return None
     # Entities flat (none overlapping, in any order) and sentences in order: check_document's rules.
@@ -249,7 +251,7 @@ def _plain_document(line: bytes, where: tuple[str, int], corpus: GoldColumns) ->
         return None
     date = None if record.date is UNSET else record.date
     row = corpus.add(text, sentence_starts, sentence_ends, starts, ends, types)
-    return ColumnarDocument(record.id, text, date, corpus, row, (sentence_ids, entity_ids), where)
+    return ColumnarDocument(record.id, text, date, corpus, row, (own_sentence_ids, own_entity_ids), where)
 
 
 def _in_order(starts: list[int], ends: list[int]) -> bool:

@@ -38,7 +38,7 @@ from operator import and_, not_, sub
 from ..records import DocRecords
 from . import METRICS as LAYER_METRICS
 from .base import PRF, LayerScore
-from .entities_bulk import large_corpus_match
+from .entities_bulk import BulkSums, large_corpus_match
 from .entities_matching import DocMatch
 from .iob import IOBTally
 from .iob_bulk import add_view
@@ -156,7 +156,7 @@ class Accumulator:
     # Gold types of the within-type pairs, with or without the same span.
     type_same_span: list[str] = field(default_factory=list)
     type_overlap: list[str] = field(default_factory=list)
-    counted: object = None  # the same four, counted, of the documents matched at once (entities_bulk)
+    counted: BulkSums | None = None  # the same four, counted, of the documents matched at once (entities_bulk)
 
     def add(self, match: DocMatch) -> None:
         across, within = match.across_types, match.within_type
@@ -172,14 +172,15 @@ class Accumulator:
         self.type_same_span.extend(compress(within_types, within.same_span))
         self.type_overlap.extend(compress(within_types, map(not_, within.same_span)))
 
-    def add_bulk(self, sums) -> None:
+    def add_bulk(self, sums: BulkSums) -> None:
         """The sums of the documents matched at once (entities_bulk.BulkSums)."""
         for name in ("same_span", "same_type", "strictly_correct", "pairs", "gold", "pred"):
             setattr(self, name, getattr(self, name) + getattr(sums, name))
         self.counted = sums
 
-    def _count(self, name: str) -> Counter:
-        return Counter(getattr(self, name)) + getattr(self.counted, name, Counter())
+    def _count(self, name: str) -> Counter[str]:
+        counted: Counter[str] = Counter(getattr(self, name))
+        return counted + getattr(self.counted, name) if self.counted is not None else counted
 
     def overall(self) -> PairTally:
         both, spans, types = self.strictly_correct, self.same_span, self.same_type

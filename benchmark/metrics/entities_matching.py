@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, islice
 from operator import and_, attrgetter, eq, gt, le, lt, sub
+from typing import cast
 
 from ..records import EntityColumns, EntityRecord
 
@@ -242,7 +243,7 @@ class DocMatch:
         same_span = PairList.between(
             gold,
             pred,
-            list(compress(equal_gold, has_equal)),
+            cast("list[int]", list(compress(equal_gold, has_equal))),  # has_equal leaves the Nones out
             list(compress(range(len(pred)), has_equal)),
             same_span=True,
         )
