@@ -1,6 +1,6 @@
 """A ``--gold`` JSON Lines corpus read as columns, for large corpora.
 
-Read item by item (:func:`benchmark.jsonl.document_from_json`, then
+Read item by item (:func:`benchmark.jsonl_gold.document_from_json`, then
 :func:`benchmark.validate.check_document`), a gold line becomes a Document of
 dataclasses, a few microseconds a span. Most large corpora are plain: each
 line an object with its ``text``, its ``sentences`` and its ``entities``
@@ -97,7 +97,7 @@ class ColumnarDocument(Document):
         return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Document))
 
     def _build_layers(self) -> None:
-        from .jsonl import document_from_json
+        from .jsonl_gold import document_from_json
 
         doc, problems = document_from_json(self.source_record(), *self._where)
         assert not problems, problems  # read plainly right, so built without a problem
@@ -147,6 +147,8 @@ class ColumnarDocument(Document):
 class ColumnarRecords(DocRecords):
     """The span records of a ColumnarDocument; its sentences and singleton clusters are listed on first use."""
 
+    entities: EntityColumns  # always columns here: the entity scorer reads them as they are
+
     def __init__(self, record_id: str, entities: EntityColumns, text: str, document: ColumnarDocument):
         self.id, self.entities, self.text = record_id, entities, text
         self.quotes, self.events, self.timexes = [], [], []
@@ -164,7 +166,7 @@ class ColumnarRecords(DocRecords):
             self.sentence_starts = list(starts)
             self.sentences = list(zip(fresh_ids(sentence_ids, "S", set(given)), starts, ends))
         elif name in ("clusters", "cluster_names"):
-            # Every entity of a clustered type is a cluster of its own (jsonl._add_singleton_clusters).
+            # Every entity of a clustered type is a cluster of its own (jsonl_gold._add_singleton_clusters).
             entities = self.entities
             spans = [
                 (s, e) for s, e, t in zip(entities.starts, entities.ends, entities.types) if t in inv.CLUSTERED_TYPES
@@ -181,7 +183,7 @@ _FRESH: dict[str, list[str]] = {}
 
 def fresh_ids(given: list[str | None], prefix: str, used: set[str]) -> list[str]:
     """Each item's id: its own, else the next ``prefix``N no item of the record uses, as
-    ``jsonl._GoldBuilder.item_id`` numbers them."""
+    ``jsonl_gold._GoldBuilder.item_id`` numbers them."""
     if not used:  # the common case: P1, P2, ... in order, the same strings for every document
         cached = _FRESH.setdefault(prefix, [])
         cached.extend(f"{prefix}{n}" for n in range(len(cached) + 1, len(given) + 1))
@@ -235,9 +237,9 @@ def _plain_document(line: bytes, where: tuple[str, int], corpus: GoldColumns) ->
         or not _ENTITY_TYPES.issuperset(types)
     ):
         return None
-    sentence_ids, entity_ids = _ids(sentence_ids), _ids(entity_ids)
-    if sentence_ids or entity_ids:
-        ids = [i for i in (*(sentence_ids or ()), *(entity_ids or ())) if i is not None]
+    own_sentence_ids, own_entity_ids = _ids(sentence_ids), _ids(entity_ids)
+    if own_sentence_ids or own_entity_ids:
+        ids = [i for i in (*(own_sentence_ids or ()), *(own_entity_ids or ())) if i is not None]
         if len(set(ids)) != len(ids):  # an id used twice
             return None
     # Entities flat (none overlapping, in any order) and sentences in order: check_document's rules.
@@ -249,7 +251,7 @@ def _plain_document(line: bytes, where: tuple[str, int], corpus: GoldColumns) ->
         return None
     date = None if record.date is UNSET else record.date
     row = corpus.add(text, sentence_starts, sentence_ends, starts, ends, types)
-    return ColumnarDocument(record.id, text, date, corpus, row, (sentence_ids, entity_ids), where)
+    return ColumnarDocument(record.id, text, date, corpus, row, (own_sentence_ids, own_entity_ids), where)
 
 
 def _in_order(starts: list[int], ends: list[int]) -> bool:

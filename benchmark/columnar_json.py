@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from itertools import repeat
 from operator import attrgetter
+from typing import TypeVar
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
@@ -86,9 +87,10 @@ class PredictedRecord(Struct, forbid_unknown_fields=True):
 GOLD = msgspec.json.Decoder(GoldRecord)
 PREDICTED = msgspec.json.Decoder(PredictedRecord)
 START, END, TEXT, TYPE, ID = (attrgetter(name) for name in ("start", "end", "text", "type", "id"))
+Shape = TypeVar("Shape", GoldRecord, PredictedRecord)
 
 
-def decoded(decoder: msgspec.json.Decoder, line: bytes) -> GoldRecord | PredictedRecord | None:
+def decoded(decoder: msgspec.json.Decoder[Shape], line: bytes) -> Shape | None:
     """The line in the decoder's shape, or None when it is not one (or not JSON)."""
     try:
         return decoder.decode(line)

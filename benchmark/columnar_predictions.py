@@ -110,7 +110,7 @@ def read_plain_predictions(
         return None
     by_id = {d.id: d for d in documents}
     index_of = {d.id: index for index, d in enumerate(documents)}
-    result, present = Predictions(), set()
+    result, present = Predictions(), set[str]()
     store = SpanStore(options.entity_types)
     document_of_row: list[int] = []
     for number, line in read_raw_lines(path):

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .corpus import DATASET_NAME, DATASET_VERSION, dataset_sha256, load_shipped, sha256_of
 from .errors import InputError, InvalidData, Problem
@@ -91,7 +91,9 @@ def _load_gold_jsonl(path: Path) -> GoldCorpus:
     plain = read_plain_gold(path)  # a large, plainly right corpus, read as columns
     if plain is not None:
         return GoldCorpus(plain, path.stem, "custom", sha256_of(read_bytes(path)))
-    documents, problems, first_line = [], [], {}
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    first_line: dict[str, int] = {}
     for line, record in read_jsonl(path):
         if (
             not isinstance(record, dict)
@@ -274,6 +276,7 @@ def score_layer_with_tallies(
     from .metrics.tallies import score_by_document
 
     score, tallies = score_by_document(layer, gold, pred)
+    assert score.outcomes is not None  # score_by_document records every document's outcomes
     return {**layer_result(score, bootstrap, seed), **outcome_blocks(layer, score.outcomes), "tallies": tallies}
 
 
@@ -336,10 +339,10 @@ def evaluate(config: EvaluationConfig | None = None, /, **fields) -> EvaluationR
 
         spec = resolve(config.system, config.config, Path.cwd())
     # A predictions file is input, named by --predictions or by a file system: bad items exit 2.
-    source = config.predictions or (Path(spec.target) if spec.kind == "file" else None)
+    source = config.predictions or (Path(spec.target) if spec is not None and spec.kind == "file" else None)
     if source is not None:
         predictions = read_predictions_file(source, gold, config.lenient, options)
-        system = {
+        system: dict[str, Any] = {
             "name": spec.name if spec else source.stem,
             "spec": spec.describe() if spec else f"file:{source}",
             "kind": "file",
@@ -352,6 +355,7 @@ def evaluate(config: EvaluationConfig | None = None, /, **fields) -> EvaluationR
     if config.shard is not None:
         gold.documents = config.shard.select(gold.documents)
     if source is None:
+        assert spec is not None  # no predictions file, so a system was named
         if config.timeout is not None:
             spec = replace(spec, timeout=config.timeout)
         declared, predictions, reported = _run_system(spec, config, gold, options)
@@ -456,11 +460,11 @@ def alignment_blocks(predictions: Predictions, documents: list[Document], layers
     """Per scored layer with text-anchored spans: how they were found, summed over the documents."""
     blocks: dict[str, dict] = {}
     for layer in layers:
-        tallies = [(d.id, predictions.alignment.get(d.id, {}).get(layer)) for d in documents]
-        tallies = [(doc_id, tally) for doc_id, tally in tallies if tally is not None]
+        found = [(d.id, predictions.alignment.get(d.id, {}).get(layer)) for d in documents]
+        tallies = [(doc_id, tally) for doc_id, tally in found if tally is not None]
         if not tallies:
             continue
-        block = dict.fromkeys(tallies[0][1].counts, 0)
+        block: dict[str, Any] = dict.fromkeys(tallies[0][1].counts, 0)
         for _, tally in tallies:
             for tier, count in tally.counts.items():
                 block[tier] += count

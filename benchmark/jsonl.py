@@ -1,9 +1,9 @@
-"""The JSON Lines format (DESIGN section 4): gold export, gold import, predictions.
+"""The JSON Lines format (DESIGN section 4): gold export, reading lines, predictions.
 
 The export of a gold document is the prediction format plus ``text``,
 ``date``, item ids, ``sentences``, ``sections``, ``mentions`` and named
 clusters; so it is both a valid prediction (scoring 1.0) and the format of
-``--gold FILE``.
+``--gold FILE``, which :mod:`benchmark.jsonl_gold` reads back into documents.
 """
 
 from __future__ import annotations
@@ -17,19 +17,7 @@ from . import inventory as inv
 from .align import anchor_problem, is_text_anchored
 from .bulk import plain_spans
 from .errors import Problem
-from .model import (
-    Argument,
-    Cluster,
-    Document,
-    Entity,
-    Event,
-    Mention,
-    Quote,
-    Section,
-    Sentence,
-    Span,
-    Timex,
-)
+from .model import Document
 from .records import (
     ArgumentRecord,
     DocRecords,
@@ -40,12 +28,6 @@ from .records import (
     TimexRecord,
 )
 from .schema import LAYER_KEYS, document_problems, item_problems, layer_shape
-
-PRONOUNS = frozenset(
-    "i me my mine we us our ours you your yours he him his she her hers it its they them their "
-    "theirs this that these those who whom whose which itself himself herself themselves".split()
-)
-
 
 # ---------------------------------------------------------------- export
 
@@ -161,14 +143,18 @@ def _offset_units_hint(text: str, start: int, end: int, claimed: str | None) -> 
     return ""
 
 
+def _integer(raw: dict, name: str) -> int:
+    value = raw.get(name)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SpanError(f"'{name}' must be an integer, got {value!r}")
+    return value
+
+
 def checked_offsets(raw: Any, text: str) -> Offsets:
     """(start, end) of a predicted span, or :class:`SpanError` saying what is wrong."""
     if not isinstance(raw, dict):
         raise SpanError(f"a span must be an object with start and end, got {raw!r}")
-    start, end, claimed = raw.get("start"), raw.get("end"), raw.get("text")
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise SpanError(f"'{name}' must be an integer, got {value!r}")
+    start, end, claimed = _integer(raw, "start"), _integer(raw, "end"), raw.get("text")
     if claimed is not None and not isinstance(claimed, str):
         raise SpanError(f"'text' must be a string, got {claimed!r}")
     if start < 0 or start >= end:
@@ -187,8 +173,8 @@ def checked_offsets(raw: Any, text: str) -> Offsets:
 # ---------------------------------------------------------------- predictions
 
 
-class _Collector:
-    """Collects the problems of one prediction record, item by item."""
+class Collector:
+    """Collects the problems of one record, item by item (a prediction, or a gold record in jsonl_gold)."""
 
     def __init__(
         self,
@@ -245,39 +231,43 @@ class _Collector:
                 yield label, item
 
 
-def _entity(c: _Collector, item: dict) -> EntityRecord:
+def _entity(c: Collector, item: dict) -> EntityRecord:
     start, end = c.offsets(item)
     return EntityRecord(start, end, c.label(item.get("type"), c.entity_types, "entity type"))
 
 
-def _cluster(c: _Collector, item: Any) -> list[Offsets]:
+def _cluster(c: Collector, item: Any) -> list[Offsets]:
     members = item.get("mentions") if isinstance(item, dict) else item
     if not isinstance(members, list) or not members:
         raise SpanError("a cluster must be a non-empty list of spans or an object with 'mentions'")
     return sorted(set(c.offsets(m) for m in members))
 
 
-def _quote(c: _Collector, item: dict) -> QuoteRecord:
+def _quote(c: Collector, item: dict) -> QuoteRecord:
     content = item.get("content")
     if not isinstance(content, list) or not content:
         raise SpanError("'content' must be a non-empty list of spans")
-    optional = {
-        key: c.offsets(item[key]) if item.get(key) is not None else None for key in ("cue", "source", "addressee")
-    }
+
+    def optional(key: str) -> Offsets | None:
+        return c.offsets(item[key]) if item.get(key) is not None else None
+
+    cue, source, addressee = optional("cue"), optional("source"), optional("addressee")
     return QuoteRecord(
         kind=c.label(item.get("kind"), inv.QUOTE_KINDS, "quote kind", optional=True),
         content=tuple(c.offsets(s) for s in content),
         source_name=item.get("source_name"),
-        **optional,
+        cue=cue,
+        source=source,
+        addressee=addressee,
     )
 
 
-def _argument(c: _Collector, raw: dict) -> ArgumentRecord:
+def _argument(c: Collector, raw: dict) -> ArgumentRecord:
     start, end = c.offsets(raw)
     return ArgumentRecord(c.label(raw.get("role"), inv.ARGUMENT_ROLES, "argument role"), start, end)
 
 
-def _event(c: _Collector, item: dict) -> EventRecord:
+def _event(c: Collector, item: dict) -> EventRecord:
     code = item.get("code")
     if code not in inv.cameo_codes():
         raise SpanError(f'unknown CAMEO code {code!r} (codes are strings such as "046")')
@@ -292,7 +282,7 @@ def _event(c: _Collector, item: dict) -> EventRecord:
     )
 
 
-def _timex(c: _Collector, item: dict) -> TimexRecord:
+def _timex(c: Collector, item: dict) -> TimexRecord:
     start, end = c.offsets(item)
     timex_type = c.label(item.get("type"), inv.TIMEX_TYPES, "TIMEX3 type", optional=True)
     value = item.get("value")
@@ -359,7 +349,7 @@ def parse_prediction(
     the offsets past the text of the spans that :func:`benchmark.align.align_record`
     could not find.
     """
-    collector = _Collector(file, line, text, entity_types, unaligned)
+    collector = Collector(file, line, text, entity_types, unaligned)
     for key, reason in document_problems(record):
         collector.fail(key, reason, document_level=True)
     mismatch = _text_problem(record, text)
@@ -384,195 +374,3 @@ def parse_prediction(
         for _ in collector.items(record, layer):
             pass
     return parsed, collector.problems
-
-
-# ---------------------------------------------------------------- gold import
-
-
-def _given_ids(record: dict) -> set[str]:
-    """Every id the record gives explicitly, so that fresh ids never take one of them."""
-    return {
-        item["id"]
-        for key in ("sections", "sentences", *_PREDICTION_LAYERS, "mentions")
-        for item in (record.get(key) if isinstance(record.get(key), list) else [])
-        if isinstance(item, dict) and isinstance(item.get("id"), str)
-    }
-
-
-def _required(item: dict, key: str) -> Any:
-    if item.get(key) is None:
-        raise SpanError(f"missing {key!r}")
-    return item[key]
-
-
-class _GoldBuilder:
-    """Turns a JSON Lines gold record into a :class:`Document`, resolving spans to ids."""
-
-    def __init__(self, record: dict, file: str, line: int):
-        self.text = record["text"]
-        self.doc = Document(id=record["id"], text=self.text, date=record.get("date"))
-        self.c = _Collector(file, line, self.text)
-        self.by_span: dict[Offsets, str] = {}
-        self.used_ids = _given_ids(record)
-        self.counters: dict[str, int] = {}
-
-    def span(self, raw: Any) -> Span:
-        start, end = self.c.offsets(raw)
-        return Span(start, end, self.text[start:end])
-
-    def item_id(self, item: dict, prefix: str) -> str:
-        """The item's own id, else the first ``prefix``N that no item of the record uses."""
-        if item.get("id") is not None:
-            return item["id"]
-        number = self.counters.get(prefix, 0)
-        while True:
-            number += 1
-            fresh = f"{prefix}{number}"
-            if fresh not in self.used_ids:
-                self.counters[prefix] = number
-                self.used_ids.add(fresh)
-                return fresh
-
-    def ref(self, raw: Any) -> str:
-        """The id of the entity or mention at this span, made a mention if there is none."""
-        span = self.span(raw)
-        if span.key not in self.by_span:
-            kind = "PRO" if span.text.lower() in PRONOUNS else "NOM"
-            mention = Mention(self.item_id({}, "M"), span, kind)
-            self.doc.mentions.append(mention)
-            self.by_span[span.key] = mention.id
-        return self.by_span[span.key]
-
-
-def document_from_json(record: dict, file: str, line: int) -> tuple[Document, list[Problem]]:
-    """A gold document from a JSON Lines record that carries ``text`` (``--gold FILE``)."""
-    b = _GoldBuilder(record, file, line)
-    doc = b.doc
-    for key, reason in document_problems(record):
-        b.c.fail(key, reason, document_level=True)
-
-    def each(layer: str, build) -> None:
-        for label, item in b.c.items(record, layer):
-            try:
-                build(item)
-            except SpanError as err:
-                b.c.fail(label, str(err))
-
-    each("sections", lambda i: doc.sections.append(Section(b.item_id(i, "P"), i.get("type") or "body", b.span(i))))
-    if not _plain_sentences(b, record.get("sentences")):
-        each("sentences", lambda i: doc.sentences.append(Sentence(b.item_id(i, "S"), b.span(i))))
-
-    def entity(i: dict) -> None:
-        e = Entity(b.item_id(i, "E"), b.span(i), _required(i, "type"))
-        doc.entities.append(e)
-        b.by_span[e.span.key] = e.id
-
-    def mention(i: dict) -> None:
-        m = Mention(b.item_id(i, "M"), b.span(i), i.get("kind") or "NOM")
-        doc.mentions.append(m)
-        b.by_span[m.span.key] = m.id
-
-    if not _plain_gold_entities(b, record.get("entities")):
-        each("entities", entity)
-    each("mentions", mention)
-    each(
-        "timexes",
-        lambda i: doc.timexes.append(
-            Timex(b.item_id(i, "T"), b.span(i), _required(i, "type"), _required(i, "value"), i.get("mod"))
-        ),
-    )
-    timex_ids = {t.span.key: t.id for t in doc.timexes}
-    each("clusters", lambda i: _add_cluster(b, i))
-    _add_singleton_clusters(b)
-    each(
-        "quotes",
-        lambda i: doc.quotes.append(
-            Quote(
-                b.item_id(i, "Q"),
-                i.get("kind"),
-                b.span(_required(i, "cue")),
-                tuple(b.span(s) for s in _required(i, "content")),
-                b.ref(i["source"]) if i.get("source") else None,
-                b.ref(i["addressee"]) if i.get("addressee") else None,
-            )
-        ),
-    )
-
-    def argument(a: dict) -> Argument:
-        if _required(a, "role") == "time":
-            return Argument("time", timex_ids.get(b.span(a).key) or b.ref(a))
-        return Argument(a["role"], b.ref(a))
-
-    each(
-        "events",
-        lambda i: doc.events.append(
-            Event(
-                b.item_id(i, "V"),
-                b.span(_required(i, "trigger")),
-                _required(i, "code"),
-                tuple(argument(a) for a in i.get("arguments") or []),
-                i.get("realis"),
-                i.get("polarity"),
-            )
-        ),
-    )
-    return doc, b.c.problems
-
-
-_PLAIN_SENTENCE_KEYS = frozenset({"id", "start", "end", "text"})
-_PLAIN_GOLD_ENTITY_KEYS = frozenset({"id", "start", "end", "text", "type"})
-
-
-def _plain_ids(columns) -> list[Any] | None:
-    """The items' ids when each is a string or absent (as the schema asks), else None."""
-    ids = columns.values("id")
-    return ids if set(map(type, ids)) <= {str, type(None)} else None
-
-
-def _plain_sentences(b: _GoldBuilder, raw: Any) -> bool:
-    """Read the sentence layer at once if it is plainly right (see bulk.py); False if not read."""
-    columns = plain_spans(raw, b.text, _PLAIN_SENTENCE_KEYS)
-    if columns is None or _plain_ids(columns) is None:
-        return False
-    ids = [b.item_id(item, "S") for item in columns.items]
-    b.doc.sentences.extend(map(Sentence, ids, map(Span, columns.starts, columns.ends, columns.texts)))
-    return True
-
-
-def _plain_gold_entities(b: _GoldBuilder, raw: Any) -> bool:
-    """Read the entity layer at once if it is plainly right (see bulk.py); False if not read."""
-    columns = plain_spans(raw, b.text, _PLAIN_GOLD_ENTITY_KEYS)
-    if columns is None or _plain_ids(columns) is None:
-        return False
-    types = columns.values("type")
-    if not set(map(type, types)) <= {str}:
-        return False
-    ids = [b.item_id(item, "E") for item in columns.items]
-    b.doc.entities.extend(map(Entity, ids, map(Span, columns.starts, columns.ends, columns.texts), types))
-    b.by_span.update(zip(zip(columns.starts, columns.ends), ids))
-    return True
-
-
-def _add_cluster(b: _GoldBuilder, item: Any) -> None:
-    members = item.get("mentions") if isinstance(item, dict) else item
-    if not members:
-        raise SpanError("a cluster needs at least one member span")
-    refs = tuple(dict.fromkeys(b.ref(m) for m in members))
-    entities = {e.id: e for e in b.doc.entities}
-    first = next((entities[r] for r in refs if r in entities), None)
-    info = item if isinstance(item, dict) else {}
-    b.doc.clusters.append(
-        Cluster(
-            b.item_id(info, "C"),
-            info.get("name") or (first.span.text if first else b.doc.referents()[refs[0]].text),
-            info.get("type") or (first.type if first else "ORG"),
-            refs,
-        )
-    )
-
-
-def _add_singleton_clusters(b: _GoldBuilder) -> None:
-    """A clustered-type entity no cluster names is a singleton, as in the YAML gold."""
-    clustered = {m for c in b.doc.clusters for m in c.members}
-    alone = [e for e in b.doc.entities if e.type in inv.CLUSTERED_TYPES and e.id not in clustered]
-    b.doc.clusters.extend(Cluster(b.item_id({}, "C"), e.span.text, e.type, (e.id,)) for e in alone)

@@ -30,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 from .records import DocRecords, Offsets
 from .schema import LAYER_KEYS
@@ -194,7 +194,7 @@ def raw_spans(items: Any) -> Iterator[tuple[int, int]]:
             stack.extend(reversed(item))
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 

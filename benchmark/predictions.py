@@ -91,8 +91,8 @@ class Checked:
 
 
 def _gold_edges(doc: Document) -> Iterable[tuple[int, int]]:
-    spans = [s.span for s in (*doc.sections, *doc.sentences)]
-    spans += [item.span for item in (*doc.entities, *doc.mentions, *doc.timexes)]
+    spans = [s.span for s in doc.sections] + [s.span for s in doc.sentences]
+    spans += [e.span for e in doc.entities] + [m.span for m in doc.mentions] + [t.span for t in doc.timexes]
     spans += [span for q in doc.quotes for span in (q.cue, *q.content)]
     spans += [e.trigger for e in doc.events]
     return [span.key for span in spans]

@@ -154,7 +154,7 @@ class DocRecords:
     """One document's annotations as spans; the unit metrics consume."""
 
     id: str
-    entities: list[EntityRecord] = field(default_factory=list)
+    entities: Sequence[EntityRecord] = field(default_factory=list)  # a list, or EntityColumns for large files
     clusters: list[list[Offsets]] = field(default_factory=list)
     quotes: list[QuoteRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
@@ -206,7 +206,7 @@ def records_from_document(doc: Document) -> DocRecords:
             cue=_offsets(q.cue),
             content=tuple(_offsets(s) for s in q.content),
             source=offsets_of(q.source),
-            source_name=cluster_names.get(offsets_of(q.source)) if q.source else None,
+            source_name=cluster_names.get(_offsets(spans[q.source])) if q.source else None,
             addressee=offsets_of(q.addressee),
             source_cluster=cluster_of(q.source),
         )

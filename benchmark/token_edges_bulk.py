@@ -36,10 +36,10 @@ class LaidOut:
         self.text_length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         if lengths is None:
             laid = "\0".join(texts) + "\0" if texts else ""
-            lengths = self.text_length + 1
+            self.lengths = self.text_length + 1
         else:
             laid = "".join(t + "\0" * (n - len(t)) for t, n in zip(texts, lengths))
-        self.lengths = np.asarray(lengths, dtype=np.int64)
+            self.lengths = np.asarray(lengths, dtype=np.int64)
         self.bases = np.concatenate(([0], np.cumsum(self.lengths)[:-1])).astype(np.int64)
         # One code unit a character: UTF-16 when every character is in the BMP, else UTF-32.
         # (surrogatepass: a lone surrogate, which json.loads lets through, is a character too.)

@@ -161,11 +161,15 @@ class TokenEdges:
         if self._reversed is None:
             self._reversed = self.text[::-1]
         back = len(self.text) - offset  # where the character before ``offset`` is in the reversed text
-        return offset - (_WORD_RUN.match(self._reversed, back).end() - back)
+        run = _WORD_RUN.match(self._reversed, back)
+        assert run is not None  # \S* matches anywhere, if only the empty string
+        return offset - (run.end() - back)
 
     def _word_end(self, offset: int) -> int:
         """The end of the word holding the character at ``offset`` (not white space)."""
-        return _WORD_RUN.match(self.text, offset).end()
+        run = _WORD_RUN.match(self.text, offset)
+        assert run is not None  # \S* matches anywhere, if only the empty string
+        return run.end()
 
     def _inside_word_split(self, offset: int) -> bool:
         """Is ``offset``, between two characters of one word, a token edge?"""

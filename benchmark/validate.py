@@ -33,7 +33,7 @@ class SpanChecker:
         actual = list(map(text.__getitem__, map(slice, starts, ends)))
         if claimed != actual and any(c is not None and c != a for c, a in zip(claimed, actual)):
             return False
-        return not self.on_tokens or all(self._edges.on_edges(starts, ends))
+        return self._edges is None or all(self._edges.on_edges(starts, ends))
 
     def problems(self, span: Span) -> Iterator[str]:
         if not 0 <= span.start < span.end <= len(self.text):
@@ -44,22 +44,23 @@ class SpanChecker:
         actual = self.text[span.start : span.end]
         if span.text is not None and span.text != actual:
             yield f"text {span.text!r} does not equal the document slice [{span.start}, {span.end}) {actual!r}"
-        if not self.on_tokens:
+        edges = self._edges
+        if edges is None:  # not on_tokens
             return
         if actual[0].isspace() or actual[-1].isspace():
             yield f"span [{span.start}, {span.end}) {actual!r} starts or ends on white space"
             return
-        if not self._edges.is_start(span.start):
+        if not edges.is_start(span.start):
             yield f"span [{span.start}, {span.end}) {actual!r} starts inside a token"
-        if not self._edges.is_end(span.end):
+        if not edges.is_end(span.end):
             yield f"span [{span.start}, {span.end}) {actual!r} ends inside a token"
 
 
 def _spans(doc: Document) -> Iterator[tuple[str, Span]]:
     for s in doc.sections:
         yield s.id, s.span
-    for s in doc.sentences:
-        yield s.id, s.span
+    for sentence in doc.sentences:
+        yield sentence.id, sentence.span
     for e in doc.entities:
         yield e.id, e.span
     for m in doc.mentions:
@@ -68,8 +69,8 @@ def _spans(doc: Document) -> Iterator[tuple[str, Span]]:
         yield f"{q.id} cue", q.cue
         for i, part in enumerate(q.content):
             yield f"{q.id} content[{i}]", part
-    for e in doc.events:
-        yield f"{e.id} trigger", e.trigger
+    for event in doc.events:
+        yield f"{event.id} trigger", event.trigger
     for t in doc.timexes:
         yield t.id, t.span
 
@@ -89,12 +90,12 @@ def _labels(doc: Document) -> Iterator[tuple[str, str]]:
     for q in doc.quotes:
         yield from check(q.id, "quote kind", q.kind, inv.QUOTE_KINDS)
     cameo = inv.cameo_codes()
-    for e in doc.events:
-        yield from check(e.id, "CAMEO code", e.code, cameo)
-        yield from check(e.id, "realis", e.realis, inv.REALIS)
-        yield from check(e.id, "polarity", e.polarity, inv.POLARITY)
-        for a in e.arguments:
-            yield from check(e.id, "argument role", a.role, inv.ARGUMENT_ROLES)
+    for event in doc.events:
+        yield from check(event.id, "CAMEO code", event.code, cameo)
+        yield from check(event.id, "realis", event.realis, inv.REALIS)
+        yield from check(event.id, "polarity", event.polarity, inv.POLARITY)
+        for a in event.arguments:
+            yield from check(event.id, "argument role", a.role, inv.ARGUMENT_ROLES)
     for t in doc.timexes:
         yield from check(t.id, "TIMEX3 type", t.type, inv.TIMEX_TYPES)
         if t.type in inv.TIMEX_TYPES and not inv.valid_timex_value(t.type, t.value):
@@ -219,7 +220,7 @@ def _validate_yaml(path: Path) -> list[Problem]:
 def load_gold_record(record: dict, path: Path, line: int) -> tuple[Document, list[Problem]]:
     """A gold document from a JSON Lines line with its ``text``, and its problems:
     those of reading it, else those of checking it (spans need not sit on token edges)."""
-    from .jsonl import document_from_json
+    from .jsonl_gold import document_from_json
 
     doc, found = document_from_json(record, str(path), line)
     return doc, found or check_document(doc, f"{path}:{line}", gold=False)

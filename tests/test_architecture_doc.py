@@ -1,5 +1,6 @@
 """docs/ARCHITECTURE.md stays current: it names every module of benchmark/ and no module that is
-gone, the README links it, and the module-level imports it describes have no cycle."""
+gone, the README links it, the module-level imports it describes have no cycle, and no module
+is over the 500 lines CONTRIBUTING.md allows."""
 
 import ast
 import re
@@ -8,6 +9,7 @@ from .conftest import ROOT
 
 PAGE = ROOT / "docs" / "ARCHITECTURE.md"
 PACKAGE = ROOT / "benchmark"
+MAX_MODULE_LINES = 500  # CONTRIBUTING.md, "Where the conventions are written"
 
 
 def modules() -> list[str]:
@@ -23,6 +25,13 @@ def test_the_page_names_every_module():
 def test_every_module_the_page_names_exists():
     named = set(re.findall(r"`(benchmark/[\w/]+\.py)`", PAGE.read_text(encoding="utf-8")))
     assert named and not named - set(modules()), f"gone: {sorted(named - set(modules()))}"
+
+
+def test_no_module_is_over_500_lines():
+    sizes = {module: len((ROOT / module).read_text(encoding="utf-8").splitlines()) for module in modules()}
+    assert len(sizes) > 50  # the walk finds the package
+    too_long = [f"{module} ({lines} lines)" for module, lines in sizes.items() if lines > MAX_MODULE_LINES]
+    assert not too_long, f"over {MAX_MODULE_LINES} lines, split by concern: {', '.join(too_long)}"
 
 
 def test_the_readme_links_the_page():

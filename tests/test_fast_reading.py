@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmark import jsonl
+from benchmark import jsonl, jsonl_gold
 from benchmark.gcpause import paused_gc
-from benchmark.jsonl import document_from_json, parse_prediction
+from benchmark.jsonl import parse_prediction
+from benchmark.jsonl_gold import document_from_json
 from benchmark.validate import check_document
 
 TEXT = "The US envoy met Antony Blinken in Geneva on Wednesday."
@@ -56,7 +57,8 @@ def entity_items(draw):
 
 
 def _item_by_item(monkeypatch) -> None:
-    monkeypatch.setattr(jsonl, "plain_spans", lambda *args: None)
+    for reader in (jsonl, jsonl_gold):  # predictions, gold
+        monkeypatch.setattr(reader, "plain_spans", lambda *args: None)
 
 
 @settings(max_examples=300, deadline=None)

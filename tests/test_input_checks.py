@@ -6,7 +6,8 @@ import pytest
 
 from benchmark.corpus import load_shipped
 from benchmark.inventory import valid_timex_value
-from benchmark.jsonl import document_from_json, document_to_json
+from benchmark.jsonl import document_to_json
+from benchmark.jsonl_gold import document_from_json
 from benchmark.offsets import TextIndex, add_fits, new_fits, refusals
 from benchmark.schema import SHAPES, SPAN_KEYS, document_problems, item_problems, layer_shape
 

@@ -10,13 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from nervaluate import Evaluator
 
-from benchmark.metrics.entities import (
-    SCHEMES,
-    Columns,
-    DocMatch,
-    match_entities,
-    score_entities,
-)
+from benchmark.metrics.entities import SCHEMES, score_entities
+from benchmark.metrics.entities_matching import Columns, DocMatch, match_entities
 from benchmark.records import DocRecords, EntityRecord
 
 TYPES = ["PER", "ORG", "LOC"]

@@ -1,6 +1,6 @@
 """The entity matching of a whole corpus at once (numpy), for flat documents.
 
-:class:`~benchmark.metrics.entities.DocMatch` matches one document at a time,
+:class:`~benchmark.metrics.entities_matching.DocMatch` matches one document at a time,
 a few microseconds a span. Most documents of a large corpus are *flat on both
 sides*: gold and predicted spans each sorted by start, none empty, none
 overlapping another of its side (decoded tags are). Then the matching is

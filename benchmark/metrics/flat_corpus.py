@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..records import DocRecords, EntityColumns
 from ..span_store import FlatSpans, SpanStore
@@ -168,7 +168,8 @@ def _sentence_starts(np: Any, gold: Sequence[DocRecords]) -> tuple[GoldColumns |
     corpus = getattr(gold[0], "corpus", None)
     if all(isinstance(doc, ColumnarRecords) and doc.corpus is corpus for doc in gold):
         assert corpus is not None
-        rows = np.fromiter((doc.row for doc in gold), dtype=np.int64, count=len(gold))
+        columnar = cast("Sequence[ColumnarRecords]", gold)  # every one, as just checked
+        rows = np.fromiter((doc.row for doc in columnar), dtype=np.int64, count=len(gold))
         sentences = corpus.sentences.arrays().rows(rows)
         whole = len(rows) == len(corpus.texts) and bool((rows == np.arange(len(rows))).all())
         return (corpus if whole else None), sentences

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, islice, repeat
 from operator import eq, gt, is_, itemgetter, le, not_
+from typing import cast
 
 from ..records import DocRecords, EntityRecord
 from ..tokenize import TokenEdges, tokenize
@@ -257,13 +258,13 @@ def _simple(
         if known is not None:
             known.update(zip(zip(starts, ends), simple))
         return simple
-    simple = list(map(known.get, zip(starts, ends)))
-    asked = list(compress(range(len(simple)), map(is_, simple, repeat(None))))
+    cached: list[bool | None] = list(map(known.get, zip(starts, ends)))
+    asked = list(compress(range(len(cached)), map(is_, cached, repeat(None))))
     if asked:
         answers = _simple(edges, splits, [starts[i] for i in asked], [ends[i] for i in asked], None)
         for i, answer in zip(asked, answers):
-            simple[i] = answer
-    return simple
+            cached[i] = answer
+    return cast("list[bool]", cached)  # each None was asked above and answered
 
 
 def _with_pieces(
@@ -318,7 +319,7 @@ def _resolved(
     """Of pieces that overlap, those to_iob2 keeps: the longer in tokens first, then the earlier, then by type."""
     ranked = sorted(
         (
-            -(tokens[i] if tokens[i] is not None else _token_count(edges, starts[i], ends[i])),
+            -(count if (count := tokens[i]) is not None else _token_count(edges, starts[i], ends[i])),
             starts[i],
             labels[i],
             ends[i],

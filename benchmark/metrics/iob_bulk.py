@@ -29,7 +29,7 @@ from .iob import IOBTally, _pieces
 
 
 def _columns(doc: DocRecords) -> tuple[list[int], list[int], list[str]]:
-    from .entities import Columns
+    from .entities_matching import Columns
 
     return Columns.of(doc.entities).columns()
 

@@ -250,7 +250,7 @@ class _DocumentBuilder:
         return self.doc
 
     def add_textbound(self, tb: _TextBound) -> None:
-        from ...jsonl import PRONOUNS
+        from ...jsonl_gold import PRONOUNS
 
         span = self.one_span(tb.ident, tb.line)
         note = self.s.notes.get(tb.ident, {})
