@@ -51,7 +51,8 @@ class LaidOut:
         self.space = np.fromiter((chr(c).isspace() for c in range(SPACE_BELOW + 1)), dtype=bool, count=SPACE_BELOW + 1)
         self.edges: dict[int, TokenEdges] = {}
 
-    def _space(self, positions: Any) -> Any:
+    def is_space(self, positions: Any) -> Any:
+        """Is the character at each of ``positions`` (on the axis) white space?"""
         return self.space[self.np.minimum(self.chars[positions], SPACE_BELOW)]
 
     def token_edges(self, doc: Any, start: Any, end: Any) -> tuple[Any, Any]:
@@ -62,14 +63,14 @@ class LaidOut:
     def starts_token(self, doc: Any, offset: Any) -> Any:
         """Does a token start at each ``offset`` (on the axis, inside document ``doc``'s text)?"""
         np = self.np
-        before = self._space(np.maximum(offset - 1, 0))
-        first = self._space(offset)
+        before = self.is_space(np.maximum(offset - 1, 0))
+        first = self.is_space(offset)
         at_start = offset == self.bases[doc]
         return self._settled(~first & (at_start | before), ~first & ~at_start & ~before, doc, offset)
 
     def ends_token(self, doc: Any, offset: Any) -> Any:
         """Does a token end at each ``offset`` (on the axis, inside document ``doc``'s text or at its end)?"""
-        last, after = self._space(offset - 1), self._space(offset)
+        last, after = self.is_space(offset - 1), self.is_space(offset)
         at_end = offset == self.bases[doc] + self.text_length[doc]
         return self._settled(~last & (at_end | after), ~last & ~at_end & ~after, doc, offset)
 

@@ -144,7 +144,7 @@ def _pieces_at_once(laid: Any, splits: Any, doc: Any, start: Any, end: Any) -> t
     over: spans that start or end on white space, and those holding a sentence start
     that is no token start (or that a token edge is too far from)."""
     np = laid.np
-    left = laid._space(start) | laid._space(end - 1)
+    left = laid.is_space(start) | laid.is_space(end - 1)
     first, last = start.copy(), end.copy()
     inside = np.flatnonzero(~left & ~laid.starts_token(doc, start))  # the token holding it starts before
     first[inside], lost = laid.step_to(laid.starts_token, doc[inside], start[inside] - 1, -1)
@@ -157,9 +157,9 @@ def _pieces_at_once(laid: Any, splits: Any, doc: Any, start: Any, end: Any) -> t
     inner[left] = 0
     owner = np.repeat(np.arange(len(start)), inner)
     at = splits[np.repeat(low, inner) + _ranks(np, inner)]
-    cut_at = laid.starts_token(doc[owner], at)
+    on_token = laid.starts_token(doc[owner], at)
     ends_before, lost = laid.step_to(laid.ends_token, doc[owner], at, -1)
-    left[owner[~cut_at | lost]] = True
+    left[owner[~on_token | lost]] = True
     kept = ~left[owner]
     owner, at, ends_before = owner[kept], at[kept], ends_before[kept]
     # A span with k sentence starts inside has k + 1 pieces: [first, end before the 1st) ...
