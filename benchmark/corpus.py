@@ -2,7 +2,7 @@
 
 In a checkout the data sits beside the package (``corpus/``,
 ``annotations/``); in an installed wheel it is carried inside the package
-as ``benchmark/_data/``.
+as ``benchmark/_data/`` (``hatch_build.py``; an editable install reads the checkout).
 """
 
 from __future__ import annotations

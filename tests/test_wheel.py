@@ -156,3 +156,25 @@ def test_installed_benchmark_writes_its_html_report(installed):
         env,
     )
     assert 'data-outcome="correct"' in report.read_text(encoding="utf-8")
+
+
+def test_an_editable_install_reads_the_checkout_and_copies_no_data(tmp_path_factory):
+    """``pip install -e`` leaves the data where it is: no ``benchmark/`` folder in site-packages
+    (a stale copy there, and a namespace package standing in for the real one)."""
+    tmp = tmp_path_factory.mktemp("editable")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
+    env["DIPLOMACY_IE_CACHE"] = str(tmp / "cache")
+    source = tmp / "src"
+    shutil.copytree(ROOT, source, ignore=IGNORED)
+    venv = tmp / "venv"
+    run([sys.executable, "-m", "venv", "--system-site-packages", venv], tmp, env)
+    run([venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "-e", source], tmp, env)
+    probe = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site_packages = Path(run([venv / "bin" / "python", "-c", probe], tmp, env).stdout.strip())
+    assert venv in site_packages.parents and site_packages.is_dir()
+    assert not (site_packages / "benchmark").exists()
+    elsewhere = tmp / "elsewhere"
+    elsewhere.mkdir()
+    (meta,) = list_metas()
+    result = run([venv / "bin" / "benchmark", "validate"], elsewhere, env)
+    assert result.stdout == f"ok: {source / 'annotations' / f'{meta.id}.yaml'}\n"
