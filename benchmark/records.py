@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .span_store import SpanStore
 
 Offsets = tuple[int, int]
+EntityLists = tuple[list[int], list[int], list[str]]  # entities as columns: starts, ends, types
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class EntityColumns(Sequence[EntityRecord]):
         columns.store, columns.row = store, row
         return columns
 
-    def _columns(self) -> tuple[list[int], list[int], list[str]]:
+    def _columns(self) -> EntityLists:
         if self._starts is None or self._ends is None or self._types is None:
             assert self.store is not None, "columns without lists come from a store"
             self._starts, self._ends, self._types = self.store.columns(self.row)

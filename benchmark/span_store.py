@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .records import EntityLists
+
 
 class SpanStore:
     """The spans of many documents: document ``row``'s are ``bounds[row]`` to ``bounds[row + 1]``."""
@@ -43,7 +45,7 @@ class SpanStore:
     def count(self, row: int) -> int:
         return self._bounds[row + 1] - self._bounds[row]
 
-    def columns(self, row: int) -> tuple[list[int], list[int], list[str]]:
+    def columns(self, row: int) -> EntityLists:
         """Document ``row``'s starts, ends and types (empty for a store without labels), as lists."""
         low, high = self._bounds[row], self._bounds[row + 1]
         types = list(map(self.labels.__getitem__, self._types[low:high])) if self._types else []

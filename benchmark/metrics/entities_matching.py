@@ -16,7 +16,7 @@ from itertools import accumulate, compress, islice
 from operator import and_, attrgetter, eq, gt, le, lt, sub
 from typing import cast
 
-from ..records import EntityColumns, EntityRecord
+from ..records import EntityColumns, EntityLists, EntityRecord
 
 # Speed without numpy: each document's spans become plain columns (lists of
 # starts, ends, types), and most steps are comprehensions or C-level helpers
@@ -58,7 +58,7 @@ class Columns:
     def __len__(self) -> int:
         return len(self.start)
 
-    def columns(self) -> tuple[list[int], list[int], list[str]]:
+    def columns(self) -> EntityLists:
         return self.start, self.end, self.type
 
     def spans(self) -> list[tuple[int, int]]:

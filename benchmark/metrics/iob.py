@@ -23,9 +23,10 @@ from itertools import accumulate, compress, islice, repeat
 from operator import eq, gt, is_, itemgetter, le, not_
 from typing import cast
 
-from ..records import DocRecords, EntityRecord
+from ..records import DocRecords, EntityLists, EntityRecord
 from ..tokenize import TokenEdges, tokenize
 from .base import PRF, Tally
+from .entities_matching import Columns
 
 MODES = ("default", "strict")
 
@@ -359,8 +360,8 @@ class IOBTally:
         self,
         text: str,
         sentence_starts: list[int],
-        gold: tuple[list[int], list[int], list[str]],
-        pred: tuple[list[int], list[int], list[str]],
+        gold: EntityLists,
+        pred: EntityLists,
     ) -> None:
         """One document's gold and predicted entities, as columns (starts, ends, types)."""
         edges = TokenEdges(text)  # one per document, shared: predictions mostly reuse the gold's spans
@@ -375,8 +376,8 @@ class IOBTally:
         self,
         text: str,
         sentence_starts: list[int],
-        gold: tuple[list[int], list[int], list[str]],
-        pred: tuple[list[int], list[int], list[str]],
+        gold: EntityLists,
+        pred: EntityLists,
         equal: tuple[list[int], list[int]],
     ) -> None:
         """As :meth:`add`, for flat gold sorted by start and the (gold, predicted) index pairs
@@ -388,8 +389,8 @@ class IOBTally:
         self,
         text: str,
         sentence_starts: list[int],
-        gold: tuple[list[int], list[int], list[str]],
-        pred: tuple[list[int], list[int], list[str]],
+        gold: EntityLists,
+        pred: EntityLists,
         equal: tuple[list[int], list[int]],
     ) -> bool:
         """The common case read off the spans: every gold span its own chunk, predictions sorted
@@ -421,8 +422,8 @@ class IOBTally:
         self,
         edges: TokenEdges,
         splits: list[int],
-        gold: tuple[list[int], list[int], list[str]],
-        pred: tuple[list[int], list[int], list[str]],
+        gold: EntityLists,
+        pred: EntityLists,
         equal: tuple[list[int], list[int]],
         simple: list[bool],
     ) -> bool:
@@ -467,14 +468,9 @@ def iob2_view(gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> dict[st
     """
     tally = IOBTally()
     for gold_doc, pred_doc in zip(gold, pred):
-        tally.add(
-            gold_doc.text, list(gold_doc.sentence_starts), _columns(gold_doc.entities), _columns(pred_doc.entities)
-        )
+        gold_columns, pred_columns = Columns.of(gold_doc.entities).columns(), Columns.of(pred_doc.entities).columns()
+        tally.add(gold_doc.text, list(gold_doc.sentence_starts), gold_columns, pred_columns)
     return tally.as_dict()
-
-
-def _columns(entities: Sequence[EntityRecord]) -> tuple[list[int], list[int], list[str]]:
-    return [e.start for e in entities], [e.end for e in entities], [e.type for e in entities]
 
 
 _LABEL = itemgetter(2)

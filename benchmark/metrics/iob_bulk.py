@@ -25,13 +25,8 @@ from typing import Any
 
 from ..records import DocRecords
 from .entities_bulk import Axis, BulkMatch
+from .entities_matching import Columns
 from .iob import IOBTally, _pieces
-
-
-def _columns(doc: DocRecords) -> tuple[list[int], list[int], list[str]]:
-    from .entities_matching import Columns
-
-    return Columns.of(doc.entities).columns()
 
 
 def add_view(iob: IOBTally, match: BulkMatch, gold: Sequence[DocRecords], pred: Sequence[DocRecords]) -> None:
@@ -67,7 +62,7 @@ def add_view(iob: IOBTally, match: BulkMatch, gold: Sequence[DocRecords], pred: 
     pred_simple[asked] = simple(axis.pred_doc[asked], axis.pred_start[asked], axis.pred_end[asked])
     overlapping = _add_pieces(iob, axis, gold_plain, pred_simple, laid, splits)
     for d in np.flatnonzero(np.array(match.handled) & ~(gold_plain & ~overlapping)).tolist():
-        gold_columns, pred_columns = _columns(gold[d]), _columns(pred[d])
+        gold_columns, pred_columns = Columns.of(gold[d].entities).columns(), Columns.of(pred[d].entities).columns()
         if gold_plain[d]:  # its chunks overlap: to_iob2 chooses
             iob.add(corpus.texts[d], gold[d].sentence_starts, gold_columns, pred_columns)
         else:
