@@ -55,11 +55,6 @@ class LaidOut:
         """Is the character at each of ``positions`` (on the axis) white space?"""
         return self.space[self.np.minimum(self.chars[positions], SPACE_BELOW)]
 
-    def token_edges(self, doc: Any, start: Any, end: Any) -> tuple[Any, Any]:
-        """(starts a token, ends a token) for each span ``[start, end)`` of document ``doc``, given
-        on the axis, inside its text and not empty."""
-        return self.starts_token(doc, start), self.ends_token(doc, end)
-
     def starts_token(self, doc: Any, offset: Any) -> Any:
         """Does a token start at each ``offset`` (on the axis, inside document ``doc``'s text)?"""
         np = self.np
